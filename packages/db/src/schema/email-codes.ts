@@ -1,0 +1,44 @@
+import { relations, sql } from 'drizzle-orm';
+import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { loginChallenges } from './login-challenges.js';
+import { users } from './users.js';
+
+/** Six-digit codes sent by email, bound to (user, purpose, challenge). */
+export const emailCodes = pgTable(
+  'email_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose').notNull(),
+    challengeId: uuid('challenge_id').references(() => loginChallenges.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** Set when the code was accepted, or voided (a newer code, too many tries, or a reset). */
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [
+    // A new code voids the old: at most one live code per user and purpose.
+    uniqueIndex('email_codes_live_key').on(t.userId, t.purpose).where(sql`${t.usedAt} is null`),
+    index('email_codes_challenge_idx').on(t.challengeId),
+    check(
+      'email_codes_purpose_check',
+      sql`${t.purpose} in ('registration', 'login', 'step_up', 'password_reset', 'enroll')`,
+    ),
+    check('email_codes_attempts_check', sql`${t.attempts} >= 0`),
+  ],
+);
+
+export const emailCodesRelations = relations(emailCodes, ({ one }) => ({
+  user: one(users, { fields: [emailCodes.userId], references: [users.id] }),
+  challenge: one(loginChallenges, {
+    fields: [emailCodes.challengeId],
+    references: [loginChallenges.id],
+  }),
+}));
+
+export type EmailCode = typeof emailCodes.$inferSelect;
+export type NewEmailCode = typeof emailCodes.$inferInsert;

@@ -1,0 +1,39 @@
+import { relations, sql } from 'drizzle-orm';
+import { check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { emailCodes } from './email-codes.js';
+import { users } from './users.js';
+
+/**
+ * A half-finished sign-in: the password step passed ('mfa'), or an account waits for its
+ * email to be verified ('registration'). The cookie token is stored hashed; the row is
+ * consumed once, atomically, when the step completes.
+ */
+export const loginChallenges = pgTable(
+  'login_challenges',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    consumedAt: timestamp('consumed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('login_challenges_token_hash_key').on(t.tokenHash),
+    index('login_challenges_user_open_idx').on(t.userId).where(sql`${t.consumedAt} is null`),
+    check('login_challenges_purpose_check', sql`${t.purpose} in ('mfa', 'registration')`),
+  ],
+);
+
+export const loginChallengesRelations = relations(loginChallenges, ({ one, many }) => ({
+  user: one(users, { fields: [loginChallenges.userId], references: [users.id] }),
+  emailCodes: many(emailCodes),
+}));
+
+export type LoginChallenge = typeof loginChallenges.$inferSelect;
+export type NewLoginChallenge = typeof loginChallenges.$inferInsert;

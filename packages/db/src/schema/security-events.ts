@@ -1,0 +1,31 @@
+import { relations } from 'drizzle-orm';
+import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { users } from './users.js';
+
+/** The audit trail. Metadata never holds a code, a hash or a secret. */
+export const securityEvents = pgTable(
+  'security_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Null for events about no known account (e.g. sign-in with an unknown email). */
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    /** The admin who acted, for admin actions. */
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    type: text('type').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('security_events_user_created_idx').on(t.userId, t.createdAt.desc(), t.id),
+    index('security_events_type_idx').on(t.type),
+  ],
+);
+
+export const securityEventsRelations = relations(securityEvents, ({ one }) => ({
+  user: one(users, { fields: [securityEvents.userId], references: [users.id] }),
+}));
+
+export type SecurityEvent = typeof securityEvents.$inferSelect;
+export type NewSecurityEvent = typeof securityEvents.$inferInsert;
