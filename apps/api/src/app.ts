@@ -1,0 +1,82 @@
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { DbClient } from '@twofold/db';
+import type { Config } from './config/config.js';
+import authPlugin from './plugins/auth.js';
+import configPlugin from './plugins/config.js';
+import cookiesPlugin from './plugins/cookies.js';
+import csrfPlugin from './plugins/csrf.js';
+import dbPlugin from './plugins/db.js';
+import docsPlugin from './plugins/docs.js';
+import errorsPlugin from './plugins/errors.js';
+import mailPlugin from './plugins/mail.js';
+import rateLimitPlugin from './plugins/rate-limit.js';
+import servicesPlugin from './plugins/services.js';
+import validationPlugin from './plugins/validation.js';
+import registerRoutes from './routes/auth/register.js';
+import passwordRoutes from './routes/auth/password.js';
+import sessionRoutes from './routes/auth/session.js';
+import mailboxRoutes from './routes/dev/mailbox.js';
+import healthRoutes from './routes/health.js';
+
+/** Request limits, declared once: JSON bodies are small, a few KB at most. */
+export const LIMITS = {
+  bodyLimit: 64 * 1024,
+  maxParamLength: 200,
+  requestTimeoutMs: 30_000,
+} as const;
+
+export interface BuildAppOptions {
+  config: Config;
+  /** A database client owned by the caller; otherwise the app opens (and closes) its own. */
+  db?: DbClient;
+  now?: () => Date;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Paths whose values must never reach a log line. */
+const REDACT = ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-totp-code"]', 'res.headers["set-cookie"]'];
+
+export async function buildApp({ config, db, now, logger }: BuildAppOptions) {
+  const app = Fastify({
+    logger: logger ?? { level: config.logLevel, redact: REDACT },
+    trustProxy: config.trustProxy,
+    bodyLimit: LIMITS.bodyLimit,
+    routerOptions: { maxParamLength: LIMITS.maxParamLength },
+    requestTimeout: LIMITS.requestTimeoutMs,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(configPlugin, { config, now });
+  await app.register(errorsPlugin);
+  await app.register(validationPlugin);
+  await app.register(dbPlugin, { client: db });
+  await app.register(cookiesPlugin);
+  await app.register(mailPlugin);
+  await app.register(servicesPlugin);
+  await app.register(csrfPlugin);
+  await app.register(rateLimitPlugin);
+  await app.register(authPlugin);
+  await app.register(docsPlugin);
+
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes);
+      await api.register(
+        async (auth) => {
+          await auth.register(registerRoutes);
+          await auth.register(sessionRoutes);
+          await auth.register(passwordRoutes);
+        },
+        { prefix: '/auth' },
+      );
+      if (app.mailer.kind === 'outbox') await api.register(mailboxRoutes, { prefix: '/dev' });
+    },
+    { prefix: '/api' },
+  );
+
+  await app.ready();
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

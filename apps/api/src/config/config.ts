@@ -1,0 +1,173 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { encodeKeyList, parseKeyList, type SecretKey } from '@twofold/mfa-core';
+
+export type RuntimeEnv = 'development' | 'production' | 'test';
+
+export interface Config {
+  env: RuntimeEnv;
+  host: string;
+  port: number;
+  /** Public origin of the SPA: links in emails and the CSRF origin check use it. */
+  appUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** First signs cookies, all verify (rotation). */
+  sessionSecrets: string[];
+  codeHmacKey: Uint8Array;
+  /** First seals, all open (rotation). */
+  encryptionKeys: SecretKey[];
+  sessionAbsoluteMs: number;
+  sessionIdleMs: number;
+  totpDriftSteps: number;
+  adminEmails: string[];
+  redisUrl: string | undefined;
+  trustProxy: boolean;
+  logLevel: string;
+  /** Requests per minute per IP on each auth route. */
+  rateLimitAuthMax: number;
+  /** Built SPA served by the API in production (one port). */
+  webDistDir: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** `.data/` at the repository root (this file sits in apps/api/{src,dist}/config). */
+const defaultDataDir = fileURLToPath(new URL('../../../../.data', import.meta.url));
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+interface Secrets {
+  sessionSecrets: string;
+  codeHmacKey: string;
+  encryptionKeys: string;
+}
+
+const SECRET_VARS = ['SESSION_SECRETS', 'CODE_HMAC_KEY', 'ENCRYPTION_KEYS'] as const;
+
+function generateSecrets(): Secrets {
+  return {
+    sessionSecrets: randomBytes(32).toString('base64url'),
+    codeHmacKey: randomBytes(32).toString('base64'),
+    encryptionKeys: encodeKeyList([{ id: 'dev1', key: randomBytes(32) }]),
+  };
+}
+
+/**
+ * Development secrets are generated once into DATA_DIR/secrets.json so sessions and encrypted
+ * factors survive restarts. Production never gets here: missing secrets stop start-up.
+ */
+function devSecrets(dataDir: string, log: (message: string) => void): Secrets {
+  const file = path.join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+  mkdirSync(dataDir, { recursive: true });
+  const secrets = generateSecrets();
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  log(`Generated development secrets into ${file} (set ${SECRET_VARS.join(', ')} in production).`);
+  return secrets;
+}
+
+function parseSecrets(raw: Secrets): Pick<Config, 'sessionSecrets' | 'codeHmacKey' | 'encryptionKeys'> {
+  const sessionSecrets = list(raw.sessionSecrets);
+  if (sessionSecrets.some((secret) => secret.length < 32)) {
+    throw new ConfigError('SESSION_SECRETS: each secret must be at least 32 characters');
+  }
+  const codeHmacKey = Buffer.from(raw.codeHmacKey, 'base64');
+  if (codeHmacKey.length < 32) {
+    throw new ConfigError('CODE_HMAC_KEY must be base64 of at least 32 random bytes');
+  }
+  let encryptionKeys: SecretKey[];
+  try {
+    encryptionKeys = parseKeyList(raw.encryptionKeys);
+  } catch (error) {
+    throw new ConfigError(`ENCRYPTION_KEYS: ${(error as Error).message}`);
+  }
+  return { sessionSecrets, codeHmacKey, encryptionKeys };
+}
+
+export interface LoadConfigOptions {
+  /** Where start-up notices go (the logger does not exist yet). */
+  log?: (message: string) => void;
+}
+
+export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): Config {
+  const log = options.log ?? ((message: string) => console.warn(message));
+  const nodeEnv = env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development';
+  const dataDir = path.resolve(env.DATA_DIR || defaultDataDir);
+  const production = nodeEnv === 'production';
+
+  let secrets: Secrets;
+  const missing = SECRET_VARS.filter((name) => !env[name]);
+  if (missing.length === 0) {
+    secrets = {
+      sessionSecrets: env.SESSION_SECRETS!,
+      codeHmacKey: env.CODE_HMAC_KEY!,
+      encryptionKeys: env.ENCRYPTION_KEYS!,
+    };
+  } else if (production) {
+    throw new ConfigError(
+      `Refusing to start in production without ${missing.join(', ')}. See the README's environment table.`,
+    );
+  } else {
+    secrets = devSecrets(dataDir, log);
+  }
+
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (production && !smtpUrl) {
+    throw new ConfigError('Refusing to start in production without SMTP_URL: the dev outbox is for development only.');
+  }
+
+  return {
+    env: nodeEnv,
+    host: env.HOST || '127.0.0.1',
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    appUrl: (env.APP_URL || 'http://localhost:5173').replace(/\/+$/, ''),
+    dataDir,
+    databaseUrl: env.DATABASE_URL || undefined,
+    smtpUrl,
+    mailFrom: env.MAIL_FROM || 'Twofold <no-reply@twofold.localhost>',
+    ...parseSecrets(secrets),
+    sessionAbsoluteMs: integer(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30) * 3_600_000,
+    sessionIdleMs: integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60) * 60_000,
+    totpDriftSteps: integer(env, 'TOTP_DRIFT_STEPS', 1, 0, 3),
+    adminEmails: list(env.ADMIN_EMAILS).map((email) => email.toLowerCase()),
+    redisUrl: env.REDIS_URL || undefined,
+    trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    rateLimitAuthMax: integer(env, 'RATE_LIMIT_AUTH_MAX', 20, 1, 1_000_000),
+    webDistDir: env.WEB_DIST_DIR || undefined,
+  };
+}
+
+/** Secrets for a throwaway configuration (tests, benchmarks): never written to disk. */
+export function ephemeralSecretEnv(): Env {
+  const secrets = generateSecrets();
+  return {
+    SESSION_SECRETS: secrets.sessionSecrets,
+    CODE_HMAC_KEY: secrets.codeHmacKey,
+    ENCRYPTION_KEYS: secrets.encryptionKeys,
+  };
+}

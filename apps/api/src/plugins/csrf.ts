@@ -1,0 +1,34 @@
+import fp from 'fastify-plugin';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { appError } from '../errors.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function ownOrigin(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+/**
+ * State-changing requests from another site are refused. Browsers send `Origin` on every
+ * cross-origin POST/PUT/DELETE and `Sec-Fetch-Site` on every request, so either is enough to
+ * tell; clients that send neither (curl, server-to-server) are not browsers and carry no
+ * ambient cookies by accident.
+ */
+const csrfPlugin: FastifyPluginAsync = async (app) => {
+  const allowed = new Set([new URL(app.config.appUrl).origin]);
+
+  app.addHook('onRequest', async (request) => {
+    if (SAFE_METHODS.has(request.method)) return;
+    const origin = request.headers.origin;
+    if (origin !== undefined) {
+      if (origin === 'null' || !(allowed.has(origin) || origin === ownOrigin(request))) {
+        throw appError('CSRF_REJECTED');
+      }
+      return;
+    }
+    const site = request.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') throw appError('CSRF_REJECTED');
+  });
+};
+
+export default fp(csrfPlugin, { name: 'csrf', dependencies: ['config'] });

@@ -1,0 +1,34 @@
+import fp from 'fastify-plugin';
+import type { FastifyPluginAsync } from 'fastify';
+import path from 'node:path';
+import { createDbClient, createQueries, type Database, type DbClient } from '@twofold/db';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Database;
+    dbClient: DbClient;
+    queries: ReturnType<typeof createQueries>;
+  }
+}
+
+export interface DbPluginOptions {
+  /** A client owned by the caller (tests share one across apps); otherwise one is opened here. */
+  client?: DbClient;
+}
+
+const dbPlugin: FastifyPluginAsync<DbPluginOptions> = async (app, { client }) => {
+  const { config } = app;
+  let owned = false;
+  if (!client) {
+    owned = true;
+    const dataDir = config.databaseUrl ? undefined : path.join(config.dataDir, 'pglite');
+    client = await createDbClient({ url: config.databaseUrl, dataDir });
+    app.log.info(config.databaseUrl ? 'database: PostgreSQL' : `database: embedded PGlite in ${dataDir}`);
+  }
+  app.decorate('dbClient', client);
+  app.decorate('db', client.db);
+  app.decorate('queries', createQueries(client.db));
+  if (owned) app.addHook('onClose', async () => client.close());
+};
+
+export default fp(dbPlugin, { name: 'db', dependencies: ['config'] });

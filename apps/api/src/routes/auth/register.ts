@@ -1,0 +1,188 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { and, eq, isNull } from 'drizzle-orm';
+import { users, type User } from '@twofold/db';
+import {
+  AuthenticatedResponse,
+  RegisterBody,
+  VerificationRequiredResponse,
+  VerifyCodeBody,
+} from '@twofold/mfa-core';
+import { appError } from '../../errors.js';
+import { templates } from '../../mail/templates.js';
+import { hashPassword, passwordWeakness } from '../../services/passwords.js';
+import { normalizeEmail } from '../../services/users.js';
+
+export const REGISTRATION_CODE_TTL_MS = 15 * 60_000;
+
+const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
+
+/**
+ * Sign-up with an emailed code. An address that already has an account gets the very same
+ * answer (and a pending cookie), but the code behind it is never sent: its owner is told by
+ * email instead. So the answer never reveals whether an account exists.
+ */
+const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { users: userService, challenges, emailCodes, sessions, securityEvents, cookieJar, db, config } = app;
+
+  /** A registration challenge with a fresh code; `decoy` stores a code nobody receives. */
+  async function sendVerification(request: FastifyRequest, reply: FastifyReply, user: User, decoy: boolean) {
+    const { token, challenge } = await challenges.create(user.id, 'registration', REGISTRATION_CODE_TTL_MS, request);
+    const issued = await emailCodes.issue({
+      userId: user.id,
+      email: user.email,
+      purpose: 'registration',
+      challengeId: challenge.id,
+      ttlMs: REGISTRATION_CODE_TTL_MS,
+      force: true,
+      decoy,
+      message: (code) => templates.verifyEmail(code, REGISTRATION_CODE_TTL_MS / 60_000),
+    });
+    cookieJar.set(reply, 'pending', token, REGISTRATION_CODE_TTL_MS / 1000);
+    return {
+      status: 'verification_required' as const,
+      expiresAt: issued.expiresAt.toISOString(),
+      resendAvailableAt: issued.resendAvailableAt.toISOString(),
+    };
+  }
+
+  async function duplicate(request: FastifyRequest, reply: FastifyReply, existing: User) {
+    const answer = await sendVerification(request, reply, existing, true);
+    await app.mailer.send({
+      to: existing.email,
+      ...templates.registrationAttempt(`${config.appUrl}/sign-in`, `${config.appUrl}/forgot-password`),
+    });
+    await securityEvents.record({ type: 'registration.duplicate', userId: existing.id, request });
+    return answer;
+  }
+
+  app.post(
+    '/register',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an account; a 6-digit code is emailed (valid 15 minutes)',
+        body: RegisterBody,
+        response: { 201: VerificationRequiredResponse },
+      },
+    },
+    async (request, reply) => {
+      const email = normalizeEmail(request.body.email);
+      const weakness = passwordWeakness(request.body.password, email);
+      if (weakness) throw appError('WEAK_PASSWORD', undefined, weakness);
+      // Hash first on every path, so both answers take the same time.
+      const passwordHash = await hashPassword(request.body.password);
+      reply.code(201);
+
+      const existing = await userService.findByEmail(email);
+      if (existing) return duplicate(request, reply, existing);
+
+      let user: User;
+      try {
+        user = await userService.create(email, passwordHash);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        const raced = await userService.findByEmail(email);
+        if (!raced) throw error;
+        return duplicate(request, reply, raced);
+      }
+      try {
+        const answer = await sendVerification(request, reply, user, false);
+        await securityEvents.record({ type: 'user.registered', userId: user.id, request });
+        return answer;
+      } catch (error) {
+        // No code reached the address: leave no account behind, so signing up again works.
+        await db.delete(users).where(eq(users.id, user.id));
+        throw error;
+      }
+    },
+  );
+
+  /** The user behind the pending cookie, with the open registration challenge. */
+  async function pending(request: FastifyRequest) {
+    const token = cookieJar.read(request, 'pending');
+    const challenge = token ? await challenges.findOpen(token, 'registration') : undefined;
+    if (!challenge) throw appError('VERIFICATION_NOT_PENDING');
+    const [user] = await db.select().from(users).where(eq(users.id, challenge.userId));
+    if (!user) throw appError('VERIFICATION_NOT_PENDING');
+    return { challenge, user };
+  }
+
+  app.post(
+    '/register/verify',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Verify the emailed code; signs the new account in',
+        body: VerifyCodeBody,
+        response: { 200: AuthenticatedResponse },
+      },
+    },
+    async (request, reply) => {
+      const { challenge, user } = await pending(request);
+      try {
+        await emailCodes.check({
+          userId: user.id,
+          purpose: 'registration',
+          challengeId: challenge.id,
+          code: request.body.code,
+        });
+      } catch (error) {
+        await securityEvents.record({ type: 'email.verification_failed', userId: user.id, request });
+        throw error;
+      }
+      const verifiedAt = app.now();
+      const done = await db.transaction(async (tx) => {
+        if (!(await challenges.consume(challenge.id, tx))) return false;
+        await tx
+          .update(users)
+          .set({ emailVerifiedAt: verifiedAt, updatedAt: verifiedAt })
+          .where(and(eq(users.id, user.id), isNull(users.emailVerifiedAt)));
+        return true;
+      });
+      if (!done) throw appError('VERIFICATION_NOT_PENDING');
+      await securityEvents.record({ type: 'email.verified', userId: user.id, request });
+      await sessions.start(request, reply, { userId: user.id, aal: 1, amr: ['pwd'] });
+      cookieJar.clear(reply, 'pending');
+      return {
+        status: 'authenticated' as const,
+        user: userService.toPublic({ ...user, emailVerifiedAt: user.emailVerifiedAt ?? verifiedAt }, false),
+      };
+    },
+  );
+
+  app.post(
+    '/register/resend',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Send a new code (allowed 60 seconds after the last one); the old code stops working',
+        response: { 200: VerificationRequiredResponse },
+      },
+    },
+    async (request) => {
+      const { challenge, user } = await pending(request);
+      const issued = await emailCodes.issue({
+        userId: user.id,
+        email: user.email,
+        purpose: 'registration',
+        challengeId: challenge.id,
+        ttlMs: REGISTRATION_CODE_TTL_MS,
+        // An already verified address (a duplicate sign-up) never receives a code.
+        decoy: user.emailVerifiedAt !== null,
+        message: (code) => templates.verifyEmail(code, REGISTRATION_CODE_TTL_MS / 60_000),
+      });
+      await securityEvents.record({ type: 'email.verification_sent', userId: user.id, request });
+      return {
+        status: 'verification_required' as const,
+        expiresAt: issued.expiresAt.toISOString(),
+        resendAvailableAt: issued.resendAvailableAt.toISOString(),
+      };
+    },
+  );
+};
+
+export default registerRoutes;

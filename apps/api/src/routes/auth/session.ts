@@ -1,0 +1,106 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { LoginBody, LoginResponse, LogoutResponse, SessionResponse } from '@twofold/mfa-core';
+import { appError } from '../../errors.js';
+import { templates } from '../../mail/templates.js';
+import { verifyPassword } from '../../services/passwords.js';
+import { REGISTRATION_CODE_TTL_MS } from './register.js';
+
+/** Password sign-in, sign-out and the current session. */
+const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { users, sessions, challenges, emailCodes, securityEvents, cookieJar } = app;
+
+  app.post(
+    '/login',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with email and password',
+        description:
+          'Unknown email and wrong password get the same 401 INVALID_CREDENTIALS. A right password on an ' +
+          'unverified account answers `verification_required` and emails a fresh code.',
+        body: LoginBody,
+        response: { 200: LoginResponse },
+      },
+    },
+    async (request, reply) => {
+      const user = await users.findByEmail(request.body.email);
+      const ok = await verifyPassword(user?.passwordHash, request.body.password);
+      if (!user || !ok) {
+        await securityEvents.record({
+          type: 'login.failed',
+          userId: user?.id ?? null,
+          request,
+          metadata: { reason: user ? 'wrong_password' : 'unknown_email' },
+        });
+        throw appError('INVALID_CREDENTIALS');
+      }
+
+      if (!user.emailVerifiedAt) {
+        const { token, challenge } = await challenges.create(user.id, 'registration', REGISTRATION_CODE_TTL_MS, request);
+        const issued = await emailCodes.issue({
+          userId: user.id,
+          email: user.email,
+          purpose: 'registration',
+          challengeId: challenge.id,
+          ttlMs: REGISTRATION_CODE_TTL_MS,
+          force: true,
+          message: (code) => templates.verifyEmail(code, REGISTRATION_CODE_TTL_MS / 60_000),
+        });
+        cookieJar.set(reply, 'pending', token, REGISTRATION_CODE_TTL_MS / 1000);
+        await securityEvents.record({ type: 'login.unverified', userId: user.id, request });
+        return {
+          status: 'verification_required' as const,
+          expiresAt: issued.expiresAt.toISOString(),
+          resendAvailableAt: issued.resendAvailableAt.toISOString(),
+        };
+      }
+
+      await sessions.start(request, reply, { userId: user.id, aal: 1, amr: ['pwd'] });
+      await securityEvents.record({ type: 'login.succeeded', userId: user.id, request, metadata: { aal: 1 } });
+      return { status: 'authenticated' as const, user: users.toPublic(user, false) };
+    },
+  );
+
+  app.post(
+    '/logout',
+    {
+      config: { auth: 'public' },
+      schema: { tags: ['auth'], summary: 'End the current session (idempotent)', response: { 200: LogoutResponse } },
+    },
+    async (request: FastifyRequest, reply) => {
+      const session = await sessions.resolve(request);
+      if (session) {
+        await sessions.revoke(session.id);
+        await securityEvents.record({ type: 'logout', userId: session.userId, request });
+      }
+      cookieJar.clear(reply, 'session');
+      return { status: 'signed_out' as const };
+    },
+  );
+
+  app.get(
+    '/session',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user and session',
+        security: [{ session: [] }],
+        response: { 200: SessionResponse },
+      },
+    },
+    async (request) => {
+      const session = request.auth!;
+      return {
+        user: users.toPublic(
+          { id: session.userId, email: session.email, role: session.role, emailVerifiedAt: session.emailVerifiedAt },
+          session.mfaEnabled,
+        ),
+        session: sessions.toInfo(session),
+      };
+    },
+  );
+};
+
+export default sessionRoutes;

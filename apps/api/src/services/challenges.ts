@@ -1,0 +1,57 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import { loginChallenges, type LoginChallenge } from '@twofold/db';
+import { randomToken, sha256Hex } from '@twofold/mfa-core';
+
+export type ChallengePurpose = 'mfa' | 'registration';
+
+/** Half-finished sign-ins: stored as the SHA-256 of a 256-bit cookie token, consumed once. */
+export function createChallenges(app: FastifyInstance) {
+  const { db } = app;
+  return {
+    async create(userId: string, purpose: ChallengePurpose, ttlMs: number, request: FastifyRequest) {
+      const token = randomToken(32);
+      const now = app.now();
+      const [challenge] = await db
+        .insert(loginChallenges)
+        .values({
+          tokenHash: sha256Hex(token),
+          userId,
+          purpose,
+          ip: request.ip,
+          userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + ttlMs),
+        })
+        .returning();
+      return { token, challenge: challenge! };
+    },
+
+    /** The open (unconsumed, unexpired) challenge behind a cookie token, if any. */
+    async findOpen(token: string, purpose: ChallengePurpose): Promise<LoginChallenge | undefined> {
+      const [row] = await db
+        .select()
+        .from(loginChallenges)
+        .where(
+          and(
+            eq(loginChallenges.tokenHash, sha256Hex(token)),
+            eq(loginChallenges.purpose, purpose),
+            isNull(loginChallenges.consumedAt),
+            gt(loginChallenges.expiresAt, app.now()),
+          ),
+        );
+      return row;
+    },
+
+    /** One atomic statement: of concurrent callers, exactly one gets `true`. */
+    async consume(id: string, executor: Pick<FastifyInstance['db'], 'update'> = db): Promise<boolean> {
+      const now = app.now();
+      const rows = await executor
+        .update(loginChallenges)
+        .set({ consumedAt: now })
+        .where(and(eq(loginChallenges.id, id), isNull(loginChallenges.consumedAt), gt(loginChallenges.expiresAt, now)))
+        .returning({ id: loginChallenges.id });
+      return rows.length === 1;
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import type { FastifyInstance } from 'fastify';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { emailCodes } from '@twofold/db';
+import { constantTimeEqual, generateEmailCode, hmacSha256Hex, normalizeEmailCode } from '@twofold/mfa-core';
+import { appError } from '../errors.js';
+import type { MailContent } from '../mail/templates.js';
+
+export type EmailCodePurpose = 'registration' | 'login' | 'step_up' | 'password_reset' | 'enroll';
+
+export const EMAIL_CODE_MAX_ATTEMPTS = 5;
+export const EMAIL_CODE_RESEND_MS = 60_000;
+
+export interface IssueEmailCode {
+  userId: string;
+  email: string;
+  purpose: EmailCodePurpose;
+  challengeId?: string | null;
+  ttlMs: number;
+  message: (code: string) => MailContent;
+  /** Skip the resend cooldown: the caller has just proved the password. */
+  force?: boolean;
+  /** Store a code nobody receives (uniform answers for accounts that must not get one). */
+  decoy?: boolean;
+}
+
+export interface IssuedCode {
+  expiresAt: Date;
+  resendAvailableAt: Date;
+}
+
+export interface CheckEmailCode {
+  userId: string;
+  purpose: EmailCodePurpose;
+  challengeId?: string | null;
+  code: string;
+}
+
+/**
+ * Six-digit codes: HMAC-SHA256 with a server key over (purpose, user, challenge, code), so a
+ * code made for one purpose, user or sign-in attempt can never match another. One live code
+ * per (user, purpose): issuing voids the previous one.
+ */
+export function createEmailCodes(app: FastifyInstance) {
+  const { db, config } = app;
+  const hash = (userId: string, purpose: string, challengeId: string | null | undefined, code: string) =>
+    hmacSha256Hex(config.codeHmacKey, `${purpose}:${userId}:${challengeId ?? ''}:${code}`);
+
+  const voidLive = (userId: string, purpose: EmailCodePurpose) =>
+    db
+      .update(emailCodes)
+      .set({ usedAt: app.now() })
+      .where(and(eq(emailCodes.userId, userId), eq(emailCodes.purpose, purpose), isNull(emailCodes.usedAt)));
+
+  return {
+    voidLive,
+
+    async issue(options: IssueEmailCode): Promise<IssuedCode> {
+      const { userId, purpose, challengeId = null, ttlMs } = options;
+      const now = app.now();
+      if (!options.force) {
+        const [latest] = await db
+          .select({ createdAt: emailCodes.createdAt })
+          .from(emailCodes)
+          .where(and(eq(emailCodes.userId, userId), eq(emailCodes.purpose, purpose)))
+          .orderBy(desc(emailCodes.createdAt))
+          .limit(1);
+        const wait = latest ? latest.createdAt.getTime() + EMAIL_CODE_RESEND_MS - now.getTime() : 0;
+        if (wait > 0) throw appError('RESEND_TOO_SOON', { retryAfter: Math.ceil(wait / 1000) });
+      }
+
+      const code = generateEmailCode();
+      const expiresAt = new Date(now.getTime() + ttlMs);
+      let id: string;
+      try {
+        id = await db.transaction(async (tx) => {
+          await tx
+            .update(emailCodes)
+            .set({ usedAt: now })
+            .where(and(eq(emailCodes.userId, userId), eq(emailCodes.purpose, purpose), isNull(emailCodes.usedAt)));
+          const [row] = await tx
+            .insert(emailCodes)
+            .values({ userId, purpose, challengeId, codeHash: hash(userId, purpose, challengeId, code), createdAt: now, expiresAt })
+            .returning({ id: emailCodes.id });
+          return row!.id;
+        });
+      } catch (error) {
+        // A concurrent issue for the same (user, purpose) won the one-live-code index.
+        if ((error as { code?: string }).code === '23505' || String(error).includes('email_codes_live_key')) {
+          throw appError('RESEND_TOO_SOON', { retryAfter: Math.ceil(EMAIL_CODE_RESEND_MS / 1000) });
+        }
+        throw error;
+      }
+
+      if (!options.decoy) {
+        try {
+          await app.mailer.send({ to: options.email, ...options.message(code) });
+        } catch (error) {
+          // The code never reached anyone: it must not stay valid.
+          await db.update(emailCodes).set({ usedAt: app.now() }).where(eq(emailCodes.id, id));
+          throw error;
+        }
+      }
+      return { expiresAt, resendAvailableAt: new Date(now.getTime() + EMAIL_CODE_RESEND_MS) };
+    },
+
+    /**
+     * Accepts the live code once. Throws CODE_EXPIRED (none live for this attempt, or past its
+     * time), INVALID_CODE with attemptsLeft, or TOO_MANY_ATTEMPTS (the code is now void).
+     */
+    async check({ userId, purpose, challengeId = null, code }: CheckEmailCode): Promise<void> {
+      const now = app.now();
+      const [live] = await db
+        .select()
+        .from(emailCodes)
+        .where(and(eq(emailCodes.userId, userId), eq(emailCodes.purpose, purpose), isNull(emailCodes.usedAt)))
+        .limit(1);
+      if (!live || live.challengeId !== challengeId || live.expiresAt <= now) throw appError('CODE_EXPIRED');
+
+      const normalized = normalizeEmailCode(code);
+      const matches = normalized !== null && constantTimeEqual(hash(userId, purpose, challengeId, normalized), live.codeHash);
+      if (matches) {
+        const consumed = await db
+          .update(emailCodes)
+          .set({ usedAt: now })
+          .where(
+            and(
+              eq(emailCodes.id, live.id),
+              isNull(emailCodes.usedAt),
+              sql`${emailCodes.attempts} < ${EMAIL_CODE_MAX_ATTEMPTS}`,
+              sql`${emailCodes.expiresAt} > ${now}`,
+            ),
+          )
+          .returning({ id: emailCodes.id });
+        if (consumed.length === 1) return;
+        throw appError('CODE_EXPIRED');
+      }
+
+      // Count the failure and void the code on the last allowed try, in one statement.
+      const [counted] = await db
+        .update(emailCodes)
+        .set({
+          attempts: sql`${emailCodes.attempts} + 1`,
+          usedAt: sql`case when ${emailCodes.attempts} + 1 >= ${EMAIL_CODE_MAX_ATTEMPTS} then ${now}::timestamptz else null end`,
+        })
+        .where(and(eq(emailCodes.id, live.id), isNull(emailCodes.usedAt)))
+        .returning({ attempts: emailCodes.attempts });
+      if (!counted) throw appError('CODE_EXPIRED');
+      const attemptsLeft = EMAIL_CODE_MAX_ATTEMPTS - counted.attempts;
+      if (attemptsLeft <= 0) throw appError('TOO_MANY_ATTEMPTS');
+      throw appError('INVALID_CODE', { attemptsLeft });
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { and, eq, isNull, ne } from 'drizzle-orm';
+import { sessions } from '@twofold/db';
+import { randomToken, sha256Hex, type SessionInfo } from '@twofold/mfa-core';
+
+/** lastSeenAt is written at most this often, so reads stay reads; idle expiry is exact to within it. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface StartSession {
+  userId: string;
+  aal: 1 | 2;
+  amr: string[];
+  scope?: 'full' | 'enroll_only';
+}
+
+export type ResolvedSession = NonNullable<Awaited<ReturnType<ReturnType<typeof createSessions>['resolve']>>>;
+
+/**
+ * Server-side sessions. The cookie carries a 256-bit token; the row keeps only its SHA-256.
+ * A new sign-in always creates a new row (the id rotates) and revokes the one the browser had.
+ */
+export function createSessions(app: FastifyInstance) {
+  const { db, queries, config, cookieJar } = app;
+
+  return {
+    async start(request: FastifyRequest, reply: FastifyReply, { userId, aal, amr, scope = 'full' }: StartSession) {
+      const token = randomToken(32);
+      const now = app.now();
+      const previous = cookieJar.read(request, 'session');
+      const [session] = await db.transaction(async (tx) => {
+        if (previous) {
+          await tx
+            .update(sessions)
+            .set({ revokedAt: now })
+            .where(and(eq(sessions.tokenHash, sha256Hex(previous)), isNull(sessions.revokedAt)));
+        }
+        return tx
+          .insert(sessions)
+          .values({
+            tokenHash: sha256Hex(token),
+            userId,
+            aal,
+            amr,
+            scope,
+            ip: request.ip,
+            userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
+            createdAt: now,
+            lastSeenAt: now,
+            expiresAt: new Date(now.getTime() + config.sessionAbsoluteMs),
+          })
+          .returning();
+      });
+      cookieJar.set(reply, 'session', token, Math.floor(config.sessionAbsoluteMs / 1000));
+      return session!;
+    },
+
+    /** The live session behind the request's cookie, with its user; null if none or expired. */
+    async resolve(request: FastifyRequest) {
+      const token = cookieJar.read(request, 'session');
+      if (!token) return null;
+      const row = await queries.sessionByTokenHash.execute({ tokenHash: sha256Hex(token) });
+      if (!row || row.revokedAt) return null;
+      const now = app.now();
+      const lastSeen = row.lastSeenAt.getTime();
+      if (row.expiresAt <= now || lastSeen + config.sessionIdleMs <= now.getTime()) return null;
+      if (now.getTime() - lastSeen >= TOUCH_INTERVAL_MS) {
+        await queries.touchSession.execute({ id: row.id, now });
+      }
+      return row;
+    },
+
+    async revoke(sessionId: string) {
+      await db
+        .update(sessions)
+        .set({ revokedAt: app.now() })
+        .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+    },
+
+    /** Ends every live session of the user (but `exceptId`, when given); returns how many. */
+    async revokeAll(userId: string, exceptId?: string) {
+      const rows = await db
+        .update(sessions)
+        .set({ revokedAt: app.now() })
+        .where(
+          and(eq(sessions.userId, userId), isNull(sessions.revokedAt), exceptId ? ne(sessions.id, exceptId) : undefined),
+        )
+        .returning({ id: sessions.id });
+      return rows.length;
+    },
+
+    toInfo(session: { id: string; aal: number; amr: string[]; createdAt: Date; reauthenticatedAt: Date | null }): SessionInfo {
+      return {
+        id: session.id,
+        aal: session.aal === 2 ? 2 : 1,
+        amr: session.amr,
+        createdAt: session.createdAt.toISOString(),
+        reauthenticatedAt: session.reauthenticatedAt?.toISOString() ?? null,
+      };
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { desc, eq } from 'drizzle-orm';
+import type { LightMyRequestResponse } from 'fastify';
+import { devOutbox, type DbClient } from '@twofold/db';
+import { buildApp, type App } from '../../src/app.js';
+import { ephemeralSecretEnv, loadConfig, type Config } from '../../src/config/config.js';
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', RATE_LIMIT_AUTH_MAX: '100000', ...ephemeralSecretEnv(), ...env }, { log: () => {} });
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  config?: Config;
+  now?: () => Date;
+}
+
+export async function buildTestApp(db: DbClient, options: TestAppOptions = {}): Promise<App> {
+  return buildApp({ config: options.config ?? testConfig(options.env), db, now: options.now, logger: false });
+}
+
+let counter = 0;
+/** A unique address per call, so suites sharing one database never collide. */
+export function uniqueEmail(prefix = 'user'): string {
+  counter += 1;
+  return `${prefix}.${Date.now().toString(36)}.${counter}@example.com`;
+}
+
+export const GOOD_PASSWORD = 'correct horse battery staple';
+
+type InjectOptions = {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  url: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+};
+
+/**
+ * A browser-like client over `app.inject()`: it keeps the cookies the API sets (and drops the
+ * ones it clears), and sends them back.
+ */
+export class Client {
+  readonly cookies = new Map<string, string>();
+  constructor(private readonly app: App) {}
+
+  async request({ method, url, body, headers = {} }: InjectOptions): Promise<LightMyRequestResponse> {
+    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const response = await this.app.inject({
+      method,
+      url,
+      ...(body === undefined ? {} : { payload: body as object }),
+      headers: { ...(cookie ? { cookie } : {}), ...headers },
+    });
+    for (const set of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
+      const cleared = set.maxAge === 0 || (set.expires !== undefined && set.expires.getTime() <= Date.now()) || set.value === '';
+      if (cleared) this.cookies.delete(set.name);
+      else this.cookies.set(set.name, set.value);
+    }
+    return response;
+  }
+
+  post(url: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request({ method: 'POST', url, body, headers });
+  }
+
+  get(url: string, headers?: Record<string, string>) {
+    return this.request({ method: 'GET', url, headers });
+  }
+}
+
+/** The newest message to `to` in the dev outbox. */
+export async function latestMail(db: DbClient, to: string) {
+  const [message] = await db.db
+    .select()
+    .from(devOutbox)
+    .where(eq(devOutbox.to, to))
+    .orderBy(desc(devOutbox.createdAt))
+    .limit(1);
+  return message;
+}
+
+/** The 6-digit code in the newest message to `to`. */
+export async function latestCode(db: DbClient, to: string): Promise<string> {
+  const message = await latestMail(db, to);
+  const code = message?.text.match(/\b(\d{6})\b/)?.[1];
+  if (!code) throw new Error(`no code mailed to ${to}`);
+  return code;
+}
+
+/** Registers and verifies an account; returns a signed-in client. */
+export async function signUp(app: App, db: DbClient, email = uniqueEmail(), password = GOOD_PASSWORD) {
+  const client = new Client(app);
+  const registered = await client.post('/api/auth/register', { email, password });
+  if (registered.statusCode !== 201) throw new Error(`register failed: ${registered.body}`);
+  const verified = await client.post('/api/auth/register/verify', { code: await latestCode(db, email) });
+  if (verified.statusCode !== 200) throw new Error(`verify failed: ${verified.body}`);
+  return { client, email, password, user: verified.json().user as { id: string; email: string; role: string } };
+}
