@@ -1,0 +1,160 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { createTestDbClient } from '@twofold/db/testing';
+import { sessions, users, type DbClient } from '@twofold/db';
+import type { App } from '../src/app.js';
+import { buildTestApp, Client, signUp } from './helpers/app.js';
+
+let db: DbClient;
+let app: App;
+beforeAll(async () => {
+  db = await createTestDbClient();
+  app = await buildTestApp(db);
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function setCookieHeader(response: { headers: Record<string, unknown> }, name: string): string {
+  const raw = response.headers['set-cookie'];
+  const all = Array.isArray(raw) ? raw : [raw];
+  const found = all.find((c): c is string => typeof c === 'string' && c.startsWith(`${name}=`));
+  if (!found) throw new Error(`no Set-Cookie for ${name}`);
+  return found;
+}
+
+async function login(client: Client, email: string, password: string) {
+  const response = await client.post('/api/auth/login', { email, password });
+  expect(response.statusCode).toBe(200);
+  return response;
+}
+
+describe('sessions', () => {
+  it('sets the session cookie HttpOnly, SameSite=Lax, Path=/, with the absolute lifetime', async () => {
+    const { email, password } = await signUp(app, db);
+    const response = await login(new Client(app), email, password);
+    const cookie = setCookieHeader(response, 'twofold_session');
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; SameSite=Lax/);
+    expect(cookie).toMatch(/; Path=\//);
+    expect(cookie).toMatch(/; Max-Age=43200/);
+    expect(cookie).not.toMatch(/Domain=/);
+    expect(cookie).not.toMatch(/; Secure/); // development; production is covered in config.test.ts
+  });
+
+  it('keeps only a hash of the token in the database', async () => {
+    const { client, user } = await signUp(app, db);
+    const rows = await db.db.select().from(sessions).where(eq(sessions.userId, user.id));
+    const cookie = client.cookies.get('twofold_session')!;
+    const token = JSON.parse(Buffer.from(cookie.split('.')[1]!, 'base64url').toString()).tok as string;
+    expect(token.length).toBeGreaterThanOrEqual(43); // 256 bits, base64url
+    for (const row of rows) {
+      expect(row.tokenHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(row.tokenHash).not.toContain(token);
+    }
+  });
+
+  it('rotates the session id at sign-in and revokes the session the browser had', async () => {
+    const { client, email, password } = await signUp(app, db);
+    const before = (await client.get('/api/auth/session')).json().session.id;
+    const oldCookie = client.cookies.get('twofold_session')!;
+    await login(client, email, password);
+    const after = (await client.get('/api/auth/session')).json().session.id;
+    expect(after).not.toBe(before);
+
+    const [old] = await db.db.select().from(sessions).where(eq(sessions.id, before));
+    expect(old?.revokedAt).not.toBeNull();
+    const replay = await app.inject({ method: 'GET', url: '/api/auth/session', cookies: { twofold_session: oldCookie } });
+    expect(replay.statusCode).toBe(401);
+  });
+
+  it('logout ends the session on the server, not only in the browser', async () => {
+    const { client } = await signUp(app, db);
+    const cookie = client.cookies.get('twofold_session')!;
+    const out = await client.post('/api/auth/logout');
+    expect(out.statusCode).toBe(200);
+    expect(out.json()).toEqual({ status: 'signed_out' });
+    expect(client.cookies.has('twofold_session')).toBe(false);
+    const replay = await app.inject({ method: 'GET', url: '/api/auth/session', cookies: { twofold_session: cookie } });
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().code).toBe('UNAUTHENTICATED');
+    // Logging out again is harmless.
+    expect((await client.post('/api/auth/logout')).statusCode).toBe(200);
+  });
+
+  it('refuses a session past its absolute lifetime even while in use', async () => {
+    const { client } = await signUp(app, db);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    // Active every 20 minutes, so never idle, for 12 hours.
+    for (let t = 20; t < 12 * 60; t += 20) {
+      vi.setSystemTime(start + t * 60_000);
+      expect((await client.get('/api/auth/session')).statusCode).toBe(200);
+    }
+    vi.setSystemTime(start + 12 * 3_600_000 + 1_000);
+    const expired = await client.get('/api/auth/session');
+    expect(expired.statusCode).toBe(401);
+  });
+
+  it('refuses a session idle for 30 minutes', async () => {
+    const { client } = await signUp(app, db);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    vi.setSystemTime(start + 29 * 60_000);
+    expect((await client.get('/api/auth/session')).statusCode).toBe(200);
+    vi.setSystemTime(start + 58 * 60_000);
+    expect((await client.get('/api/auth/session')).statusCode).toBe(200);
+    vi.setSystemTime(start + 88 * 60_000 + 1_000);
+    expect((await client.get('/api/auth/session')).statusCode).toBe(401);
+  });
+
+  it('refuses tampered, forged and wrong-kind cookies', async () => {
+    const { client } = await signUp(app, db);
+    const cookie = client.cookies.get('twofold_session')!;
+    const [header, payload, signature] = cookie.split('.');
+    const tampered = `${header}.${Buffer.from(JSON.stringify({ typ: 'session', tok: 'x'.repeat(43) })).toString('base64url')}.${signature}`;
+    const otherKey = await buildTestApp(db);
+    const forged = otherKey.jwt.sign({ typ: 'session', tok: JSON.parse(Buffer.from(payload!, 'base64url').toString()).tok });
+    await otherKey.close();
+    const wrongKind = app.jwt.sign({ typ: 'pending', tok: JSON.parse(Buffer.from(payload!, 'base64url').toString()).tok });
+    for (const value of [tampered, forged, wrongKind, 'garbage', '']) {
+      const response = await app.inject({ method: 'GET', url: '/api/auth/session', cookies: { twofold_session: value } });
+      expect(response.statusCode, value).toBe(401);
+    }
+    // A pending (registration) cookie is not a session either.
+    const pending = new Client(app);
+    await pending.post('/api/auth/register', { email: `pending.${Date.now()}@example.com`, password: 'another good passphrase' });
+    const asSession = await app.inject({
+      method: 'GET',
+      url: '/api/auth/session',
+      cookies: { twofold_session: pending.cookies.get('twofold_pending')! },
+    });
+    expect(asSession.statusCode).toBe(401);
+  });
+
+  it('ends sessions at once when the row is revoked (no cached trust)', async () => {
+    const { client, user } = await signUp(app, db);
+    await db.db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.userId, user.id));
+    expect((await client.get('/api/auth/session')).statusCode).toBe(401);
+  });
+
+  it('makes the first account of a fresh installation its admin', async () => {
+    const freshDb = await createTestDbClient();
+    const freshApp = await buildTestApp(freshDb);
+    try {
+      const first = await signUp(freshApp, freshDb);
+      const second = await signUp(freshApp, freshDb);
+      expect(first.user.role).toBe('admin');
+      expect(second.user.role).toBe('user');
+      const roles = await freshDb.db.select({ role: users.role }).from(users);
+      expect(roles.filter((r) => r.role === 'admin')).toHaveLength(1);
+    } finally {
+      await freshApp.close();
+      await freshDb.close();
+    }
+  });
+});
