@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDbClient } from '@twofold/db/testing';
+import type { DbClient } from '@twofold/db';
+import type { App } from '../src/app.js';
+import { buildTestApp, Client, GOOD_PASSWORD, signUp, uniqueEmail } from './helpers/app.js';
+
+let db: DbClient;
+let app: App;
+beforeAll(async () => {
+  db = await createTestDbClient();
+  app = await buildTestApp(db);
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+});
+
+describe('CSRF', () => {
+  const login = (headers: Record<string, string>) =>
+    app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'x@example.com', password: 'whatever pass' }, headers });
+
+  it('refuses state-changing requests from another origin or site', async () => {
+    for (const headers of [
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+    ]) {
+      const response = await login(headers);
+      expect(response.statusCode, JSON.stringify(headers)).toBe(403);
+      expect(response.json().code).toBe('CSRF_REJECTED');
+    }
+  });
+
+  it('lets the SPA origin, same-origin requests and non-browser clients through', async () => {
+    for (const headers of [
+      { origin: 'http://localhost:5173' },
+      { 'sec-fetch-site': 'same-origin' },
+      { origin: 'http://localhost:80', host: 'localhost:80' },
+      {},
+    ]) {
+      expect((await login(headers)).statusCode, JSON.stringify(headers)).toBe(401);
+    }
+  });
+
+  it('does not block reads', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/health', headers: { origin: 'https://evil.example' } });
+    expect(response.statusCode).toBe(200);
+  });
+});
+
+describe('rate limits', () => {
+  it('limits every auth route per IP and says when to retry', async () => {
+    const limited = await buildTestApp(db, { env: { RATE_LIMIT_AUTH_MAX: '3' } });
+    try {
+      for (const url of ['/api/auth/login', '/api/auth/password/forgot', '/api/auth/register/resend']) {
+        const statuses: number[] = [];
+        let last;
+        for (let i = 0; i < 4; i++) {
+          last = await limited.inject({ method: 'POST', url, payload: { email: 'x@example.com', password: 'whatever pass' } });
+          statuses.push(last.statusCode);
+        }
+        expect(statuses.slice(0, 3), url).not.toContain(429);
+        expect(last!.statusCode, url).toBe(429);
+        expect(last!.json().code).toBe('RATE_LIMITED');
+        expect(last!.json().retryAfter).toBeGreaterThan(0);
+      }
+      // Other IPs are not affected.
+      const other = await limited.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'x@example.com', password: 'whatever pass' },
+        remoteAddress: '10.9.8.7',
+      });
+      expect(other.statusCode).toBe(401);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('ops and docs', () => {
+  it('answers health and readiness', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/health' })).json()).toEqual({ status: 'ok' });
+    const ready = await app.inject({ method: 'GET', url: '/api/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ready', checks: { database: 'ok' } });
+  });
+
+  it('is not ready when the database does not answer', async () => {
+    const broken = await buildTestApp(db);
+    broken.dbClient.ping = () => Promise.reject(new Error('connection refused'));
+    try {
+      const ready = await broken.inject({ method: 'GET', url: '/api/ready' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json().status).toBe('not_ready');
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('publishes OpenAPI generated from the route schemas at /api/docs', async () => {
+    const spec = (await app.inject({ method: 'GET', url: '/api/docs/json' })).json();
+    expect(spec.openapi).toMatch(/^3\./);
+    for (const path of [
+      '/api/auth/register',
+      '/api/auth/register/verify',
+      '/api/auth/register/resend',
+      '/api/auth/login',
+      '/api/auth/logout',
+      '/api/auth/session',
+      '/api/auth/password/forgot',
+      '/api/auth/password/reset',
+      '/api/health',
+      '/api/ready',
+    ]) {
+      expect(spec.paths[path], path).toBeDefined();
+    }
+    const register = spec.paths['/api/auth/register'].post;
+    expect(register.requestBody.content['application/json'].schema.properties.email.format).toBe('email');
+    expect(register.responses['201']).toBeDefined();
+    const ui = await app.inject({ method: 'GET', url: '/api/docs' });
+    expect([200, 302]).toContain(ui.statusCode);
+  });
+
+  it('answers unknown routes with a NOT_FOUND code', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/nope?token=secret' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().code).toBe('NOT_FOUND');
+    expect(response.body).not.toContain('secret');
+  });
+
+  it('lists the dev outbox newest first', async () => {
+    const email = uniqueEmail('mailbox');
+    await new Client(app).post('/api/auth/register', { email, password: GOOD_PASSWORD });
+    await signUp(app, db);
+    const { messages } = (await app.inject({ method: 'GET', url: '/api/dev/mailbox' })).json();
+    expect(messages.length).toBeGreaterThanOrEqual(2);
+    const times = messages.map((m: { createdAt: string }) => Date.parse(m.createdAt));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    expect(messages.some((m: { to: string }) => m.to === email)).toBe(true);
+    expect(Object.keys(messages[0]).sort()).toEqual(['createdAt', 'html', 'id', 'subject', 'text', 'to']);
+  });
+});

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { createTestDbClient } from '@twofold/db/testing';
+import { securityEvents, users, type DbClient } from '@twofold/db';
+import type { App } from '../src/app.js';
+import { buildTestApp, Client, GOOD_PASSWORD, latestCode, signUp, uniqueEmail } from './helpers/app.js';
+
+let db: DbClient;
+let app: App;
+beforeAll(async () => {
+  db = await createTestDbClient();
+  app = await buildTestApp(db);
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+});
+
+describe('password sign-in', () => {
+  it('signs in with the right password and records the event', async () => {
+    const { email, password, user } = await signUp(app, db);
+    const client = new Client(app);
+    const response = await client.post('/api/auth/login', { email: email.toUpperCase(), password });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      status: 'authenticated',
+      user: { id: user.id, email, role: user.role, emailVerified: true, mfaEnabled: false },
+    });
+    expect((await client.get('/api/auth/session')).statusCode).toBe(200);
+    const events = await db.db
+      .select()
+      .from(securityEvents)
+      .where(and(eq(securityEvents.userId, user.id), eq(securityEvents.type, 'login.succeeded')));
+    expect(events.length).toBeGreaterThanOrEqual(1);
+    expect(events[0]?.ip).toBeTruthy();
+  });
+
+  it('answers an unknown email and a wrong password identically', async () => {
+    const { email } = await signUp(app, db);
+    const wrongPassword = await new Client(app).post('/api/auth/login', { email, password: 'not the password at all' });
+    const unknownEmail = await new Client(app).post('/api/auth/login', {
+      email: uniqueEmail('nobody'),
+      password: 'not the password at all',
+    });
+    expect(wrongPassword.statusCode).toBe(401);
+    expect(unknownEmail.statusCode).toBe(401);
+    expect(wrongPassword.json()).toEqual(unknownEmail.json());
+    expect(wrongPassword.json().code).toBe('INVALID_CREDENTIALS');
+    expect(wrongPassword.headers['set-cookie']).toBeUndefined();
+    expect(unknownEmail.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('sends a fresh code to an unverified account with the right password, and nothing with a wrong one', async () => {
+    const email = uniqueEmail('unverified');
+    await new Client(app).post('/api/auth/register', { email, password: GOOD_PASSWORD });
+    const firstCode = await latestCode(db, email);
+
+    const wrong = await new Client(app).post('/api/auth/login', { email, password: 'wrong password here' });
+    expect(wrong.json().code).toBe('INVALID_CREDENTIALS');
+
+    const client = new Client(app);
+    const response = await client.post('/api/auth/login', { email, password: GOOD_PASSWORD });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().status).toBe('verification_required');
+    expect(client.cookies.has('twofold_pending')).toBe(true);
+    expect(client.cookies.has('twofold_session')).toBe(false);
+    const code = await latestCode(db, email);
+    if (code !== firstCode) {
+      // The first code was voided by the new one.
+      expect((await client.post('/api/auth/register/verify', { code: firstCode })).json().code).toBe('INVALID_CODE');
+    }
+    expect((await client.post('/api/auth/register/verify', { code })).statusCode).toBe(200);
+    const [row] = await db.db.select().from(users).where(eq(users.email, email));
+    expect(row?.emailVerifiedAt).not.toBeNull();
+  });
+
+  it('accepts a Unicode password in either normalisation form', async () => {
+    const composed = 'pässwörd ünïcode ✓';
+    const decomposed = composed.normalize('NFD');
+    expect(decomposed).not.toBe(composed);
+    const { email } = await signUp(app, db, uniqueEmail('unicode'), composed);
+    const response = await new Client(app).post('/api/auth/login', { email, password: decomposed });
+    expect(response.statusCode).toBe(200);
+  });
+});
