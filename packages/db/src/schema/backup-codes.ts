@@ -16,7 +16,9 @@ export const backupCodes = pgTable(
   },
   (t) => [
     // An unused code is unique per user, so consuming it is one `UPDATE ... WHERE used_at IS NULL`.
-    uniqueIndex('backup_codes_unused_key').on(t.userId, t.codeHash).where(sql`${t.usedAt} is null`),
+    uniqueIndex('backup_codes_unused_key')
+      .on(t.userId, t.codeHash)
+      .where(sql`${t.usedAt} is null`),
     index('backup_codes_user_idx').on(t.userId),
   ],
 );

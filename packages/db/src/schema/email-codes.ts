@@ -1,5 +1,14 @@
 import { relations, sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { loginChallenges } from './login-challenges.js';
 import { users } from './users.js';
 
@@ -22,7 +31,9 @@ export const emailCodes = pgTable(
   },
   (t) => [
     // A new code voids the old: at most one live code per user and purpose.
-    uniqueIndex('email_codes_live_key').on(t.userId, t.purpose).where(sql`${t.usedAt} is null`),
+    uniqueIndex('email_codes_live_key')
+      .on(t.userId, t.purpose)
+      .where(sql`${t.usedAt} is null`),
     index('email_codes_challenge_idx').on(t.challengeId),
     check(
       'email_codes_purpose_check',

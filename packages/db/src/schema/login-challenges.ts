@@ -25,7 +25,9 @@ export const loginChallenges = pgTable(
   },
   (t) => [
     uniqueIndex('login_challenges_token_hash_key').on(t.tokenHash),
-    index('login_challenges_user_open_idx').on(t.userId).where(sql`${t.consumedAt} is null`),
+    index('login_challenges_user_open_idx')
+      .on(t.userId)
+      .where(sql`${t.consumedAt} is null`),
     check('login_challenges_purpose_check', sql`${t.purpose} in ('mfa', 'registration')`),
   ],
 );

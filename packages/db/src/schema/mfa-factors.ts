@@ -1,5 +1,14 @@
 import { relations, sql } from 'drizzle-orm';
-import { bigint, check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  check,
+  index,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { users } from './users.js';
 
 export const mfaFactors = pgTable(
@@ -22,8 +31,12 @@ export const mfaFactors = pgTable(
   },
   (t) => [
     // One active and at most one pending factor of each type per user.
-    uniqueIndex('mfa_factors_active_type_key').on(t.userId, t.type).where(sql`${t.status} = 'active'`),
-    uniqueIndex('mfa_factors_pending_type_key').on(t.userId, t.type).where(sql`${t.status} = 'pending'`),
+    uniqueIndex('mfa_factors_active_type_key')
+      .on(t.userId, t.type)
+      .where(sql`${t.status} = 'active'`),
+    uniqueIndex('mfa_factors_pending_type_key')
+      .on(t.userId, t.type)
+      .where(sql`${t.status} = 'pending'`),
     index('mfa_factors_user_idx').on(t.userId),
     check('mfa_factors_type_check', sql`${t.type} in ('totp', 'email')`),
     check('mfa_factors_status_check', sql`${t.status} in ('pending', 'active')`),

@@ -11,7 +11,10 @@ export const mfaPolicy = pgTable(
     graceDays: integer('grace_days').notNull().default(7),
     /** When `required` last became true; the grace period counts from here (or sign-up, if later). */
     requiredSince: timestamp('required_since', { withTimezone: true }),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
     updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
   },
   (t) => [

@@ -21,7 +21,9 @@ export const trustedDevices = pgTable(
   },
   (t) => [
     uniqueIndex('trusted_devices_token_hash_key').on(t.tokenHash),
-    index('trusted_devices_user_active_idx').on(t.userId).where(sql`${t.revokedAt} is null`),
+    index('trusted_devices_user_active_idx')
+      .on(t.userId)
+      .where(sql`${t.revokedAt} is null`),
   ],
 );
 

@@ -1,0 +1,114 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema/index.js';
+
+export type Schema = typeof schema;
+
+/** The Drizzle database, whichever driver is underneath; `db.query.<table>` is available. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** The `tx` handed to `db.transaction(async (tx) => ...)`. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+export interface DbClientOptions {
+  /** `postgres://...`: use a PostgreSQL server. Unset or empty: embedded PGlite. */
+  url?: string;
+  /** PGlite only: directory for file storage (created if missing). Unset: in memory. */
+  dataDir?: string;
+  /** PGlite only: start from a tarball made by `PGlite#dumpDataDir()`. */
+  loadDataDir?: Blob | File;
+  /** Apply the committed migrations before returning. Default true. */
+  migrate?: boolean;
+  /** postgres.js pool size. Default 10. */
+  maxConnections?: number;
+  /** postgres.js connect timeout in seconds. Default 5. */
+  connectTimeoutSeconds?: number;
+}
+
+export interface DbClient {
+  db: Database;
+  kind: 'pglite' | 'postgres';
+  /** Runs `select 1`; rejects when the database is unreachable. */
+  ping(): Promise<void>;
+  /** Closes the pool or the embedded database. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_CONNECTIONS = 10;
+const DEFAULT_CONNECT_TIMEOUT_SECONDS = 5;
+/** Serialises start-up migrations when several instances boot against one server. */
+const MIGRATION_LOCK_KEY = 7_268_373_301;
+
+/**
+ * The committed drizzle-kit output at the package root. `src/` and `dist/` sit at the same
+ * depth, so the same relative URL works from the sources and from the build.
+ */
+export const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+
+export async function createDbClient(options: DbClientOptions = {}): Promise<DbClient> {
+  // An empty DATABASE_URL counts as unset.
+  return options.url ? createPostgresClient(options.url, options) : createPgliteClient(options);
+}
+
+async function createPgliteClient(options: DbClientOptions): Promise<DbClient> {
+  if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
+    ...(options.loadDataDir !== undefined && { loadDataDir: options.loadDataDir }),
+  });
+  const db = drizzlePglite({ client: pglite, schema });
+  const close = once(() => pglite.close());
+  try {
+    if (options.migrate ?? true) await migratePglite(db, { migrationsFolder });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { db, kind: 'pglite', ping: () => ping(db), close };
+}
+
+async function createPostgresClient(url: string, options: DbClientOptions): Promise<DbClient> {
+  const connectTimeout = options.connectTimeoutSeconds ?? DEFAULT_CONNECT_TIMEOUT_SECONDS;
+  if (options.migrate ?? true) await migratePostgresServer(url, connectTimeout);
+  const client = postgres(url, {
+    max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    connect_timeout: connectTimeout,
+    prepare: true,
+    onnotice: () => {},
+  });
+  const db = drizzlePostgres({ client, schema });
+  const close = once(() => client.end({ timeout: 5 }));
+  return { db, kind: 'postgres', ping: () => ping(db), close };
+}
+
+/**
+ * Migrates over one dedicated connection holding a session advisory lock, so instances that
+ * start together apply each migration once instead of racing on `CREATE TABLE`.
+ */
+async function migratePostgresServer(url: string, connectTimeout: number): Promise<void> {
+  const client = postgres(url, { max: 1, connect_timeout: connectTimeout, onnotice: () => {} });
+  try {
+    await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    await migratePostgres(drizzlePostgres({ client }), { migrationsFolder });
+  } finally {
+    // Ending the session releases the lock even if the unlock query is never sent.
+    await client.end({ timeout: 5 });
+  }
+}
+
+async function ping(db: Database): Promise<void> {
+  await db.execute(sql`select 1`);
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let result: Promise<void> | undefined;
+  return () => (result ??= fn());
+}

@@ -1,0 +1,5 @@
+export { createDbClient, migrationsFolder } from './client.js';
+export type { Database, DbClient, DbClientOptions, Schema, Transaction } from './client.js';
+export { createQueries } from './queries.js';
+export type { PreparedQuery, Queries, SessionWithUser } from './queries.js';
+export * from './schema/index.js';

@@ -1,0 +1,94 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from './client.js';
+import { mfaFactors } from './schema/mfa-factors.js';
+import { sessions } from './schema/sessions.js';
+import type { User } from './schema/users.js';
+import { users } from './schema/users.js';
+
+/** A statement prepared once and executed with named parameters. */
+export interface PreparedQuery<TParams, TResult> {
+  execute(params: TParams): Promise<TResult>;
+}
+
+function prepareUserByEmail(db: Database) {
+  return db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${sql.placeholder('email')}::text)`)
+    .limit(1)
+    .prepare('twofold_user_by_email');
+}
+
+function prepareSessionByTokenHash(db: Database) {
+  return db
+    .select({
+      id: sessions.id,
+      userId: sessions.userId,
+      aal: sessions.aal,
+      amr: sessions.amr,
+      scope: sessions.scope,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+      reauthenticatedAt: sessions.reauthenticatedAt,
+      revokedAt: sessions.revokedAt,
+      email: users.email,
+      role: users.role,
+      emailVerifiedAt: users.emailVerifiedAt,
+      userCreatedAt: users.createdAt,
+      mfaEnabled: sql<boolean>`exists (
+        select 1 from ${mfaFactors}
+        where ${and(eq(mfaFactors.userId, sessions.userId), eq(mfaFactors.status, 'active'))}
+      )`.mapWith((value: unknown) => value === true || value === 't'),
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.tokenHash, sql.placeholder('tokenHash')))
+    .limit(1)
+    .prepare('twofold_session_by_token_hash');
+}
+
+function prepareTouchSession(db: Database) {
+  return db
+    .update(sessions)
+    .set({ lastSeenAt: sql`${sql.placeholder('now')}::timestamptz` })
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .prepare('twofold_touch_session');
+}
+
+/**
+ * A session with the fields of its user that every authenticated request needs.
+ * Expiry and revocation are left to the caller, which owns the timeouts.
+ */
+export type SessionWithUser = Awaited<
+  ReturnType<ReturnType<typeof prepareSessionByTokenHash>['execute']>
+>[number];
+
+export interface Queries {
+  /** Case-insensitive: served by the unique index on lower(email). */
+  userByEmail: PreparedQuery<{ email: string }, User | undefined>;
+  /** One round trip: the session, its user and whether that user has an active factor. */
+  sessionByTokenHash: PreparedQuery<{ tokenHash: string }, SessionWithUser | undefined>;
+  touchSession: PreparedQuery<{ id: string; now: Date }, void>;
+}
+
+/** The statements run on (nearly) every request, prepared once per database. */
+export function createQueries(db: Database): Queries {
+  const userByEmail = prepareUserByEmail(db);
+  const sessionByTokenHash = prepareSessionByTokenHash(db);
+  const touchSession = prepareTouchSession(db);
+  return {
+    userByEmail: {
+      execute: async ({ email }) => (await userByEmail.execute({ email }))[0],
+    },
+    sessionByTokenHash: {
+      execute: async ({ tokenHash }) => (await sessionByTokenHash.execute({ tokenHash }))[0],
+    },
+    touchSession: {
+      // Placeholders bypass column encoders, so the timestamp is sent as ISO text.
+      execute: async ({ id, now }) => {
+        await touchSession.execute({ id, now: now.toISOString() });
+      },
+    },
+  };
+}

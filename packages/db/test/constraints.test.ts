@@ -1,0 +1,271 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database, DbClient } from '../src/index.js';
+import {
+  backupCodes,
+  emailCodes,
+  loginChallenges,
+  mfaFactors,
+  mfaPolicy,
+  securityEvents,
+  sessions,
+  trustedDevices,
+  users,
+} from '../src/index.js';
+import { createTestDbClient } from '../src/testing.js';
+import {
+  CHECK_VIOLATION,
+  UNIQUE_VIOLATION,
+  expectSqlState,
+  insertUser,
+  minutesFromNow,
+} from './support.js';
+
+let client: DbClient;
+let db: Database;
+
+beforeAll(async () => {
+  client = await createTestDbClient();
+  db = client.db;
+});
+
+afterAll(async () => {
+  await client?.close();
+});
+
+const totp = { type: 'totp', secretCiphertext: 'v1.box', secretKeyId: 'k1' } as const;
+
+describe('users', () => {
+  it('treats emails that differ only in case as the same account', async () => {
+    const local = randomUUID();
+    await insertUser(db, { email: `${local.toUpperCase()}@X.com` });
+    await expectSqlState(insertUser(db, { email: `${local}@x.com` }), UNIQUE_VIOLATION);
+  });
+
+  it('rejects an unknown role', async () => {
+    await expectSqlState(insertUser(db, { role: 'root' }), CHECK_VIOLATION);
+  });
+
+  it('moves updated_at on every update made through Drizzle', async () => {
+    const user = await insertUser(db, { updatedAt: new Date('2020-01-01T00:00:00Z') });
+    const [updated] = await db
+      .update(users)
+      .set({ emailVerifiedAt: new Date() })
+      .where(eq(users.id, user.id))
+      .returning();
+    expect(updated!.updatedAt.getTime()).toBeGreaterThan(user.updatedAt.getTime());
+  });
+
+  it('rejects a negative failure counter', async () => {
+    await expectSqlState(insertUser(db, { mfaFailedAttempts: -1 }), CHECK_VIOLATION);
+  });
+});
+
+describe('mfa_factors', () => {
+  it('allows one active TOTP factor per user, beside one pending', async () => {
+    const user = await insertUser(db);
+    await db.insert(mfaFactors).values({ userId: user.id, ...totp, status: 'active' });
+    await expectSqlState(
+      db.insert(mfaFactors).values({ userId: user.id, ...totp, status: 'active' }),
+      UNIQUE_VIOLATION,
+    );
+    await db.insert(mfaFactors).values({ userId: user.id, ...totp, status: 'pending' });
+    await expectSqlState(
+      db.insert(mfaFactors).values({ userId: user.id, ...totp, status: 'pending' }),
+      UNIQUE_VIOLATION,
+    );
+    await db.insert(mfaFactors).values({ userId: user.id, type: 'email', status: 'active' });
+  });
+
+  it('requires a sealed secret for TOTP and known type and status values', async () => {
+    const user = await insertUser(db);
+    await expectSqlState(
+      db.insert(mfaFactors).values({ userId: user.id, type: 'totp' }),
+      CHECK_VIOLATION,
+    );
+    await expectSqlState(
+      db.insert(mfaFactors).values({ userId: user.id, type: 'sms' }),
+      CHECK_VIOLATION,
+    );
+    await expectSqlState(
+      db.insert(mfaFactors).values({ userId: user.id, ...totp, status: 'disabled' }),
+      CHECK_VIOLATION,
+    );
+  });
+});
+
+describe('backup_codes', () => {
+  it('rejects a duplicate unused code but allows it again once the first is used', async () => {
+    const user = await insertUser(db);
+    const [first] = await db
+      .insert(backupCodes)
+      .values({ userId: user.id, codeHash: 'h1' })
+      .returning({ id: backupCodes.id });
+    await expectSqlState(
+      db.insert(backupCodes).values({ userId: user.id, codeHash: 'h1' }),
+      UNIQUE_VIOLATION,
+    );
+    await db.update(backupCodes).set({ usedAt: new Date() }).where(eq(backupCodes.id, first!.id));
+    await db.insert(backupCodes).values({ userId: user.id, codeHash: 'h1' });
+    // The same hash for another user is unrelated.
+    const other = await insertUser(db);
+    await db.insert(backupCodes).values({ userId: other.id, codeHash: 'h1' });
+  });
+
+  it('lets exactly one of 20 concurrent redemptions consume a code', async () => {
+    const user = await insertUser(db);
+    const [code] = await db
+      .insert(backupCodes)
+      .values({ userId: user.id, codeHash: 'race' })
+      .returning({ id: backupCodes.id });
+    const redeem = () =>
+      db
+        .update(backupCodes)
+        .set({ usedAt: sql`now()` })
+        .where(and(eq(backupCodes.id, code!.id), isNull(backupCodes.usedAt)))
+        .returning({ id: backupCodes.id });
+    const results = await Promise.all(Array.from({ length: 20 }, redeem));
+    expect(results.flat()).toEqual([{ id: code!.id }]);
+  });
+});
+
+describe('email_codes', () => {
+  it('keeps one live code per user and purpose', async () => {
+    const user = await insertUser(db);
+    const code = { userId: user.id, codeHash: 'c', expiresAt: minutesFromNow(10) };
+    const [live] = await db
+      .insert(emailCodes)
+      .values({ ...code, purpose: 'login' })
+      .returning({ id: emailCodes.id });
+    await expectSqlState(
+      db.insert(emailCodes).values({ ...code, purpose: 'login' }),
+      UNIQUE_VIOLATION,
+    );
+    await db.insert(emailCodes).values({ ...code, purpose: 'registration' });
+    // Voiding the old code makes room for a new one.
+    await db.update(emailCodes).set({ usedAt: new Date() }).where(eq(emailCodes.id, live!.id));
+    await db.insert(emailCodes).values({ ...code, purpose: 'login' });
+  });
+
+  it('rejects an unknown purpose and negative attempts', async () => {
+    const user = await insertUser(db);
+    const code = { userId: user.id, codeHash: 'c', expiresAt: minutesFromNow(10) };
+    await expectSqlState(
+      db.insert(emailCodes).values({ ...code, purpose: 'bogus' }),
+      CHECK_VIOLATION,
+    );
+    await expectSqlState(
+      db.insert(emailCodes).values({ ...code, purpose: 'login', attempts: -1 }),
+      CHECK_VIOLATION,
+    );
+  });
+});
+
+describe('checks on sessions, challenges and policy', () => {
+  it('rejects an unknown aal or scope', async () => {
+    const user = await insertUser(db);
+    const session = { userId: user.id, expiresAt: minutesFromNow(30) };
+    await expectSqlState(
+      db.insert(sessions).values({ ...session, tokenHash: randomUUID(), aal: 3 }),
+      CHECK_VIOLATION,
+    );
+    await expectSqlState(
+      db.insert(sessions).values({ ...session, tokenHash: randomUUID(), scope: 'admin' }),
+      CHECK_VIOLATION,
+    );
+  });
+
+  it('keeps session token hashes unique', async () => {
+    const user = await insertUser(db);
+    const session = { userId: user.id, tokenHash: randomUUID(), expiresAt: minutesFromNow(30) };
+    await db.insert(sessions).values(session);
+    await expectSqlState(db.insert(sessions).values(session), UNIQUE_VIOLATION);
+  });
+
+  it('rejects an unknown challenge purpose', async () => {
+    const user = await insertUser(db);
+    await expectSqlState(
+      db.insert(loginChallenges).values({
+        userId: user.id,
+        tokenHash: randomUUID(),
+        purpose: 'password',
+        expiresAt: minutesFromNow(5),
+      }),
+      CHECK_VIOLATION,
+    );
+  });
+
+  it('rejects an unknown policy role and an out-of-range grace period', async () => {
+    await expectSqlState(db.insert(mfaPolicy).values({ role: 'guest' }), CHECK_VIOLATION);
+    await expectSqlState(
+      db.insert(mfaPolicy).values({ role: 'admin', graceDays: 400 }),
+      CHECK_VIOLATION,
+    );
+  });
+});
+
+describe('deleting a user', () => {
+  it('removes everything the user owns and keeps what others did', async () => {
+    const user = await insertUser(db);
+    const admin = await insertUser(db, { role: 'admin' });
+    const [challenge] = await db
+      .insert(loginChallenges)
+      .values({
+        userId: user.id,
+        tokenHash: randomUUID(),
+        purpose: 'mfa',
+        expiresAt: minutesFromNow(5),
+      })
+      .returning({ id: loginChallenges.id });
+    await db
+      .insert(sessions)
+      .values({ userId: user.id, tokenHash: randomUUID(), expiresAt: minutesFromNow(30) });
+    await db.insert(mfaFactors).values({ userId: user.id, ...totp, status: 'active' });
+    await db.insert(backupCodes).values({ userId: user.id, codeHash: 'b' });
+    await db.insert(emailCodes).values({
+      userId: user.id,
+      purpose: 'login',
+      challengeId: challenge!.id,
+      codeHash: 'e',
+      expiresAt: minutesFromNow(10),
+    });
+    await db.insert(trustedDevices).values({
+      userId: user.id,
+      tokenHash: randomUUID(),
+      label: 'Firefox on Linux',
+      expiresAt: minutesFromNow(60),
+    });
+    await db.insert(securityEvents).values({ userId: user.id, type: 'mfa.enabled' });
+    // The user, as an admin, acted on someone else: that record outlives the actor.
+    const [adminEvent] = await db
+      .insert(securityEvents)
+      .values({ userId: admin.id, actorId: user.id, type: 'admin.mfa_reset' })
+      .returning({ id: securityEvents.id });
+    await db
+      .insert(mfaPolicy)
+      .values({ role: 'user', required: true, updatedBy: user.id })
+      .onConflictDoUpdate({ target: mfaPolicy.role, set: { updatedBy: user.id } });
+
+    await db.delete(users).where(eq(users.id, user.id));
+
+    const owned = await Promise.all(
+      [
+        sessions,
+        loginChallenges,
+        mfaFactors,
+        backupCodes,
+        emailCodes,
+        trustedDevices,
+        securityEvents,
+      ].map((table) => db.$count(table, eq(table.userId, user.id))),
+    );
+    expect(owned).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    const event = await db.query.securityEvents.findFirst({
+      where: eq(securityEvents.id, adminEvent!.id),
+    });
+    expect(event).toMatchObject({ userId: admin.id, actorId: null });
+    const policy = await db.query.mfaPolicy.findFirst({ where: eq(mfaPolicy.role, 'user') });
+    expect(policy?.updatedBy).toBeNull();
+  });
+});

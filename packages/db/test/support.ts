@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import type { Database, Transaction } from '../src/client.js';
+import { users } from '../src/schema/index.js';
+import type { User } from '../src/schema/index.js';
+
+export async function insertUser(
+  db: Database | Transaction,
+  values: Partial<typeof users.$inferInsert> = {},
+): Promise<User> {
+  const [user] = await db
+    .insert(users)
+    .values({ email: `${randomUUID()}@example.com`, passwordHash: 'argon2id$test', ...values })
+    .returning();
+  if (!user) throw new Error('insert returned no row');
+  return user;
+}
+
+/** The SQLSTATE of a driver error, looked up through Drizzle's wrapping `cause` chain. */
+function sqlState(error: unknown): string | undefined {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+export const UNIQUE_VIOLATION = '23505';
+export const CHECK_VIOLATION = '23514';
+
+export async function expectSqlState(promise: PromiseLike<unknown>, code: string): Promise<void> {
+  const error = await Promise.resolve(promise).then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error, `expected SQLSTATE ${code}`).toBeInstanceOf(Error);
+  expect(sqlState(error)).toBe(code);
+}
+
+export function minutesFromNow(minutes: number): Date {
+  return new Date(Date.now() + minutes * 60_000);
+}
