@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { emailCodes } from '@twofold/db';
 import { constantTimeEqual, generateEmailCode, hmacSha256Hex, normalizeEmailCode } from '@twofold/mfa-core';
 import { appError } from '../errors.js';
@@ -127,7 +127,7 @@ export function createEmailCodes(app: FastifyInstance) {
               eq(emailCodes.id, live.id),
               isNull(emailCodes.usedAt),
               sql`${emailCodes.attempts} < ${EMAIL_CODE_MAX_ATTEMPTS}`,
-              sql`${emailCodes.expiresAt} > ${now}`,
+              gt(emailCodes.expiresAt, now),
             ),
           )
           .returning({ id: emailCodes.id });
@@ -140,7 +140,7 @@ export function createEmailCodes(app: FastifyInstance) {
         .update(emailCodes)
         .set({
           attempts: sql`${emailCodes.attempts} + 1`,
-          usedAt: sql`case when ${emailCodes.attempts} + 1 >= ${EMAIL_CODE_MAX_ATTEMPTS} then ${now}::timestamptz else null end`,
+          usedAt: sql`case when ${emailCodes.attempts} + 1 >= ${EMAIL_CODE_MAX_ATTEMPTS} then ${now.toISOString()}::timestamptz else null end`,
         })
         .where(and(eq(emailCodes.id, live.id), isNull(emailCodes.usedAt)))
         .returning({ attempts: emailCodes.attempts });

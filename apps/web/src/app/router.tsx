@@ -1,0 +1,29 @@
+import { Route, Switch } from 'wouter';
+import { AppLayout } from './layout';
+import { DevMailboxPage } from './routes/dev-mailbox';
+import { ForgotPasswordPage } from './routes/forgot-password';
+import { HomePage } from './routes/home';
+import { NotFoundPage } from './routes/not-found';
+import { RegisterPage } from './routes/register';
+import { ResetPasswordPage } from './routes/reset-password';
+import { SignInPage } from './routes/sign-in';
+
+/*
+ * One place lists every URL. Later milestones add e.g. /settings/security (MFA settings and the
+ * setup wizard) and /admin behind the same signed-in guard as "/".
+ */
+export function AppRouter() {
+  return (
+    <AppLayout>
+      <Switch>
+        <Route path="/" component={HomePage} />
+        <Route path="/sign-in" component={SignInPage} />
+        <Route path="/register" component={RegisterPage} />
+        <Route path="/forgot-password" component={ForgotPasswordPage} />
+        <Route path="/reset-password" component={ResetPasswordPage} />
+        <Route path="/dev/mailbox" component={DevMailboxPage} />
+        <Route component={NotFoundPage} />
+      </Switch>
+    </AppLayout>
+  );
+}

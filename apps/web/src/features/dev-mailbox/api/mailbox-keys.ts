@@ -1,0 +1,4 @@
+export const mailboxKeys = {
+  all: ['dev-mailbox'] as const,
+  messages: () => [...mailboxKeys.all, 'messages'] as const,
+};

@@ -1,0 +1,133 @@
+import { screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { RegisterForm } from '../src/features/auth/components/register-form';
+import { callsTo, inSeconds, mockApi, renderWithProviders, testUser } from './utils';
+
+const verificationRequired = () => ({
+  status: 201,
+  body: {
+    status: 'verification_required',
+    expiresAt: inSeconds(900),
+    resendAvailableAt: inSeconds(60),
+  },
+});
+
+async function fillAndSubmit(user: ReturnType<typeof renderWithProviders>['user']) {
+  await user.type(screen.getByLabelText('Email'), 'ada@example.com');
+  await user.type(screen.getByLabelText('Password'), 'correct horse battery');
+  await user.click(screen.getByRole('button', { name: 'Create account' }));
+}
+
+describe('RegisterForm', () => {
+  it('creates the account, asks for the emailed code and signs in with it', async () => {
+    const fetchMock = mockApi({
+      'POST /api/auth/register': verificationRequired(),
+      'POST /api/auth/register/verify': { body: { status: 'authenticated', user: testUser } },
+      'GET /api/auth/session': {
+        status: 401,
+        body: { code: 'UNAUTHENTICATED', message: 'Please sign in.' },
+      },
+    });
+    const onAuthenticated = vi.fn();
+    const { user } = renderWithProviders(<RegisterForm onAuthenticated={onAuthenticated} />);
+
+    await fillAndSubmit(user);
+
+    expect(await screen.findByRole('heading', { name: 'Check your email' })).toBeInTheDocument();
+    expect(callsTo(fetchMock, 'POST /api/auth/register')[0]?.body).toEqual({
+      email: 'ada@example.com',
+      password: 'correct horse battery',
+    });
+
+    await user.type(screen.getByRole('textbox', { name: 'Verification code' }), '123456');
+    await user.click(screen.getByRole('button', { name: 'Verify' }));
+
+    await vi.waitFor(() => expect(onAuthenticated).toHaveBeenCalledWith(testUser));
+    expect(callsTo(fetchMock, 'POST /api/auth/register/verify')[0]?.body).toEqual({
+      code: '123456',
+    });
+  });
+
+  it('does not send an incomplete code', async () => {
+    const fetchMock = mockApi({ 'POST /api/auth/register': verificationRequired() });
+    const { user } = renderWithProviders(<RegisterForm onAuthenticated={vi.fn()} />);
+    await fillAndSubmit(user);
+
+    const code = await screen.findByRole('textbox', { name: 'Verification code' });
+    await user.type(code, '123');
+    await user.click(screen.getByRole('button', { name: 'Verify' }));
+
+    expect(code).toHaveAttribute('aria-invalid', 'true');
+    expect(code).toHaveAccessibleDescription('Enter the 6-digit code from the email.');
+    expect(callsTo(fetchMock, 'POST /api/auth/register/verify')).toHaveLength(0);
+  });
+
+  it('shows a wrong code on the field with the attempts left', async () => {
+    mockApi({
+      'POST /api/auth/register': verificationRequired(),
+      'POST /api/auth/register/verify': {
+        status: 400,
+        body: { code: 'INVALID_CODE', message: 'That code is not valid.', attemptsLeft: 2 },
+      },
+    });
+    const onAuthenticated = vi.fn();
+    const { user } = renderWithProviders(<RegisterForm onAuthenticated={onAuthenticated} />);
+    await fillAndSubmit(user);
+
+    const code = await screen.findByRole('textbox', { name: 'Verification code' });
+    await user.type(code, '000000');
+    await user.click(screen.getByRole('button', { name: 'Verify' }));
+
+    await vi.waitFor(() => expect(code).toHaveAttribute('aria-invalid', 'true'));
+    expect(code).toHaveAccessibleDescription(/That code is not right\..*2 attempts left\./);
+    expect(onAuthenticated).not.toHaveBeenCalled();
+  });
+
+  it('counts down to "Resend code" and follows the server when it says to wait', async () => {
+    const fetchMock = mockApi({
+      'POST /api/auth/register': {
+        status: 201,
+        body: {
+          status: 'verification_required',
+          expiresAt: inSeconds(900),
+          resendAvailableAt: inSeconds(-1),
+        },
+      },
+      'POST /api/auth/register/resend': {
+        status: 429,
+        body: {
+          code: 'RESEND_TOO_SOON',
+          message: 'Please wait before requesting another code.',
+          retryAfter: 42,
+        },
+      },
+    });
+    const { user } = renderWithProviders(<RegisterForm onAuthenticated={vi.fn()} />);
+    await fillAndSubmit(user);
+
+    await user.click(await screen.findByRole('button', { name: 'Resend code' }));
+
+    const button = await screen.findByRole('button', { name: /^Resend code in 0:4[12]$/ });
+    expect(button).toBeDisabled();
+    expect(callsTo(fetchMock, 'POST /api/auth/register/resend')).toHaveLength(1);
+  });
+
+  it('keeps "Resend code" disabled until the time the server gave', async () => {
+    mockApi({
+      'POST /api/auth/register': {
+        status: 201,
+        body: {
+          status: 'verification_required',
+          expiresAt: inSeconds(900),
+          resendAvailableAt: inSeconds(90),
+        },
+      },
+    });
+    const { user } = renderWithProviders(<RegisterForm onAuthenticated={vi.fn()} />);
+    await fillAndSubmit(user);
+
+    expect(
+      await screen.findByRole('button', { name: /^Resend code in 1:(29|30)$/ }),
+    ).toBeDisabled();
+  });
+});

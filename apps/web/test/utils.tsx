@@ -1,0 +1,89 @@
+import { QueryClientProvider } from '@tanstack/react-query';
+import { render, type RenderResult } from '@testing-library/react';
+import userEvent, { type UserEvent } from '@testing-library/user-event';
+import type { ReactElement } from 'react';
+import { vi, type Mock } from 'vitest';
+import { Router } from 'wouter';
+import { memoryLocation } from 'wouter/memory-location';
+import { createQueryClient } from '../src/lib/query-client';
+
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+type FetchMock = Mock<(input: RequestInfo | URL, init?: RequestInit) => Promise<Response>>;
+
+/**
+ * Replaces `fetch` with canned answers keyed by "METHOD /path". A list is answered in order and
+ * its last entry repeats; an Error entry rejects like a dropped connection.
+ */
+export function mockApi(routes: Record<string, Reply | Error | Array<Reply | Error>>): FetchMock {
+  const queues = new Map(
+    Object.entries(routes).map(([key, value]) => [
+      key,
+      Array.isArray(value) ? [...value] : [value],
+    ]),
+  );
+  const fetchMock: FetchMock = vi.fn(async (input, init) => {
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const key = `${method} ${url}`;
+    const queue = queues.get(key);
+    if (!queue || queue.length === 0) throw new Error(`Unexpected request in test: ${key}`);
+    const reply = queue.length > 1 ? queue.shift() : queue[0];
+    if (reply instanceof Error) throw reply;
+    return new Response(reply?.body === undefined ? null : JSON.stringify(reply.body), {
+      status: reply?.status ?? 200,
+      headers: { 'Content-Type': 'application/json', ...reply?.headers },
+    });
+  });
+  vi.stubGlobal('fetch', fetchMock);
+  return fetchMock;
+}
+
+/** The calls made to one "METHOD /path", with their JSON bodies parsed. */
+export function callsTo(fetchMock: FetchMock, key: string) {
+  return fetchMock.mock.calls
+    .filter(([input, init]) => `${(init?.method ?? 'GET').toUpperCase()} ${String(input)}` === key)
+    .map(([, init]) => ({
+      init,
+      body: typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined,
+    }));
+}
+
+export interface RenderAppResult extends RenderResult {
+  user: UserEvent;
+  location: ReturnType<typeof memoryLocation>;
+}
+
+/** Renders with a fresh query cache and an in-memory URL, as the app would. */
+export function renderWithProviders(
+  ui: ReactElement,
+  { path = '/' }: { path?: string } = {},
+): RenderAppResult {
+  const queryClient = createQueryClient();
+  const location = memoryLocation({ path, record: true });
+  const user = userEvent.setup();
+  const result = render(
+    <QueryClientProvider client={queryClient}>
+      <Router hook={location.hook} searchHook={location.searchHook}>
+        {ui}
+      </Router>
+    </QueryClientProvider>,
+  );
+  return { ...result, user, location };
+}
+
+export function inSeconds(seconds: number): string {
+  return new Date(Date.now() + seconds * 1000).toISOString();
+}
+
+export const testUser = {
+  id: '5b0c2a4e-9d7f-4f43-a3c1-2f1e6f0d9a11',
+  email: 'ada@example.com',
+  role: 'user' as const,
+  emailVerified: true,
+  mfaEnabled: false,
+};
