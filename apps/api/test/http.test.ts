@@ -20,7 +20,7 @@ describe('CSRF', () => {
     app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'x@example.com', password: 'whatever pass' }, headers });
 
   it('refuses state-changing requests from another origin or site', async () => {
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { origin: 'https://evil.example' },
       { origin: 'null' },
       { 'sec-fetch-site': 'cross-site' },
@@ -33,7 +33,7 @@ describe('CSRF', () => {
   });
 
   it('lets the SPA origin, same-origin requests and non-browser clients through', async () => {
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { origin: 'http://localhost:5173' },
       { 'sec-fetch-site': 'same-origin' },
       { origin: 'http://localhost:80', host: 'localhost:80' },

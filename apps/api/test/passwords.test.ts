@@ -7,7 +7,7 @@ import { passwordWeakness } from '../src/services/passwords.js';
 import { buildTestApp, Client, signUp, uniqueEmail } from './helpers/app.js';
 
 vi.mock('@node-rs/argon2', async (importOriginal) => {
-  const original = await importOriginal<typeof import('@node-rs/argon2')>();
+  const original = await importOriginal<typeof argon2>();
   return { ...original, verify: vi.fn(original.verify) };
 });
 
