@@ -46,7 +46,7 @@ type Env = Record<string, string | undefined>;
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
   }
@@ -82,7 +82,18 @@ function generateSecrets(): Secrets {
  */
 function devSecrets(dataDir: string, log: (message: string) => void): Secrets {
   const file = path.join(dataDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+  if (existsSync(file)) {
+    let stored: Partial<Secrets> | undefined;
+    try {
+      stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<Secrets>;
+    } catch {
+      // reported below
+    }
+    if (typeof stored?.sessionSecrets === 'string' && typeof stored.codeHmacKey === 'string' && typeof stored.encryptionKeys === 'string') {
+      return stored as Secrets;
+    }
+    throw new ConfigError(`${file} is not a valid secrets file: delete it to generate new development secrets.`);
+  }
   mkdirSync(dataDir, { recursive: true });
   const secrets = generateSecrets();
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
@@ -92,7 +103,7 @@ function devSecrets(dataDir: string, log: (message: string) => void): Secrets {
 
 function parseSecrets(raw: Secrets): Pick<Config, 'sessionSecrets' | 'codeHmacKey' | 'encryptionKeys'> {
   const sessionSecrets = list(raw.sessionSecrets);
-  if (sessionSecrets.some((secret) => secret.length < 32)) {
+  if (sessionSecrets.length === 0 || sessionSecrets.some((secret) => secret.length < 32)) {
     throw new ConfigError('SESSION_SECRETS: each secret must be at least 32 characters');
   }
   const codeHmacKey = Buffer.from(raw.codeHmacKey, 'base64');
@@ -119,21 +130,19 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const dataDir = path.resolve(env.DATA_DIR || defaultDataDir);
   const production = nodeEnv === 'production';
 
-  let secrets: Secrets;
-  const missing = SECRET_VARS.filter((name) => !env[name]);
-  if (missing.length === 0) {
-    secrets = {
-      sessionSecrets: env.SESSION_SECRETS!,
-      codeHmacKey: env.CODE_HMAC_KEY!,
-      encryptionKeys: env.ENCRYPTION_KEYS!,
-    };
-  } else if (production) {
+  const missing = SECRET_VARS.filter((name) => !env[name]?.trim());
+  if (production && missing.length > 0) {
     throw new ConfigError(
       `Refusing to start in production without ${missing.join(', ')}. See the README's environment table.`,
     );
-  } else {
-    secrets = devSecrets(dataDir, log);
   }
+  // In development a variable that is set wins; the generated file fills in the rest.
+  const generated = missing.length > 0 ? devSecrets(dataDir, log) : undefined;
+  const secrets: Secrets = {
+    sessionSecrets: env.SESSION_SECRETS?.trim() || generated!.sessionSecrets,
+    codeHmacKey: env.CODE_HMAC_KEY?.trim() || generated!.codeHmacKey,
+    encryptionKeys: env.ENCRYPTION_KEYS?.trim() || generated!.encryptionKeys,
+  };
 
   const smtpUrl = env.SMTP_URL || undefined;
   if (production && !smtpUrl) {

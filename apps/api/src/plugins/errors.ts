@@ -24,10 +24,14 @@ function fromTable(code: ErrorCode, overrides: Partial<ErrorBody> = {}): [number
 /** Fastify's own client errors (body parsing, media type, limits) mapped to stable codes. */
 function frameworkError(error: FastifyError): [number, ErrorBody] | undefined {
   if (error.validation) {
-    const details = error.validation.map((issue) => ({
-      path: issue.instancePath || `/${String((issue.params as { missingProperty?: string }).missingProperty ?? '')}`,
-      message: issue.message ?? 'is invalid',
-    }));
+    const details = error.validation.map((issue) => {
+      const params = issue.params as { missingProperty?: string; additionalProperty?: string };
+      const property = params.missingProperty ?? params.additionalProperty;
+      return {
+        path: property === undefined ? issue.instancePath || '/' : `${issue.instancePath}/${property}`,
+        message: params.additionalProperty === undefined ? (issue.message ?? 'is invalid') : 'is not an allowed property',
+      };
+    });
     const where = error.validationContext ?? 'request';
     return fromTable('VALIDATION_ERROR', { message: `The ${where} is invalid: ${details[0]?.path} ${details[0]?.message}`, details });
   }

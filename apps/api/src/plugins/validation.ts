@@ -20,6 +20,12 @@ const validationPlugin: FastifyPluginAsync = async (app) => {
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? strict : coercing).compile(schema),
   );
+  // JSON only: a text/plain body is what a cross-site form can send without a preflight.
+  app.removeContentTypeParser('text/plain');
+  // Routes whose body is an empty object also accept no body at all (curl -X POST).
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.routeOptions.schema?.body) request.body = {};
+  });
 };
 
 export default fp(validationPlugin, { name: 'validation' });

@@ -109,3 +109,7 @@ export const SessionInfo = Type.Object(
   { title: 'SessionInfo' },
 );
 export type SessionInfo = Static<typeof SessionInfo>;
+
+/** The body of a call that needs no input (sign-out, resend); no body at all is accepted too. */
+export const EmptyBody = Type.Object({}, { additionalProperties: false, title: 'EmptyBody' });
+export type EmptyBody = Static<typeof EmptyBody>;

@@ -5,6 +5,7 @@ import { users, type User } from '@twofold/db';
 import {
   AuthenticatedResponse,
   RegisterBody,
+  ResendVerificationBody,
   VerificationRequiredResponse,
   VerifyCodeBody,
 } from '@twofold/mfa-core';
@@ -47,11 +48,12 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   async function duplicate(request: FastifyRequest, reply: FastifyReply, existing: User) {
-    const answer = await sendVerification(request, reply, existing, true);
+    // Mail first: if it fails, this answer must fail exactly as a new sign-up does (no cookie).
     await app.mailer.send({
       to: existing.email,
       ...templates.registrationAttempt(`${config.appUrl}/sign-in`, `${config.appUrl}/forgot-password`),
     });
+    const answer = await sendVerification(request, reply, existing, true);
     await securityEvents.record({ type: 'registration.duplicate', userId: existing.id, request });
     return answer;
   }
@@ -160,6 +162,7 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Send a new code (allowed 60 seconds after the last one); the old code stops working',
+        body: ResendVerificationBody,
         response: { 200: VerificationRequiredResponse },
       },
     },

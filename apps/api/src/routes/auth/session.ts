@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { LoginBody, LoginResponse, LogoutResponse, SessionResponse } from '@twofold/mfa-core';
+import { EmptyBody, LoginBody, LoginResponse, LogoutResponse, SessionResponse } from '@twofold/mfa-core';
 import { appError } from '../../errors.js';
 import { templates } from '../../mail/templates.js';
 import { verifyPassword } from '../../services/passwords.js';
@@ -67,7 +67,12 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/logout',
     {
       config: { auth: 'public' },
-      schema: { tags: ['auth'], summary: 'End the current session (idempotent)', response: { 200: LogoutResponse } },
+      schema: {
+        tags: ['auth'],
+        summary: 'End the current session (idempotent)',
+        body: EmptyBody,
+        response: { 200: LogoutResponse },
+      },
     },
     async (request: FastifyRequest, reply) => {
       const session = await sessions.resolve(request);

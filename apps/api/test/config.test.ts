@@ -1,0 +1,476 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { createTestDbClient } from '@twofold/db/testing';
+import { users, type DbClient } from '@twofold/db';
+import type { App } from '../src/app.js';
+import { ConfigError, ephemeralSecretEnv, loadConfig } from '../src/config/config.js';
+import { hashPassword } from '../src/services/passwords.js';
+import { buildTestApp, Client, GOOD_PASSWORD, uniqueEmail } from './helpers/app.js';
+
+const temporaryDirs: string[] = [];
+function tempDataDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'twofold-config-'));
+  temporaryDirs.push(dir);
+  return dir;
+}
+
+let db: DbClient;
+beforeAll(async () => {
+  db = await createTestDbClient();
+});
+afterAll(async () => {
+  await db?.close();
+  for (const dir of temporaryDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const quiet = { log: () => {} };
+const b64 = (bytes: number) => randomBytes(bytes).toString('base64');
+
+/** A complete production environment; tests remove or spoil one variable at a time. */
+function productionEnv(overrides: Record<string, string | undefined> = {}) {
+  return {
+    NODE_ENV: 'production',
+    DATA_DIR: tempDataDir(),
+    SMTP_URL: 'smtp://127.0.0.1:2525',
+    ...ephemeralSecretEnv(),
+    ...overrides,
+  };
+}
+
+function configError(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).name).toBe('ConfigError');
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError, but loadConfig returned');
+}
+
+describe('loadConfig in production', () => {
+  it('accepts a complete environment', () => {
+    const config = loadConfig(productionEnv(), quiet);
+    expect(config.env).toBe('production');
+    expect(config.smtpUrl).toBe('smtp://127.0.0.1:2525');
+    expect(config.sessionSecrets).toHaveLength(1);
+    expect(config.codeHmacKey.length).toBe(32);
+    expect(config.encryptionKeys[0]?.key.length).toBe(32);
+  });
+
+  it('refuses to start without any secret and names all three variables', () => {
+    const error = configError(() =>
+      loadConfig(
+        productionEnv({
+          SESSION_SECRETS: undefined,
+          CODE_HMAC_KEY: undefined,
+          ENCRYPTION_KEYS: undefined,
+        }),
+        quiet,
+      ),
+    );
+    expect(error.message).toContain('SESSION_SECRETS');
+    expect(error.message).toContain('CODE_HMAC_KEY');
+    expect(error.message).toContain('ENCRYPTION_KEYS');
+  });
+
+  it.each(['SESSION_SECRETS', 'CODE_HMAC_KEY', 'ENCRYPTION_KEYS'])(
+    'names %s alone when only it is missing',
+    (name) => {
+      const error = configError(() => loadConfig(productionEnv({ [name]: undefined }), quiet));
+      expect(error.message).toContain(name);
+      for (const other of ['SESSION_SECRETS', 'CODE_HMAC_KEY', 'ENCRYPTION_KEYS'].filter(
+        (n) => n !== name,
+      )) {
+        expect(error.message).not.toContain(other);
+      }
+    },
+  );
+
+  it('treats an empty value as missing', () => {
+    const error = configError(() => loadConfig(productionEnv({ CODE_HMAC_KEY: '' }), quiet));
+    expect(error.message).toContain('CODE_HMAC_KEY');
+  });
+
+  it('never generates secrets on disk in production', () => {
+    const dataDir = tempDataDir();
+    configError(() =>
+      loadConfig(productionEnv({ DATA_DIR: dataDir, SESSION_SECRETS: undefined }), quiet),
+    );
+    expect(existsSync(path.join(dataDir, 'secrets.json'))).toBe(false);
+  });
+
+  it('refuses to start without SMTP_URL: the dev outbox is for development only', () => {
+    const error = configError(() => loadConfig(productionEnv({ SMTP_URL: undefined }), quiet));
+    expect(error.message).toContain('SMTP_URL');
+    configError(() => loadConfig(productionEnv({ SMTP_URL: '' }), quiet));
+  });
+});
+
+describe('loadConfig in development', () => {
+  it('generates the secrets once into DATA_DIR/secrets.json, mode 0600, and says so', () => {
+    const dataDir = path.join(tempDataDir(), 'nested', 'data');
+    const messages: string[] = [];
+    const config = loadConfig(
+      { NODE_ENV: 'development', DATA_DIR: dataDir },
+      { log: (m) => messages.push(m) },
+    );
+
+    const file = path.join(dataDir, 'secrets.json');
+    expect(existsSync(file)).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain(file);
+    expect(messages[0]).toContain('SESSION_SECRETS');
+
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+    expect(Object.keys(stored).sort()).toEqual(['codeHmacKey', 'encryptionKeys', 'sessionSecrets']);
+    expect(config.sessionSecrets).toEqual([stored.sessionSecrets]);
+    expect(config.sessionSecrets[0]!.length).toBeGreaterThanOrEqual(32);
+    expect(config.codeHmacKey.length).toBeGreaterThanOrEqual(32);
+    expect(config.encryptionKeys).toHaveLength(1);
+    expect(config.encryptionKeys[0]?.key.length).toBe(32);
+  });
+
+  it('reads the same secrets back on the next start, without generating new ones', () => {
+    const dataDir = tempDataDir();
+    const first = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir }, quiet);
+    const before = readFileSync(path.join(dataDir, 'secrets.json'), 'utf8');
+    const messages: string[] = [];
+    const second = loadConfig(
+      { NODE_ENV: 'development', DATA_DIR: dataDir },
+      { log: (m) => messages.push(m) },
+    );
+
+    expect(messages).toEqual([]);
+    expect(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).toBe(before);
+    expect(second.sessionSecrets).toEqual(first.sessionSecrets);
+    expect(Buffer.from(second.codeHmacKey).equals(Buffer.from(first.codeHmacKey))).toBe(true);
+    expect(second.encryptionKeys.map((k) => [k.id, Buffer.from(k.key).toString('hex')])).toEqual(
+      first.encryptionKeys.map((k) => [k.id, Buffer.from(k.key).toString('hex')]),
+    );
+  });
+
+  it('gives two data directories different secrets', () => {
+    const a = loadConfig({ NODE_ENV: 'development', DATA_DIR: tempDataDir() }, quiet);
+    const b = loadConfig({ NODE_ENV: 'development', DATA_DIR: tempDataDir() }, quiet);
+    expect(a.sessionSecrets).not.toEqual(b.sessionSecrets);
+  });
+
+  it('writes nothing when all three secrets are given', () => {
+    const dataDir = tempDataDir();
+    const messages: string[] = [];
+    const secrets = ephemeralSecretEnv();
+    const config = loadConfig(
+      { NODE_ENV: 'development', DATA_DIR: dataDir, ...secrets },
+      { log: (m) => messages.push(m) },
+    );
+    expect(existsSync(path.join(dataDir, 'secrets.json'))).toBe(false);
+    expect(messages).toEqual([]);
+    expect(config.sessionSecrets).toEqual([secrets.SESSION_SECRETS]);
+  });
+
+  it('starts without SMTP_URL (the dev outbox)', () => {
+    const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: tempDataDir() }, quiet);
+    expect(config.smtpUrl).toBeUndefined();
+  });
+
+  it('treats an unknown NODE_ENV as development', () => {
+    expect(loadConfig({ NODE_ENV: 'staging', DATA_DIR: tempDataDir() }, quiet).env).toBe(
+      'development',
+    );
+  });
+});
+
+describe('loadConfig with partial or damaged development secrets', () => {
+  it('keeps a secret set in the environment and fills in only the missing ones from the file', () => {
+    const dir = tempDataDir();
+    const own = 's'.repeat(40);
+    const config = loadConfig({ DATA_DIR: dir, SESSION_SECRETS: own }, quiet);
+    expect(config.sessionSecrets).toEqual([own]);
+    const stored = JSON.parse(readFileSync(path.join(dir, 'secrets.json'), 'utf8'));
+    expect(config.codeHmacKey).toEqual(Buffer.from(stored.codeHmacKey, 'base64'));
+  });
+
+  it('names a damaged secrets file instead of failing with a raw error', () => {
+    for (const content of ['{oops', '{}', '[]']) {
+      const dir = tempDataDir();
+      writeFileSync(path.join(dir, 'secrets.json'), content);
+      const error = configError(() => loadConfig({ DATA_DIR: dir }, quiet));
+      expect(error.message).toContain(path.join(dir, 'secrets.json'));
+    }
+  });
+});
+
+describe('loadConfig defaults', () => {
+  it('listens on 3000 with idle 30 min, absolute 12 h and one TOTP step of drift', () => {
+    const config = loadConfig(
+      { NODE_ENV: 'development', DATA_DIR: tempDataDir(), ...ephemeralSecretEnv() },
+      quiet,
+    );
+    expect(config.port).toBe(3000);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.sessionIdleMs).toBe(30 * 60_000);
+    expect(config.sessionAbsoluteMs).toBe(12 * 3_600_000);
+    expect(config.totpDriftSteps).toBe(1);
+    expect(config.appUrl).toBe('http://localhost:5173');
+    expect(config.rateLimitAuthMax).toBe(20);
+    expect(config.trustProxy).toBe(false);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.adminEmails).toEqual([]);
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('is silent by default under NODE_ENV=test', () => {
+    expect(loadConfig({ NODE_ENV: 'test', ...ephemeralSecretEnv() }, quiet).logLevel).toBe(
+      'silent',
+    );
+  });
+
+  it('reads overrides', () => {
+    const config = loadConfig(
+      {
+        NODE_ENV: 'development',
+        DATA_DIR: tempDataDir(),
+        ...ephemeralSecretEnv(),
+        PORT: '8080',
+        SESSION_IDLE_MINUTES: '5',
+        SESSION_ABSOLUTE_HOURS: '2',
+        TOTP_DRIFT_STEPS: '0',
+        APP_URL: 'https://app.example.com//',
+        ADMIN_EMAILS: ' Boss@Example.com , ,ops@example.com ',
+        TRUST_PROXY: 'true',
+      },
+      quiet,
+    );
+    expect(config.port).toBe(8080);
+    expect(config.sessionIdleMs).toBe(5 * 60_000);
+    expect(config.sessionAbsoluteMs).toBe(2 * 3_600_000);
+    expect(config.totpDriftSteps).toBe(0);
+    expect(config.appUrl).toBe('https://app.example.com');
+    expect(config.adminEmails).toEqual(['boss@example.com', 'ops@example.com']);
+    expect(config.trustProxy).toBe(true);
+  });
+
+  it('keeps every SESSION_SECRETS entry, first one first, for rotation', () => {
+    const [newer, older] = ['n'.repeat(40), 'o'.repeat(40)];
+    const config = loadConfig(productionEnv({ SESSION_SECRETS: `${newer}, ${older}` }), quiet);
+    expect(config.sessionSecrets).toEqual([newer, older]);
+  });
+});
+
+describe('loadConfig refuses bad values with a clear ConfigError', () => {
+  const env = (overrides: Record<string, string>) => productionEnv(overrides);
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['SESSION_IDLE_MINUTES', '0'],
+    ['SESSION_ABSOLUTE_HOURS', 'twelve'],
+    ['TOTP_DRIFT_STEPS', '4'],
+    ['RATE_LIMIT_AUTH_MAX', '0'],
+    ['PORT', ' '],
+    ['PORT', '0x50'],
+    ['PORT', '1e3'],
+  ])('%s=%s', (name, value) => {
+    const error = configError(() => loadConfig(env({ [name]: value }), quiet));
+    expect(error.message).toContain(name);
+    expect(error.message).toMatch(/must be an integer between \d+ and \d+/);
+    expect(error.message).toContain(`"${value}"`);
+  });
+
+  it('SESSION_SECRETS with no secret in it', () => {
+    for (const value of [',', ' , ']) {
+      expect(configError(() => loadConfig(env({ SESSION_SECRETS: value }), quiet)).message).toContain('SESSION_SECRETS');
+    }
+  });
+
+  it('SESSION_SECRETS shorter than 32 characters', () => {
+    const error = configError(() => loadConfig(env({ SESSION_SECRETS: 'too-short' }), quiet));
+    expect(error.message).toContain('SESSION_SECRETS');
+    expect(error.message).toContain('32');
+    expect(error.message).not.toContain('too-short');
+  });
+
+  it('SESSION_SECRETS with one short entry among good ones', () => {
+    const error = configError(() =>
+      loadConfig(env({ SESSION_SECRETS: `${'g'.repeat(40)},short` }), quiet),
+    );
+    expect(error.message).toContain('SESSION_SECRETS');
+  });
+
+  it('CODE_HMAC_KEY of fewer than 32 bytes', () => {
+    const short = b64(16);
+    const error = configError(() => loadConfig(env({ CODE_HMAC_KEY: short }), quiet));
+    expect(error.message).toContain('CODE_HMAC_KEY');
+    expect(error.message).toContain('32');
+    expect(error.message).not.toContain(short);
+  });
+
+  const malformedKeys: [string, () => string, RegExp][] = [
+    ['no id separator', () => b64(32), /ENCRYPTION_KEYS/],
+    ['a key that is not base64', () => 'k1:!!!not-base64!!!', /ENCRYPTION_KEYS.*base64/],
+    ['a 16-byte key', () => `k1:${b64(16)}`, /ENCRYPTION_KEYS.*32 bytes/],
+    ['the same id twice', () => `k1:${b64(32)},k1:${b64(32)}`, /ENCRYPTION_KEYS.*twice/],
+    ['an id with spaces', () => `key one:${b64(32)}`, /ENCRYPTION_KEYS.*id/],
+  ];
+
+  it.each(malformedKeys)('malformed ENCRYPTION_KEYS: %s', (_name, value, message) => {
+    const keys = value();
+    const error = configError(() => loadConfig(env({ ENCRYPTION_KEYS: keys }), quiet));
+    expect(error.message).toMatch(message);
+    // Key material never reaches the start-up log.
+    for (const part of keys.split(/[,:]/).filter((p) => p.length >= 16))
+      expect(error.message).not.toContain(part);
+  });
+
+  it('accepts a rotated ENCRYPTION_KEYS list, newest first', () => {
+    const config = loadConfig(env({ ENCRYPTION_KEYS: `k2:${b64(32)},k1:${b64(32)}` }), quiet);
+    expect(config.encryptionKeys.map((k) => k.id)).toEqual(['k2', 'k1']);
+  });
+});
+
+describe('an app built with NODE_ENV=production', () => {
+  let app: App;
+
+  beforeAll(async () => {
+    // Verified users sign in without mail, so the SMTP server is never contacted here.
+    const config = loadConfig(
+      productionEnv({ SMTP_URL: 'smtp://127.0.0.1:9', LOG_LEVEL: 'silent' }),
+      quiet,
+    );
+    app = await buildTestApp(db, { config });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  async function verifiedUser() {
+    const email = uniqueEmail('prod');
+    const user = await app.users.create(email, await hashPassword(GOOD_PASSWORD));
+    await db.db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, user.id));
+    return email;
+  }
+
+  /** One Set-Cookie header, split into its name, value and attributes (lower-cased names). */
+  function parseSetCookie(header: string) {
+    const [pair = '', ...parts] = header.split(';').map((part) => part.trim());
+    const separator = pair.indexOf('=');
+    const attributes = new Map(
+      parts.map((part) => {
+        const eq = part.indexOf('=');
+        return eq === -1
+          ? [part.toLowerCase(), '']
+          : [part.slice(0, eq).toLowerCase(), part.slice(eq + 1)];
+      }),
+    );
+    return { name: pair.slice(0, separator), value: pair.slice(separator + 1), attributes };
+  }
+
+  const setCookies = (headers: Record<string, unknown>) => {
+    const raw = headers['set-cookie'];
+    return (Array.isArray(raw) ? raw : raw ? [raw] : []).map((header) =>
+      parseSetCookie(String(header)),
+    );
+  };
+
+  it('signs in with a __Host- session cookie that is Secure, HttpOnly, SameSite=Lax, Path=/ and has no Domain', async () => {
+    const email = await verifiedUser();
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email, password: GOOD_PASSWORD },
+    });
+    expect(login.statusCode).toBe(200);
+    expect(login.json()).toMatchObject({ status: 'authenticated', user: { email } });
+
+    const cookies = setCookies(login.headers);
+    expect(cookies.map((c) => c.name)).toEqual(['__Host-twofold_session']);
+    const [session] = cookies;
+    expect(session!.value).not.toBe('');
+    expect(session!.attributes.has('secure')).toBe(true);
+    expect(session!.attributes.has('httponly')).toBe(true);
+    expect(session!.attributes.get('samesite')?.toLowerCase()).toBe('lax');
+    expect(session!.attributes.get('path')).toBe('/');
+    expect(session!.attributes.has('domain')).toBe(false);
+    expect(Number(session!.attributes.get('max-age'))).toBe(12 * 3600);
+
+    // The prefixed cookie is the one read back; the bare name means nothing in production.
+    const me = await app.inject({
+      method: 'GET',
+      url: '/api/auth/session',
+      headers: { cookie: `__Host-twofold_session=${session!.value}` },
+    });
+    expect(me.statusCode).toBe(200);
+    expect(me.json().user.email).toBe(email);
+    const bare = await app.inject({
+      method: 'GET',
+      url: '/api/auth/session',
+      headers: { cookie: `twofold_session=${session!.value}` },
+    });
+    expect(bare.statusCode).toBe(401);
+  });
+
+  it('clears the session cookie on logout with the same Secure, Path=/ attributes (browsers ignore it otherwise)', async () => {
+    const email = await verifiedUser();
+    const client = new Client(app);
+    expect(
+      (await client.post('/api/auth/login', { email, password: GOOD_PASSWORD })).statusCode,
+    ).toBe(200);
+    expect(client.cookies.has('__Host-twofold_session')).toBe(true);
+
+    const logout = await client.post('/api/auth/logout');
+    expect(logout.statusCode).toBe(200);
+    const [cleared] = setCookies(logout.headers);
+    expect(cleared?.name).toBe('__Host-twofold_session');
+    expect(cleared!.attributes.has('secure')).toBe(true);
+    expect(cleared!.attributes.get('path')).toBe('/');
+    expect(cleared!.attributes.has('domain')).toBe(false);
+    const expires = cleared!.attributes.get('expires');
+    const maxAge = cleared!.attributes.get('max-age');
+    expect(maxAge === '0' || (expires !== undefined && Date.parse(expires) <= Date.now())).toBe(
+      true,
+    );
+    expect((await client.get('/api/auth/session')).statusCode).toBe(401);
+  });
+
+  it('has no dev mailbox', async () => {
+    expect(app.mailer.kind).toBe('smtp');
+    expect((await app.inject({ method: 'GET', url: '/api/dev/mailbox' })).statusCode).toBe(404);
+  });
+});
+
+describe('an app built with NODE_ENV=test (for contrast)', () => {
+  let app: App;
+  beforeAll(async () => {
+    app = await buildTestApp(db);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('uses the bare cookie name without Secure, so plain-http development works', async () => {
+    const email = uniqueEmail('dev');
+    const user = await app.users.create(email, await hashPassword(GOOD_PASSWORD));
+    await db.db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, user.id));
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email, password: GOOD_PASSWORD },
+    });
+    expect(login.statusCode).toBe(200);
+    const header = String(login.headers['set-cookie']);
+    expect(header).toMatch(/^twofold_session=/);
+    expect(header).not.toMatch(/;\s*Secure/i);
+    expect(header).toMatch(/;\s*HttpOnly/i);
+    expect(header).toMatch(/;\s*SameSite=Lax/i);
+    expect(header).toMatch(/;\s*Path=\//);
+  });
+});
