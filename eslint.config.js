@@ -11,7 +11,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
@@ -27,7 +30,10 @@ export default tseslint.config(
     files: ['packages/mfa-core/src/**/*.ts'],
     rules: {
       'no-restricted-globals': ['error', 'process'],
-      'no-restricted-imports': ['error', { patterns: ['fastify*', '@fastify/*', 'drizzle-orm*', 'react*', '@twofold/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['fastify*', '@fastify/*', 'drizzle-orm*', 'react*', '@twofold/*'] },
+      ],
     },
   },
 );

@@ -35,7 +35,12 @@ export interface BuildAppOptions {
 }
 
 /** Paths whose values must never reach a log line. */
-const REDACT = ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-totp-code"]', 'res.headers["set-cookie"]'];
+const REDACT = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-totp-code"]',
+  'res.headers["set-cookie"]',
+];
 
 export async function buildApp({ config, db, now, logger }: BuildAppOptions) {
   const app = Fastify({

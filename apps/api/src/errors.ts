@@ -12,7 +12,10 @@ export interface ErrorExtras {
  * so routes never invent ad-hoc error strings.
  */
 const constructors = Object.fromEntries(
-  Object.entries(ErrorCodes).map(([code, { status, message }]) => [code, createError(code, message, status)]),
+  Object.entries(ErrorCodes).map(([code, { status, message }]) => [
+    code,
+    createError(code, message, status),
+  ]),
 ) as Record<ErrorCode, FastifyErrorConstructor>;
 
 export interface AppError extends Error {

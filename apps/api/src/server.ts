@@ -35,7 +35,9 @@ async function main() {
 
   await app.listen({ host: config.host, port: config.port });
   if (app.mailer.kind === 'outbox') {
-    app.log.info(`dev outbox: mail is kept in the database; read it at ${config.appUrl}/dev/mailbox`);
+    app.log.info(
+      `dev outbox: mail is kept in the database; read it at ${config.appUrl}/dev/mailbox`,
+    );
   }
 }
 

@@ -288,7 +288,9 @@ describe('loadConfig refuses bad values with a clear ConfigError', () => {
 
   it('SESSION_SECRETS with no secret in it', () => {
     for (const value of [',', ' , ']) {
-      expect(configError(() => loadConfig(env({ SESSION_SECRETS: value }), quiet)).message).toContain('SESSION_SECRETS');
+      expect(
+        configError(() => loadConfig(env({ SESSION_SECRETS: value }), quiet)).message,
+      ).toContain('SESSION_SECRETS');
     }
   });
 

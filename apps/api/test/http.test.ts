@@ -17,7 +17,12 @@ afterAll(async () => {
 
 describe('CSRF', () => {
   const login = (headers: Record<string, string>) =>
-    app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'x@example.com', password: 'whatever pass' }, headers });
+    app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'x@example.com', password: 'whatever pass' },
+      headers,
+    });
 
   it('refuses state-changing requests from another origin or site', async () => {
     for (const headers of <Record<string, string>[]>[
@@ -44,7 +49,11 @@ describe('CSRF', () => {
   });
 
   it('does not block reads', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/health', headers: { origin: 'https://evil.example' } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/health',
+      headers: { origin: 'https://evil.example' },
+    });
     expect(response.statusCode).toBe(200);
   });
 });
@@ -53,11 +62,19 @@ describe('rate limits', () => {
   it('limits every auth route per IP and says when to retry', async () => {
     const limited = await buildTestApp(db, { env: { RATE_LIMIT_AUTH_MAX: '3' } });
     try {
-      for (const url of ['/api/auth/login', '/api/auth/password/forgot', '/api/auth/register/resend']) {
+      for (const url of [
+        '/api/auth/login',
+        '/api/auth/password/forgot',
+        '/api/auth/register/resend',
+      ]) {
         const statuses: number[] = [];
         let last;
         for (let i = 0; i < 4; i++) {
-          last = await limited.inject({ method: 'POST', url, payload: { email: 'x@example.com', password: 'whatever pass' } });
+          last = await limited.inject({
+            method: 'POST',
+            url,
+            payload: { email: 'x@example.com', password: 'whatever pass' },
+          });
           statuses.push(last.statusCode);
         }
         expect(statuses.slice(0, 3), url).not.toContain(429);
@@ -81,7 +98,9 @@ describe('rate limits', () => {
 
 describe('ops and docs', () => {
   it('answers health and readiness', async () => {
-    expect((await app.inject({ method: 'GET', url: '/api/health' })).json()).toEqual({ status: 'ok' });
+    expect((await app.inject({ method: 'GET', url: '/api/health' })).json()).toEqual({
+      status: 'ok',
+    });
     const ready = await app.inject({ method: 'GET', url: '/api/ready' });
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toEqual({ status: 'ready', checks: { database: 'ok' } });
@@ -117,7 +136,9 @@ describe('ops and docs', () => {
       expect(spec.paths[path], path).toBeDefined();
     }
     const register = spec.paths['/api/auth/register'].post;
-    expect(register.requestBody.content['application/json'].schema.properties.email.format).toBe('email');
+    expect(register.requestBody.content['application/json'].schema.properties.email.format).toBe(
+      'email',
+    );
     expect(register.responses['201']).toBeDefined();
     const ui = await app.inject({ method: 'GET', url: '/api/docs' });
     expect([200, 302]).toContain(ui.statusCode);
@@ -139,6 +160,13 @@ describe('ops and docs', () => {
     const times = messages.map((m: { createdAt: string }) => Date.parse(m.createdAt));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     expect(messages.some((m: { to: string }) => m.to === email)).toBe(true);
-    expect(Object.keys(messages[0]).sort()).toEqual(['createdAt', 'html', 'id', 'subject', 'text', 'to']);
+    expect(Object.keys(messages[0]).sort()).toEqual([
+      'createdAt',
+      'html',
+      'id',
+      'subject',
+      'text',
+      'to',
+    ]);
   });
 });

@@ -3,7 +3,14 @@ import { and, eq } from 'drizzle-orm';
 import { createTestDbClient } from '@twofold/db/testing';
 import { securityEvents, users, type DbClient } from '@twofold/db';
 import type { App } from '../src/app.js';
-import { buildTestApp, Client, GOOD_PASSWORD, latestCode, signUp, uniqueEmail } from './helpers/app.js';
+import {
+  buildTestApp,
+  Client,
+  GOOD_PASSWORD,
+  latestCode,
+  signUp,
+  uniqueEmail,
+} from './helpers/app.js';
 
 let db: DbClient;
 let app: App;
@@ -37,7 +44,10 @@ describe('password sign-in', () => {
 
   it('answers an unknown email and a wrong password identically', async () => {
     const { email } = await signUp(app, db);
-    const wrongPassword = await new Client(app).post('/api/auth/login', { email, password: 'not the password at all' });
+    const wrongPassword = await new Client(app).post('/api/auth/login', {
+      email,
+      password: 'not the password at all',
+    });
     const unknownEmail = await new Client(app).post('/api/auth/login', {
       email: uniqueEmail('nobody'),
       password: 'not the password at all',
@@ -55,7 +65,10 @@ describe('password sign-in', () => {
     await new Client(app).post('/api/auth/register', { email, password: GOOD_PASSWORD });
     const firstCode = await latestCode(db, email);
 
-    const wrong = await new Client(app).post('/api/auth/login', { email, password: 'wrong password here' });
+    const wrong = await new Client(app).post('/api/auth/login', {
+      email,
+      password: 'wrong password here',
+    });
     expect(wrong.json().code).toBe('INVALID_CREDENTIALS');
 
     const client = new Client(app);
@@ -67,7 +80,9 @@ describe('password sign-in', () => {
     const code = await latestCode(db, email);
     if (code !== firstCode) {
       // The first code was voided by the new one.
-      expect((await client.post('/api/auth/register/verify', { code: firstCode })).json().code).toBe('INVALID_CODE');
+      expect(
+        (await client.post('/api/auth/register/verify', { code: firstCode })).json().code,
+      ).toBe('INVALID_CODE');
     }
     expect((await client.post('/api/auth/register/verify', { code })).statusCode).toBe(200);
     const [row] = await db.db.select().from(users).where(eq(users.email, email));

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDbClient } from '@twofold/db/testing';
 import type { DbClient } from '@twofold/db';
 import type { App } from '../src/app.js';
-import { buildTestApp, Client, latestCode, latestMail, signUp, uniqueEmail } from './helpers/app.js';
+import {
+  buildTestApp,
+  Client,
+  latestCode,
+  latestMail,
+  signUp,
+  uniqueEmail,
+} from './helpers/app.js';
 
 let db: DbClient;
 let app: App;
@@ -22,7 +29,9 @@ describe('password reset', () => {
     const { email } = await signUp(app, db);
     const unknownEmail = uniqueEmail('nobody');
     const known = await new Client(app).post('/api/auth/password/forgot', { email });
-    const unknown = await new Client(app).post('/api/auth/password/forgot', { email: unknownEmail });
+    const unknown = await new Client(app).post('/api/auth/password/forgot', {
+      email: unknownEmail,
+    });
     expect(known.statusCode).toBe(200);
     expect(unknown.statusCode).toBe(200);
     expect(known.json()).toEqual(unknown.json());
@@ -44,7 +53,11 @@ describe('password reset', () => {
 
     await new Client(app).post('/api/auth/password/forgot', { email });
     const code = await latestCode(db, email);
-    const reset = await new Client(app).post('/api/auth/password/reset', { email, code, password: NEW_PASSWORD });
+    const reset = await new Client(app).post('/api/auth/password/reset', {
+      email,
+      code,
+      password: NEW_PASSWORD,
+    });
     expect(reset.statusCode).toBe(200);
     expect(reset.json()).toEqual({ status: 'password_reset' });
     // A reset never signs in by itself.
@@ -52,10 +65,18 @@ describe('password reset', () => {
 
     expect((await client.get('/api/auth/session')).statusCode).toBe(401);
     expect((await other.get('/api/auth/session')).statusCode).toBe(401);
-    expect((await new Client(app).post('/api/auth/login', { email, password })).statusCode).toBe(401);
-    expect((await new Client(app).post('/api/auth/login', { email, password: NEW_PASSWORD })).statusCode).toBe(200);
+    expect((await new Client(app).post('/api/auth/login', { email, password })).statusCode).toBe(
+      401,
+    );
+    expect(
+      (await new Client(app).post('/api/auth/login', { email, password: NEW_PASSWORD })).statusCode,
+    ).toBe(200);
 
-    const replay = await new Client(app).post('/api/auth/password/reset', { email, code, password: 'yet another passphrase' });
+    const replay = await new Client(app).post('/api/auth/password/reset', {
+      email,
+      code,
+      password: 'yet another passphrase',
+    });
     expect(replay.statusCode).toBe(400);
     expect(replay.json().code).toBe('INVALID_CODE');
     expect((await latestMail(db, email))?.subject).toMatch(/password was changed/);
@@ -68,7 +89,13 @@ describe('password reset', () => {
     const wrong = code === '000000' ? '999999' : '000000';
     const answers = [];
     for (let i = 0; i < 5; i++) {
-      answers.push(await new Client(app).post('/api/auth/password/reset', { email, code: wrong, password: NEW_PASSWORD }));
+      answers.push(
+        await new Client(app).post('/api/auth/password/reset', {
+          email,
+          code: wrong,
+          password: NEW_PASSWORD,
+        }),
+      );
     }
     const unknown = await new Client(app).post('/api/auth/password/reset', {
       email: uniqueEmail('nobody'),
@@ -80,7 +107,11 @@ describe('password reset', () => {
       expect(answer.json()).toEqual(unknown.json());
     }
     // After 5 wrong tries the right code is void too.
-    const late = await new Client(app).post('/api/auth/password/reset', { email, code, password: NEW_PASSWORD });
+    const late = await new Client(app).post('/api/auth/password/reset', {
+      email,
+      code,
+      password: NEW_PASSWORD,
+    });
     expect(late.json().code).toBe('INVALID_CODE');
   });
 

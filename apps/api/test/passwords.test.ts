@@ -32,7 +32,10 @@ describe('password checks', () => {
     expect(verify).toHaveBeenCalledTimes(1);
 
     verify.mockClear();
-    await new Client(app).post('/api/auth/login', { email: uniqueEmail('ghost'), password: 'wrong password here' });
+    await new Client(app).post('/api/auth/login', {
+      email: uniqueEmail('ghost'),
+      password: 'wrong password here',
+    });
     expect(verify).toHaveBeenCalledTimes(1);
     expect(verify.mock.calls[0]?.[0]).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
@@ -42,7 +45,10 @@ describe('password checks', () => {
     expect(passwordWeakness('jane.doe@example.com', 'jane.doe@example.com')).toMatch(/email/);
     expect(passwordWeakness('abababab', 'x@example.com')).toMatch(/variety/);
     expect(passwordWeakness('correct horse battery', 'jane@example.com')).toBeNull();
-    const response = await new Client(app).post('/api/auth/register', { email: 'jane.doe@example.com', password: 'jane.doe.2024' });
+    const response = await new Client(app).post('/api/auth/register', {
+      email: 'jane.doe@example.com',
+      password: 'jane.doe.2024',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().code).toBe('WEAK_PASSWORD');
   });

@@ -3,7 +3,15 @@ import { eq } from 'drizzle-orm';
 import { createTestDbClient } from '@twofold/db/testing';
 import { emailCodes, securityEvents, users, type DbClient } from '@twofold/db';
 import type { App } from '../src/app.js';
-import { buildTestApp, Client, GOOD_PASSWORD, latestCode, latestMail, signUp, uniqueEmail } from './helpers/app.js';
+import {
+  buildTestApp,
+  Client,
+  GOOD_PASSWORD,
+  latestCode,
+  latestMail,
+  signUp,
+  uniqueEmail,
+} from './helpers/app.js';
 
 let db: DbClient;
 let app: App;
@@ -26,7 +34,9 @@ async function register(email = uniqueEmail()) {
 }
 
 const eventTypes = async (userId: string) =>
-  (await db.db.select().from(securityEvents).where(eq(securityEvents.userId, userId))).map((e) => e.type);
+  (await db.db.select().from(securityEvents).where(eq(securityEvents.userId, userId))).map(
+    (e) => e.type,
+  );
 
 describe('registration', () => {
   it('emails a 6-digit code, verifies it and signs the account in', async () => {
@@ -43,9 +53,14 @@ describe('registration', () => {
     expect(mail?.text).toMatch(/\b\d{6}\b/);
     expect(mail?.html).toMatch(/\b\d{6}\b/);
 
-    const verified = await client.post('/api/auth/register/verify', { code: await latestCode(db, email) });
+    const verified = await client.post('/api/auth/register/verify', {
+      code: await latestCode(db, email),
+    });
     expect(verified.statusCode).toBe(200);
-    expect(verified.json()).toMatchObject({ status: 'authenticated', user: { email, emailVerified: true, mfaEnabled: false } });
+    expect(verified.json()).toMatchObject({
+      status: 'authenticated',
+      user: { email, emailVerified: true, mfaEnabled: false },
+    });
     expect(client.cookies.has('twofold_pending')).toBe(false);
 
     const session = await client.get('/api/auth/session');
@@ -54,7 +69,9 @@ describe('registration', () => {
     const [row] = await db.db.select().from(users).where(eq(users.email, email));
     expect(row?.emailVerifiedAt).not.toBeNull();
     expect(row?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-    expect(await eventTypes(row!.id)).toEqual(expect.arrayContaining(['user.registered', 'email.verified']));
+    expect(await eventTypes(row!.id)).toEqual(
+      expect.arrayContaining(['user.registered', 'email.verified']),
+    );
   });
 
   it('stores the email lower-cased and refuses a second account for the same address in any case', async () => {
@@ -64,7 +81,9 @@ describe('registration', () => {
     const rows = await db.db.select().from(users).where(eq(users.email, email.toLowerCase()));
     expect(rows).toHaveLength(1);
     await register(email.toLowerCase());
-    expect(await db.db.select().from(users).where(eq(users.email, email.toLowerCase()))).toHaveLength(1);
+    expect(
+      await db.db.select().from(users).where(eq(users.email, email.toLowerCase())),
+    ).toHaveLength(1);
   });
 
   it('answers a sign-up for an existing address exactly like a new one, and tells the owner instead', async () => {
@@ -72,7 +91,9 @@ describe('registration', () => {
     const fresh = await register();
     const duplicate = await register(email);
     expect(duplicate.response.statusCode).toBe(fresh.response.statusCode);
-    expect(Object.keys(duplicate.response.json()).sort()).toEqual(Object.keys(fresh.response.json()).sort());
+    expect(Object.keys(duplicate.response.json()).sort()).toEqual(
+      Object.keys(fresh.response.json()).sort(),
+    );
     expect(duplicate.response.json().status).toBe('verification_required');
     expect(duplicate.client.cookies.has('twofold_pending')).toBe(true);
 
@@ -100,7 +121,10 @@ describe('registration', () => {
     const resent = await client.post('/api/auth/register/resend');
     expect(resent.statusCode).toBe(200);
     const newCode = await latestCode(db, email);
-    const live = await db.db.select().from(emailCodes).where(eq(emailCodes.purpose, 'registration'));
+    const live = await db.db
+      .select()
+      .from(emailCodes)
+      .where(eq(emailCodes.purpose, 'registration'));
     const [user] = await db.db.select().from(users).where(eq(users.email, email));
     expect(live.filter((c) => c.userId === user!.id && c.usedAt === null)).toHaveLength(1);
 
@@ -149,13 +173,18 @@ describe('registration', () => {
     const crossed = await b.client.post('/api/auth/register/verify', { code: codeA });
     expect(crossed.statusCode).toBe(400);
     expect(['INVALID_CODE', 'CODE_EXPIRED']).toContain(crossed.json().code);
-    expect((await a.client.post('/api/auth/register/verify', { code: codeA })).statusCode).toBe(200);
+    expect((await a.client.post('/api/auth/register/verify', { code: codeA })).statusCode).toBe(
+      200,
+    );
   });
 
   it('needs the pending cookie to verify or resend', async () => {
     const client = new Client(app);
     for (const url of ['/api/auth/register/verify', '/api/auth/register/resend']) {
-      const response = await client.post(url, url.endsWith('verify') ? { code: '123456' } : undefined);
+      const response = await client.post(
+        url,
+        url.endsWith('verify') ? { code: '123456' } : undefined,
+      );
       expect(response.statusCode).toBe(401);
       expect(response.json().code).toBe('VERIFICATION_NOT_PENDING');
     }
@@ -163,7 +192,9 @@ describe('registration', () => {
 
   it('makes an address listed in ADMIN_EMAILS an admin', async () => {
     const email = uniqueEmail('boss');
-    const adminApp = await buildTestApp(db, { env: { ADMIN_EMAILS: `other@example.com, ${email.toUpperCase()}` } });
+    const adminApp = await buildTestApp(db, {
+      env: { ADMIN_EMAILS: `other@example.com, ${email.toUpperCase()}` },
+    });
     try {
       const { user } = await signUp(adminApp, db, email);
       expect(user.role).toBe('admin');

@@ -50,7 +50,8 @@ describe('sessions', () => {
     const { client, user } = await signUp(app, db);
     const rows = await db.db.select().from(sessions).where(eq(sessions.userId, user.id));
     const cookie = client.cookies.get('twofold_session')!;
-    const token = JSON.parse(Buffer.from(cookie.split('.')[1]!, 'base64url').toString()).tok as string;
+    const token = JSON.parse(Buffer.from(cookie.split('.')[1]!, 'base64url').toString())
+      .tok as string;
     expect(token.length).toBeGreaterThanOrEqual(43); // 256 bits, base64url
     for (const row of rows) {
       expect(row.tokenHash).toMatch(/^[0-9a-f]{64}$/);
@@ -68,7 +69,11 @@ describe('sessions', () => {
 
     const [old] = await db.db.select().from(sessions).where(eq(sessions.id, before));
     expect(old?.revokedAt).not.toBeNull();
-    const replay = await app.inject({ method: 'GET', url: '/api/auth/session', cookies: { twofold_session: oldCookie } });
+    const replay = await app.inject({
+      method: 'GET',
+      url: '/api/auth/session',
+      cookies: { twofold_session: oldCookie },
+    });
     expect(replay.statusCode).toBe(401);
   });
 
@@ -79,7 +84,11 @@ describe('sessions', () => {
     expect(out.statusCode).toBe(200);
     expect(out.json()).toEqual({ status: 'signed_out' });
     expect(client.cookies.has('twofold_session')).toBe(false);
-    const replay = await app.inject({ method: 'GET', url: '/api/auth/session', cookies: { twofold_session: cookie } });
+    const replay = await app.inject({
+      method: 'GET',
+      url: '/api/auth/session',
+      cookies: { twofold_session: cookie },
+    });
     expect(replay.statusCode).toBe(401);
     expect(replay.json().code).toBe('UNAUTHENTICATED');
     // Logging out again is harmless.
@@ -118,16 +127,29 @@ describe('sessions', () => {
     const [header, payload, signature] = cookie.split('.');
     const tampered = `${header}.${Buffer.from(JSON.stringify({ typ: 'session', tok: 'x'.repeat(43) })).toString('base64url')}.${signature}`;
     const otherKey = await buildTestApp(db);
-    const forged = otherKey.jwt.sign({ typ: 'session', tok: JSON.parse(Buffer.from(payload!, 'base64url').toString()).tok });
+    const forged = otherKey.jwt.sign({
+      typ: 'session',
+      tok: JSON.parse(Buffer.from(payload!, 'base64url').toString()).tok,
+    });
     await otherKey.close();
-    const wrongKind = app.jwt.sign({ typ: 'pending', tok: JSON.parse(Buffer.from(payload!, 'base64url').toString()).tok });
+    const wrongKind = app.jwt.sign({
+      typ: 'pending',
+      tok: JSON.parse(Buffer.from(payload!, 'base64url').toString()).tok,
+    });
     for (const value of [tampered, forged, wrongKind, 'garbage', '']) {
-      const response = await app.inject({ method: 'GET', url: '/api/auth/session', cookies: { twofold_session: value } });
+      const response = await app.inject({
+        method: 'GET',
+        url: '/api/auth/session',
+        cookies: { twofold_session: value },
+      });
       expect(response.statusCode, value).toBe(401);
     }
     // A pending (registration) cookie is not a session either.
     const pending = new Client(app);
-    await pending.post('/api/auth/register', { email: `pending.${Date.now()}@example.com`, password: 'another good passphrase' });
+    await pending.post('/api/auth/register', {
+      email: `pending.${Date.now()}@example.com`,
+      password: 'another good passphrase',
+    });
     const asSession = await app.inject({
       method: 'GET',
       url: '/api/auth/session',

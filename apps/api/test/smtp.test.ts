@@ -284,13 +284,21 @@ describe('when the SMTP server refuses the message', () => {
     const first = new Client(app);
     await first.post('/api/auth/register', { email: existing, password: GOOD_PASSWORD });
     const [mail] = await sink.parsedTo(existing);
-    expect((await first.post('/api/auth/register/verify', { code: sixDigitCode(mail!) })).statusCode).toBe(200);
+    expect(
+      (await first.post('/api/auth/register/verify', { code: sixDigitCode(mail!) })).statusCode,
+    ).toBe(200);
 
     sink.mode = 'refuse-recipient';
     const duplicate = new Client(app);
     const fresh = new Client(app);
-    const duplicateAnswer = await duplicate.post('/api/auth/register', { email: existing, password: GOOD_PASSWORD });
-    const freshAnswer = await fresh.post('/api/auth/register', { email: uniqueEmail('smtp-new'), password: GOOD_PASSWORD });
+    const duplicateAnswer = await duplicate.post('/api/auth/register', {
+      email: existing,
+      password: GOOD_PASSWORD,
+    });
+    const freshAnswer = await fresh.post('/api/auth/register', {
+      email: uniqueEmail('smtp-new'),
+      password: GOOD_PASSWORD,
+    });
     expect(duplicateAnswer.statusCode).toBe(503);
     expect(duplicateAnswer.json()).toEqual(freshAnswer.json());
     expect(duplicateAnswer.headers['set-cookie']).toBeUndefined();

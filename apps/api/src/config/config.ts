@@ -89,10 +89,16 @@ function devSecrets(dataDir: string, log: (message: string) => void): Secrets {
     } catch {
       // reported below
     }
-    if (typeof stored?.sessionSecrets === 'string' && typeof stored.codeHmacKey === 'string' && typeof stored.encryptionKeys === 'string') {
+    if (
+      typeof stored?.sessionSecrets === 'string' &&
+      typeof stored.codeHmacKey === 'string' &&
+      typeof stored.encryptionKeys === 'string'
+    ) {
       return stored as Secrets;
     }
-    throw new ConfigError(`${file} is not a valid secrets file: delete it to generate new development secrets.`);
+    throw new ConfigError(
+      `${file} is not a valid secrets file: delete it to generate new development secrets.`,
+    );
   }
   mkdirSync(dataDir, { recursive: true });
   const secrets = generateSecrets();
@@ -101,7 +107,9 @@ function devSecrets(dataDir: string, log: (message: string) => void): Secrets {
   return secrets;
 }
 
-function parseSecrets(raw: Secrets): Pick<Config, 'sessionSecrets' | 'codeHmacKey' | 'encryptionKeys'> {
+function parseSecrets(
+  raw: Secrets,
+): Pick<Config, 'sessionSecrets' | 'codeHmacKey' | 'encryptionKeys'> {
   const sessionSecrets = list(raw.sessionSecrets);
   if (sessionSecrets.length === 0 || sessionSecrets.some((secret) => secret.length < 32)) {
     throw new ConfigError('SESSION_SECRETS: each secret must be at least 32 characters');
@@ -126,7 +134,8 @@ export interface LoadConfigOptions {
 
 export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): Config {
   const log = options.log ?? ((message: string) => console.warn(message));
-  const nodeEnv = env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development';
+  const nodeEnv =
+    env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development';
   const dataDir = path.resolve(env.DATA_DIR || defaultDataDir);
   const production = nodeEnv === 'production';
 
@@ -146,7 +155,9 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
 
   const smtpUrl = env.SMTP_URL || undefined;
   if (production && !smtpUrl) {
-    throw new ConfigError('Refusing to start in production without SMTP_URL: the dev outbox is for development only.');
+    throw new ConfigError(
+      'Refusing to start in production without SMTP_URL: the dev outbox is for development only.',
+    );
   }
 
   return {

@@ -5,8 +5,7 @@ export interface MailContent {
   html: string;
 }
 
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 interface Block {
   paragraphs: string[];
@@ -35,7 +34,10 @@ const ignoreIfNotYou = 'If you did not ask for this, you can ignore this email.'
 export const templates = {
   verifyEmail: (code: string, minutes: number) =>
     render('Your Twofold verification code', {
-      paragraphs: [`Use this code to verify your email address. It expires in ${minutes} minutes.`, ignoreIfNotYou],
+      paragraphs: [
+        `Use this code to verify your email address. It expires in ${minutes} minutes.`,
+        ignoreIfNotYou,
+      ],
       code,
     }),
 
@@ -50,7 +52,10 @@ export const templates = {
 
   passwordResetCode: (code: string, minutes: number, link: string) =>
     render('Your Twofold password reset code', {
-      paragraphs: [`Use this code to choose a new password. It expires in ${minutes} minutes.`, ignoreIfNotYou],
+      paragraphs: [
+        `Use this code to choose a new password. It expires in ${minutes} minutes.`,
+        ignoreIfNotYou,
+      ],
       code,
       link: { href: link, label: 'Reset your password' },
     }),

@@ -70,14 +70,18 @@ const cookiesPlugin: FastifyPluginAsync = async (app) => {
   const jar: CookieJar = {
     name: (kind) => names[kind],
     set(reply, kind, token, maxAgeSeconds) {
-      const value = app.jwt.sign({ typ: kind, tok: token } satisfies CookieToken, { expiresIn: maxAgeSeconds });
+      const value = app.jwt.sign({ typ: kind, tok: token } satisfies CookieToken, {
+        expiresIn: maxAgeSeconds,
+      });
       reply.setCookie(names[kind], value, { ...attributes, maxAge: maxAgeSeconds });
     },
     read(request, kind) {
       const value = request.cookies[names[kind]];
       if (!value || value.length > 2048) return null;
       const payload = verify(value);
-      return payload && payload.typ === kind && typeof payload.tok === 'string' ? payload.tok : null;
+      return payload && payload.typ === kind && typeof payload.tok === 'string'
+        ? payload.tok
+        : null;
     },
     clear(reply, kind) {
       reply.clearCookie(names[kind], attributes);

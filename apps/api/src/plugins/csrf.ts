@@ -27,7 +27,8 @@ const csrfPlugin: FastifyPluginAsync = async (app) => {
       return;
     }
     const site = request.headers['sec-fetch-site'];
-    if (site !== undefined && site !== 'same-origin' && site !== 'none') throw appError('CSRF_REJECTED');
+    if (site !== undefined && site !== 'same-origin' && site !== 'none')
+      throw appError('CSRF_REJECTED');
   });
 };
 

@@ -23,7 +23,9 @@ const dbPlugin: FastifyPluginAsync<DbPluginOptions> = async (app, { client }) =>
     owned = true;
     const dataDir = config.databaseUrl ? undefined : path.join(config.dataDir, 'pglite');
     client = await createDbClient({ url: config.databaseUrl, dataDir });
-    app.log.info(config.databaseUrl ? 'database: PostgreSQL' : `database: embedded PGlite in ${dataDir}`);
+    app.log.info(
+      config.databaseUrl ? 'database: PostgreSQL' : `database: embedded PGlite in ${dataDir}`,
+    );
   }
   app.decorate('dbClient', client);
   app.decorate('db', client.db);

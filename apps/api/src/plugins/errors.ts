@@ -28,12 +28,19 @@ function frameworkError(error: FastifyError): [number, ErrorBody] | undefined {
       const params = issue.params as { missingProperty?: string; additionalProperty?: string };
       const property = params.missingProperty ?? params.additionalProperty;
       return {
-        path: property === undefined ? issue.instancePath || '/' : `${issue.instancePath}/${property}`,
-        message: params.additionalProperty === undefined ? (issue.message ?? 'is invalid') : 'is not an allowed property',
+        path:
+          property === undefined ? issue.instancePath || '/' : `${issue.instancePath}/${property}`,
+        message:
+          params.additionalProperty === undefined
+            ? (issue.message ?? 'is invalid')
+            : 'is not an allowed property',
       };
     });
     const where = error.validationContext ?? 'request';
-    return fromTable('VALIDATION_ERROR', { message: `The ${where} is invalid: ${details[0]?.path} ${details[0]?.message}`, details });
+    return fromTable('VALIDATION_ERROR', {
+      message: `The ${where} is invalid: ${details[0]?.path} ${details[0]?.message}`,
+      details,
+    });
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -74,7 +81,12 @@ const errorsPlugin: FastifyPluginAsync = async (app) => {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    send(reply, ...fromTable('NOT_FOUND', { message: `No route for ${request.method} ${request.url.split('?')[0]}` })),
+    send(
+      reply,
+      ...fromTable('NOT_FOUND', {
+        message: `No route for ${request.method} ${request.url.split('?')[0]}`,
+      }),
+    ),
   );
 };
 

@@ -36,7 +36,9 @@ const mailPlugin: FastifyPluginAsync = async (app) => {
       host: url.hostname,
       port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
       secure: url.protocol === 'smtps:',
-      auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+      auth: url.username
+        ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+        : undefined,
       connectionTimeout: 5_000,
       greetingTimeout: 5_000,
       socketTimeout: 10_000,
@@ -48,7 +50,10 @@ const mailPlugin: FastifyPluginAsync = async (app) => {
         try {
           await transport.sendMail({ from: config.mailFrom, ...message });
         } catch (error) {
-          app.log.error({ err: error, to: message.to, subject: message.subject }, 'mail delivery failed');
+          app.log.error(
+            { err: error, to: message.to, subject: message.subject },
+            'mail delivery failed',
+          );
           throw appError('MAIL_UNAVAILABLE');
         }
       },
@@ -58,7 +63,10 @@ const mailPlugin: FastifyPluginAsync = async (app) => {
       kind: 'outbox',
       async send(message) {
         await db.insert(devOutbox).values({ ...message, createdAt: app.now() });
-        app.log.info({ to: message.to, subject: message.subject }, 'mail kept in the dev outbox (/dev/mailbox)');
+        app.log.info(
+          { to: message.to, subject: message.subject },
+          'mail kept in the dev outbox (/dev/mailbox)',
+        );
       },
     };
   }

@@ -14,7 +14,10 @@ const rateLimitPlugin: FastifyPluginAsync = async (app) => {
   const { config } = app;
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith(AUTH_PREFIX) || route.config?.rateLimit !== undefined) return;
-    route.config = { ...route.config, rateLimit: { max: config.rateLimitAuthMax, timeWindow: 60_000 } };
+    route.config = {
+      ...route.config,
+      rateLimit: { max: config.rateLimitAuthMax, timeWindow: 60_000 },
+    };
   });
   await app.register(rateLimit, {
     global: false,

@@ -25,4 +25,7 @@ const servicesPlugin: FastifyPluginAsync = async (app) => {
   app.decorate('securityEvents', createSecurityEvents(app));
 };
 
-export default fp(servicesPlugin, { name: 'services', dependencies: ['config', 'db', 'mail', 'cookies'] });
+export default fp(servicesPlugin, {
+  name: 'services',
+  dependencies: ['config', 'db', 'mail', 'cookies'],
+});

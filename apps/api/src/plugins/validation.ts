@@ -4,7 +4,13 @@ import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 
 function createAjv(options: Options) {
-  const ajv = new Ajv({ useDefaults: true, removeAdditional: false, allErrors: false, strict: false, ...options });
+  const ajv = new Ajv({
+    useDefaults: true,
+    removeAdditional: false,
+    allErrors: false,
+    strict: false,
+    ...options,
+  });
   addFormats.default(ajv);
   return ajv;
 }

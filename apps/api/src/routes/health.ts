@@ -13,7 +13,10 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/ready',
-    { config: { auth: 'public' }, schema: { tags: ['ops'], response: { 200: ReadyResponse, 503: ReadyResponse } } },
+    {
+      config: { auth: 'public' },
+      schema: { tags: ['ops'], response: { 200: ReadyResponse, 503: ReadyResponse } },
+    },
     async (_request, reply) => {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
@@ -23,7 +26,9 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await Promise.race([app.dbClient.ping(), timeout]);
         return { status: 'ready' as const, checks: { database: 'ok' as const } };
       } catch {
-        return reply.code(503).send({ status: 'not_ready' as const, checks: { database: 'error' as const } });
+        return reply
+          .code(503)
+          .send({ status: 'not_ready' as const, checks: { database: 'error' as const } });
       } finally {
         clearTimeout(timer);
       }

@@ -9,7 +9,12 @@ export type ChallengePurpose = 'mfa' | 'registration';
 export function createChallenges(app: FastifyInstance) {
   const { db } = app;
   return {
-    async create(userId: string, purpose: ChallengePurpose, ttlMs: number, request: FastifyRequest) {
+    async create(
+      userId: string,
+      purpose: ChallengePurpose,
+      ttlMs: number,
+      request: FastifyRequest,
+    ) {
       const token = randomToken(32);
       const now = app.now();
       const [challenge] = await db
@@ -44,12 +49,21 @@ export function createChallenges(app: FastifyInstance) {
     },
 
     /** One atomic statement: of concurrent callers, exactly one gets `true`. */
-    async consume(id: string, executor: Pick<FastifyInstance['db'], 'update'> = db): Promise<boolean> {
+    async consume(
+      id: string,
+      executor: Pick<FastifyInstance['db'], 'update'> = db,
+    ): Promise<boolean> {
       const now = app.now();
       const rows = await executor
         .update(loginChallenges)
         .set({ consumedAt: now })
-        .where(and(eq(loginChallenges.id, id), isNull(loginChallenges.consumedAt), gt(loginChallenges.expiresAt, now)))
+        .where(
+          and(
+            eq(loginChallenges.id, id),
+            isNull(loginChallenges.consumedAt),
+            gt(loginChallenges.expiresAt, now),
+          ),
+        )
         .returning({ id: loginChallenges.id });
       return rows.length === 1;
     },

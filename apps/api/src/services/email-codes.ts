@@ -1,7 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { emailCodes } from '@twofold/db';
-import { constantTimeEqual, generateEmailCode, hmacSha256Hex, normalizeEmailCode } from '@twofold/mfa-core';
+import {
+  constantTimeEqual,
+  generateEmailCode,
+  hmacSha256Hex,
+  normalizeEmailCode,
+} from '@twofold/mfa-core';
 import { appError } from '../errors.js';
 import type { MailContent } from '../mail/templates.js';
 
@@ -42,14 +47,24 @@ export interface CheckEmailCode {
  */
 export function createEmailCodes(app: FastifyInstance) {
   const { db, config } = app;
-  const hash = (userId: string, purpose: string, challengeId: string | null | undefined, code: string) =>
-    hmacSha256Hex(config.codeHmacKey, `${purpose}:${userId}:${challengeId ?? ''}:${code}`);
+  const hash = (
+    userId: string,
+    purpose: string,
+    challengeId: string | null | undefined,
+    code: string,
+  ) => hmacSha256Hex(config.codeHmacKey, `${purpose}:${userId}:${challengeId ?? ''}:${code}`);
 
   const voidLive = (userId: string, purpose: EmailCodePurpose) =>
     db
       .update(emailCodes)
       .set({ usedAt: app.now() })
-      .where(and(eq(emailCodes.userId, userId), eq(emailCodes.purpose, purpose), isNull(emailCodes.usedAt)));
+      .where(
+        and(
+          eq(emailCodes.userId, userId),
+          eq(emailCodes.purpose, purpose),
+          isNull(emailCodes.usedAt),
+        ),
+      );
 
   return {
     voidLive,
@@ -76,16 +91,32 @@ export function createEmailCodes(app: FastifyInstance) {
           await tx
             .update(emailCodes)
             .set({ usedAt: now })
-            .where(and(eq(emailCodes.userId, userId), eq(emailCodes.purpose, purpose), isNull(emailCodes.usedAt)));
+            .where(
+              and(
+                eq(emailCodes.userId, userId),
+                eq(emailCodes.purpose, purpose),
+                isNull(emailCodes.usedAt),
+              ),
+            );
           const [row] = await tx
             .insert(emailCodes)
-            .values({ userId, purpose, challengeId, codeHash: hash(userId, purpose, challengeId, code), createdAt: now, expiresAt })
+            .values({
+              userId,
+              purpose,
+              challengeId,
+              codeHash: hash(userId, purpose, challengeId, code),
+              createdAt: now,
+              expiresAt,
+            })
             .returning({ id: emailCodes.id });
           return row!.id;
         });
       } catch (error) {
         // A concurrent issue for the same (user, purpose) won the one-live-code index.
-        if ((error as { code?: string }).code === '23505' || String(error).includes('email_codes_live_key')) {
+        if (
+          (error as { code?: string }).code === '23505' ||
+          String(error).includes('email_codes_live_key')
+        ) {
           throw appError('RESEND_TOO_SOON', { retryAfter: Math.ceil(EMAIL_CODE_RESEND_MS / 1000) });
         }
         throw error;
@@ -112,12 +143,21 @@ export function createEmailCodes(app: FastifyInstance) {
       const [live] = await db
         .select()
         .from(emailCodes)
-        .where(and(eq(emailCodes.userId, userId), eq(emailCodes.purpose, purpose), isNull(emailCodes.usedAt)))
+        .where(
+          and(
+            eq(emailCodes.userId, userId),
+            eq(emailCodes.purpose, purpose),
+            isNull(emailCodes.usedAt),
+          ),
+        )
         .limit(1);
-      if (!live || live.challengeId !== challengeId || live.expiresAt <= now) throw appError('CODE_EXPIRED');
+      if (!live || live.challengeId !== challengeId || live.expiresAt <= now)
+        throw appError('CODE_EXPIRED');
 
       const normalized = normalizeEmailCode(code);
-      const matches = normalized !== null && constantTimeEqual(hash(userId, purpose, challengeId, normalized), live.codeHash);
+      const matches =
+        normalized !== null &&
+        constantTimeEqual(hash(userId, purpose, challengeId, normalized), live.codeHash);
       if (matches) {
         const consumed = await db
           .update(emailCodes)

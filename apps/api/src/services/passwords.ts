@@ -25,7 +25,10 @@ export function hashPassword(password: string): Promise<string> {
 const dummyHash = hashPassword(crypto.randomUUID());
 
 /** Verifies against the stored hash, or against a dummy hash when there is no user. */
-export async function verifyPassword(storedHash: string | undefined, password: string): Promise<boolean> {
+export async function verifyPassword(
+  storedHash: string | undefined,
+  password: string,
+): Promise<boolean> {
   const target = storedHash ?? (await dummyHash);
   try {
     const ok = await verify(target, normalize(password));
@@ -42,6 +45,7 @@ export function passwordWeakness(password: string, email: string): string | null
   if (lower === email || (local.length >= 4 && lower.includes(local))) {
     return 'The password must not contain your email address.';
   }
-  if (new Set(password).size < 4) return 'The password needs more variety: use at least 4 different characters.';
+  if (new Set(password).size < 4)
+    return 'The password needs more variety: use at least 4 different characters.';
   return null;
 }

@@ -13,7 +13,9 @@ export interface StartSession {
   scope?: 'full' | 'enroll_only';
 }
 
-export type ResolvedSession = NonNullable<Awaited<ReturnType<ReturnType<typeof createSessions>['resolve']>>>;
+export type ResolvedSession = NonNullable<
+  Awaited<ReturnType<ReturnType<typeof createSessions>['resolve']>>
+>;
 
 /**
  * Server-side sessions. The cookie carries a 256-bit token; the row keeps only its SHA-256.
@@ -23,7 +25,11 @@ export function createSessions(app: FastifyInstance) {
   const { db, queries, config, cookieJar } = app;
 
   return {
-    async start(request: FastifyRequest, reply: FastifyReply, { userId, aal, amr, scope = 'full' }: StartSession) {
+    async start(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      { userId, aal, amr, scope = 'full' }: StartSession,
+    ) {
       const token = randomToken(32);
       const now = app.now();
       const previous = cookieJar.read(request, 'session');
@@ -82,13 +88,23 @@ export function createSessions(app: FastifyInstance) {
         .update(sessions)
         .set({ revokedAt: app.now() })
         .where(
-          and(eq(sessions.userId, userId), isNull(sessions.revokedAt), exceptId ? ne(sessions.id, exceptId) : undefined),
+          and(
+            eq(sessions.userId, userId),
+            isNull(sessions.revokedAt),
+            exceptId ? ne(sessions.id, exceptId) : undefined,
+          ),
         )
         .returning({ id: sessions.id });
       return rows.length;
     },
 
-    toInfo(session: { id: string; aal: number; amr: string[]; createdAt: Date; reauthenticatedAt: Date | null }): SessionInfo {
+    toInfo(session: {
+      id: string;
+      aal: number;
+      amr: string[];
+      createdAt: Date;
+      reauthenticatedAt: Date | null;
+    }): SessionInfo {
       return {
         id: session.id,
         aal: session.aal === 2 ? 2 : 1,

@@ -22,12 +22,22 @@ export function createUsers(app: FastifyInstance) {
       const now = app.now();
       const [user] = await db
         .insert(users)
-        .values({ email: normalized, passwordHash, role, createdAt: now, updatedAt: now, passwordChangedAt: now })
+        .values({
+          email: normalized,
+          passwordHash,
+          role,
+          createdAt: now,
+          updatedAt: now,
+          passwordChangedAt: now,
+        })
         .returning();
       return user!;
     },
 
-    toPublic(user: Pick<User, 'id' | 'email' | 'role' | 'emailVerifiedAt'>, mfaEnabled: boolean): PublicUser {
+    toPublic(
+      user: Pick<User, 'id' | 'email' | 'role' | 'emailVerifiedAt'>,
+      mfaEnabled: boolean,
+    ): PublicUser {
       return {
         id: user.id,
         email: user.email,

@@ -5,7 +5,10 @@ import { buildApp, type App } from '../../src/app.js';
 import { ephemeralSecretEnv, loadConfig, type Config } from '../../src/config/config.js';
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', RATE_LIMIT_AUTH_MAX: '100000', ...ephemeralSecretEnv(), ...env }, { log: () => {} });
+  return loadConfig(
+    { NODE_ENV: 'test', RATE_LIMIT_AUTH_MAX: '100000', ...ephemeralSecretEnv(), ...env },
+    { log: () => {} },
+  );
 }
 
 export interface TestAppOptions {
@@ -15,7 +18,12 @@ export interface TestAppOptions {
 }
 
 export async function buildTestApp(db: DbClient, options: TestAppOptions = {}): Promise<App> {
-  return buildApp({ config: options.config ?? testConfig(options.env), db, now: options.now, logger: false });
+  return buildApp({
+    config: options.config ?? testConfig(options.env),
+    db,
+    now: options.now,
+    logger: false,
+  });
 }
 
 let counter = 0;
@@ -42,7 +50,12 @@ export class Client {
   readonly cookies = new Map<string, string>();
   constructor(private readonly app: App) {}
 
-  async request({ method, url, body, headers = {} }: InjectOptions): Promise<LightMyRequestResponse> {
+  async request({
+    method,
+    url,
+    body,
+    headers = {},
+  }: InjectOptions): Promise<LightMyRequestResponse> {
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const response = await this.app.inject({
       method,
@@ -50,8 +63,16 @@ export class Client {
       ...(body === undefined ? {} : { payload: body as object }),
       headers: { ...(cookie ? { cookie } : {}), ...headers },
     });
-    for (const set of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
-      const cleared = set.maxAge === 0 || (set.expires !== undefined && set.expires.getTime() <= Date.now()) || set.value === '';
+    for (const set of response.cookies as {
+      name: string;
+      value: string;
+      maxAge?: number;
+      expires?: Date;
+    }[]) {
+      const cleared =
+        set.maxAge === 0 ||
+        (set.expires !== undefined && set.expires.getTime() <= Date.now()) ||
+        set.value === '';
       if (cleared) this.cookies.delete(set.name);
       else this.cookies.set(set.name, set.value);
     }
@@ -87,11 +108,23 @@ export async function latestCode(db: DbClient, to: string): Promise<string> {
 }
 
 /** Registers and verifies an account; returns a signed-in client. */
-export async function signUp(app: App, db: DbClient, email = uniqueEmail(), password = GOOD_PASSWORD) {
+export async function signUp(
+  app: App,
+  db: DbClient,
+  email = uniqueEmail(),
+  password = GOOD_PASSWORD,
+) {
   const client = new Client(app);
   const registered = await client.post('/api/auth/register', { email, password });
   if (registered.statusCode !== 201) throw new Error(`register failed: ${registered.body}`);
-  const verified = await client.post('/api/auth/register/verify', { code: await latestCode(db, email) });
+  const verified = await client.post('/api/auth/register/verify', {
+    code: await latestCode(db, email),
+  });
   if (verified.statusCode !== 200) throw new Error(`verify failed: ${verified.body}`);
-  return { client, email, password, user: verified.json().user as { id: string; email: string; role: string } };
+  return {
+    client,
+    email,
+    password,
+    user: verified.json().user as { id: string; email: string; role: string },
+  };
 }

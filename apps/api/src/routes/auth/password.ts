@@ -14,7 +14,8 @@ import { normalizeEmail } from '../../services/users.js';
 
 export const RESET_CODE_TTL_MS = 15 * 60_000;
 
-const SENT_MESSAGE = 'If an account exists for that email, a reset code is on its way. It is valid for 15 minutes.';
+const SENT_MESSAGE =
+  'If an account exists for that email, a reset code is on its way. It is valid for 15 minutes.';
 
 /**
  * Password reset by an emailed single-use code. Both routes answer the same whether or not the
@@ -45,9 +46,14 @@ const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
             email: user.email,
             purpose: 'password_reset',
             ttlMs: RESET_CODE_TTL_MS,
-            message: (code) => templates.passwordResetCode(code, RESET_CODE_TTL_MS / 60_000, `${link}&code=${code}`),
+            message: (code) =>
+              templates.passwordResetCode(code, RESET_CODE_TTL_MS / 60_000, `${link}&code=${code}`),
           });
-          await securityEvents.record({ type: 'password.reset_requested', userId: user.id, request });
+          await securityEvents.record({
+            type: 'password.reset_requested',
+            userId: user.id,
+            request,
+          });
         } catch (error) {
           // Within the resend cooldown, or mail is down: answering differently would reveal the account.
           if (!isAppError(error)) throw error;
@@ -95,18 +101,28 @@ const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await db.transaction(async (tx) => {
         await tx
           .update(users)
-          .set({ passwordHash, passwordChangedAt: now, updatedAt: now, emailVerifiedAt: user.emailVerifiedAt ?? now })
+          .set({
+            passwordHash,
+            passwordChangedAt: now,
+            updatedAt: now,
+            emailVerifiedAt: user.emailVerifiedAt ?? now,
+          })
           .where(eq(users.id, user.id));
-        await tx.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt)));
+        await tx
+          .update(sessions)
+          .set({ revokedAt: now })
+          .where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt)));
         await tx
           .update(trustedDevices)
           .set({ revokedAt: now })
           .where(and(eq(trustedDevices.userId, user.id), isNull(trustedDevices.revokedAt)));
       });
       await securityEvents.record({ type: 'password.reset', userId: user.id, request });
-      await app.mailer.send({ to: user.email, ...templates.passwordChanged() }).catch((error: unknown) => {
-        request.log.warn({ err: error }, 'password-changed notice not sent');
-      });
+      await app.mailer
+        .send({ to: user.email, ...templates.passwordChanged() })
+        .catch((error: unknown) => {
+          request.log.warn({ err: error }, 'password-changed notice not sent');
+        });
       return { status: 'password_reset' as const };
     },
   );

@@ -24,11 +24,30 @@ const isUniqueViolation = (error: unknown) => (error as { code?: string }).code 
  * email instead. So the answer never reveals whether an account exists.
  */
 const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { users: userService, challenges, emailCodes, sessions, securityEvents, cookieJar, db, config } = app;
+  const {
+    users: userService,
+    challenges,
+    emailCodes,
+    sessions,
+    securityEvents,
+    cookieJar,
+    db,
+    config,
+  } = app;
 
   /** A registration challenge with a fresh code; `decoy` stores a code nobody receives. */
-  async function sendVerification(request: FastifyRequest, reply: FastifyReply, user: User, decoy: boolean) {
-    const { token, challenge } = await challenges.create(user.id, 'registration', REGISTRATION_CODE_TTL_MS, request);
+  async function sendVerification(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: User,
+    decoy: boolean,
+  ) {
+    const { token, challenge } = await challenges.create(
+      user.id,
+      'registration',
+      REGISTRATION_CODE_TTL_MS,
+      request,
+    );
     const issued = await emailCodes.issue({
       userId: user.id,
       email: user.email,
@@ -51,7 +70,10 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // Mail first: if it fails, this answer must fail exactly as a new sign-up does (no cookie).
     await app.mailer.send({
       to: existing.email,
-      ...templates.registrationAttempt(`${config.appUrl}/sign-in`, `${config.appUrl}/forgot-password`),
+      ...templates.registrationAttempt(
+        `${config.appUrl}/sign-in`,
+        `${config.appUrl}/forgot-password`,
+      ),
     });
     const answer = await sendVerification(request, reply, existing, true);
     await securityEvents.record({ type: 'registration.duplicate', userId: existing.id, request });
@@ -132,7 +154,11 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
           code: request.body.code,
         });
       } catch (error) {
-        await securityEvents.record({ type: 'email.verification_failed', userId: user.id, request });
+        await securityEvents.record({
+          type: 'email.verification_failed',
+          userId: user.id,
+          request,
+        });
         throw error;
       }
       const verifiedAt = app.now();
@@ -150,7 +176,10 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       cookieJar.clear(reply, 'pending');
       return {
         status: 'authenticated' as const,
-        user: userService.toPublic({ ...user, emailVerifiedAt: user.emailVerifiedAt ?? verifiedAt }, false),
+        user: userService.toPublic(
+          { ...user, emailVerifiedAt: user.emailVerifiedAt ?? verifiedAt },
+          false,
+        ),
       };
     },
   );
@@ -161,7 +190,8 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { auth: 'public' },
       schema: {
         tags: ['auth'],
-        summary: 'Send a new code (allowed 60 seconds after the last one); the old code stops working',
+        summary:
+          'Send a new code (allowed 60 seconds after the last one); the old code stops working',
         body: ResendVerificationBody,
         response: { 200: VerificationRequiredResponse },
       },

@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { EmptyBody, LoginBody, LoginResponse, LogoutResponse, SessionResponse } from '@twofold/mfa-core';
+import {
+  EmptyBody,
+  LoginBody,
+  LoginResponse,
+  LogoutResponse,
+  SessionResponse,
+} from '@twofold/mfa-core';
 import { appError } from '../../errors.js';
 import { templates } from '../../mail/templates.js';
 import { verifyPassword } from '../../services/passwords.js';
@@ -38,7 +44,12 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
 
       if (!user.emailVerifiedAt) {
-        const { token, challenge } = await challenges.create(user.id, 'registration', REGISTRATION_CODE_TTL_MS, request);
+        const { token, challenge } = await challenges.create(
+          user.id,
+          'registration',
+          REGISTRATION_CODE_TTL_MS,
+          request,
+        );
         const issued = await emailCodes.issue({
           userId: user.id,
           email: user.email,
@@ -58,7 +69,12 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
 
       await sessions.start(request, reply, { userId: user.id, aal: 1, amr: ['pwd'] });
-      await securityEvents.record({ type: 'login.succeeded', userId: user.id, request, metadata: { aal: 1 } });
+      await securityEvents.record({
+        type: 'login.succeeded',
+        userId: user.id,
+        request,
+        metadata: { aal: 1 },
+      });
       return { status: 'authenticated' as const, user: users.toPublic(user, false) };
     },
   );
@@ -99,7 +115,12 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const session = request.auth!;
       return {
         user: users.toPublic(
-          { id: session.userId, email: session.email, role: session.role, emailVerifiedAt: session.emailVerifiedAt },
+          {
+            id: session.userId,
+            email: session.email,
+            role: session.role,
+            emailVerifiedAt: session.emailVerifiedAt,
+          },
           session.mfaEnabled,
         ),
         session: sessions.toInfo(session),

@@ -18,7 +18,11 @@ const mailboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => {
-      const rows = await app.db.select().from(devOutbox).orderBy(desc(devOutbox.createdAt)).limit(MAILBOX_LIMIT);
+      const rows = await app.db
+        .select()
+        .from(devOutbox)
+        .orderBy(desc(devOutbox.createdAt))
+        .limit(MAILBOX_LIMIT);
       return { messages: rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })) };
     },
   );
