@@ -89,6 +89,39 @@ describe('password sign-in', () => {
     expect(row?.emailVerifiedAt).not.toBeNull();
   });
 
+  it('records a security event for each step: failed and successful sign-in, sign-out, reset request and reset', async () => {
+    const { client, email, password, user } = await signUp(app, db);
+    await new Client(app).post('/api/auth/login', { email, password: 'wrong password here' });
+    await client.post('/api/auth/logout');
+    await new Client(app).post('/api/auth/login', { email, password });
+    await new Client(app).post('/api/auth/password/forgot', { email });
+    await new Client(app).post('/api/auth/password/reset', {
+      email,
+      code: await latestCode(db, email),
+      password: 'a fresh passphrase',
+    });
+    const rows = await db.db
+      .select()
+      .from(securityEvents)
+      .where(eq(securityEvents.userId, user.id));
+    expect(rows.map((row) => row.type)).toEqual(
+      expect.arrayContaining([
+        'user.registered',
+        'email.verified',
+        'login.failed',
+        'logout',
+        'login.succeeded',
+        'password.reset_requested',
+        'password.reset',
+      ]),
+    );
+    const failed = rows.find((row) => row.type === 'login.failed');
+    expect(failed?.metadata).toEqual({ reason: 'wrong_password' });
+    expect(failed?.userAgent === null || typeof failed?.userAgent === 'string').toBe(true);
+    // Metadata never carries a code or a password.
+    expect(JSON.stringify(rows)).not.toContain(password);
+  });
+
   it('accepts a Unicode password in either normalisation form', async () => {
     const composed = 'pässwörd ünïcode ✓';
     const decomposed = composed.normalize('NFD');
