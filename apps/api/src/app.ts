@@ -16,7 +16,11 @@ import validationPlugin from './plugins/validation.js';
 import registerRoutes from './routes/auth/register.js';
 import passwordRoutes from './routes/auth/password.js';
 import sessionRoutes from './routes/auth/session.js';
+import accountPasswordRoutes from './routes/account/password.js';
+import adminRoutes from './routes/admin/index.js';
 import mailboxRoutes from './routes/dev/mailbox.js';
+import securityEventRoutes from './routes/security/events.js';
+import sessionListRoutes from './routes/sessions.js';
 import healthRoutes from './routes/health.js';
 
 /** Request limits, declared once: JSON bodies are small, a few KB at most. */
@@ -75,6 +79,10 @@ export async function buildApp({ config, db, now, logger }: BuildAppOptions) {
         },
         { prefix: '/auth' },
       );
+      await api.register(sessionListRoutes, { prefix: '/sessions' });
+      await api.register(securityEventRoutes, { prefix: '/security' });
+      await api.register(accountPasswordRoutes, { prefix: '/account' });
+      await api.register(adminRoutes, { prefix: '/admin' });
       if (app.mailer.kind === 'outbox') await api.register(mailboxRoutes, { prefix: '/dev' });
     },
     { prefix: '/api' },

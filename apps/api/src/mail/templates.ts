@@ -30,6 +30,7 @@ ${link ? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p
 }
 
 const ignoreIfNotYou = 'If you did not ask for this, you can ignore this email.';
+const notYou = 'If this was not you, change your password now and contact your administrator.';
 
 export const templates = {
   verifyEmail: (code: string, minutes: number) =>
@@ -58,6 +59,102 @@ export const templates = {
       ],
       code,
       link: { href: link, label: 'Reset your password' },
+    }),
+
+  signInCode: (code: string, minutes: number) =>
+    render('Your Twofold sign-in code', {
+      paragraphs: [
+        `Use this code to finish signing in. It expires in ${minutes} minutes.`,
+        'If you are not signing in right now, someone knows your password: change it.',
+      ],
+      code,
+    }),
+
+  enrollCode: (code: string, minutes: number) =>
+    render('Confirm email as your second factor', {
+      paragraphs: [
+        `Use this code to turn on sign-in codes by email. It expires in ${minutes} minutes.`,
+        ignoreIfNotYou,
+      ],
+      code,
+    }),
+
+  stepUpCode: (code: string, minutes: number) =>
+    render('Your Twofold confirmation code', {
+      paragraphs: [
+        `Use this code to confirm a security change. It expires in ${minutes} minutes.`,
+        ignoreIfNotYou,
+      ],
+      code,
+    }),
+
+  mfaEnabled: (method: string) =>
+    render('Two-factor authentication is on', {
+      paragraphs: [
+        `Two-factor authentication was turned on for your account (${method}).`,
+        'Every other signed-in session was ended. Keep your backup codes somewhere safe.',
+        notYou,
+      ],
+    }),
+
+  mfaDisabled: () =>
+    render('Two-factor authentication is off', {
+      paragraphs: [
+        'Two-factor authentication was turned off for your account. Your password alone now signs you in.',
+        notYou,
+      ],
+    }),
+
+  factorAdded: (method: string) =>
+    render('A second factor was added', {
+      paragraphs: [`${method} was added as a way to confirm your sign-ins.`, notYou],
+    }),
+
+  factorRemoved: (method: string) =>
+    render('A second factor was removed', {
+      paragraphs: [`${method} was removed from your account.`, notYou],
+    }),
+
+  backupCodesRegenerated: () =>
+    render('New backup codes were created', {
+      paragraphs: [
+        'A new set of backup codes was created for your account; the old codes no longer work.',
+        notYou,
+      ],
+    }),
+
+  backupCodeUsed: (remaining: number) =>
+    render('A backup code was used', {
+      paragraphs: [
+        `A backup code was just used to sign in to your account. ${remaining} unused ${remaining === 1 ? 'code remains' : 'codes remain'}.`,
+        remaining <= 3 ? 'You are running low: create a new set in your security settings.' : '',
+        notYou,
+      ].filter(Boolean),
+    }),
+
+  totpReplay: () =>
+    render('An authenticator code was used twice', {
+      paragraphs: [
+        'Someone entered an authenticator code for your account that had already been used, and it was refused.',
+        'If this was not you, someone may know your password and have seen a code: change your password now.',
+      ],
+    }),
+
+  newTrustedDevice: (label: string) =>
+    render('A new browser was trusted', {
+      paragraphs: [
+        `You signed in from ${label} and chose to trust it for 30 days: it will not ask for a second factor.`,
+        notYou,
+      ],
+    }),
+
+  adminMfaReset: () =>
+    render('Your two-factor authentication was reset', {
+      paragraphs: [
+        'An administrator reset two-factor authentication on your account: your factors, backup codes and trusted browsers were removed and every session was ended.',
+        'Sign in and set up two-factor authentication again.',
+        notYou,
+      ],
     }),
 
   passwordChanged: () =>

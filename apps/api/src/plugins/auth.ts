@@ -1,38 +1,82 @@
 import fp from 'fastify-plugin';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { LoginChallenge } from '@twofold/db';
 import { appError } from '../errors.js';
 import type { ResolvedSession } from '../services/sessions.js';
 
 /**
  * What a route needs before its handler runs:
  * - 'session' (the default): a live session of full scope;
+ * - 'enroll': a live session of any scope (an enroll-only session may set MFA up);
+ * - 'admin': a full session of an admin;
+ * - 'challenge': an open second-step challenge (the half-finished sign-in), nothing else;
  * - 'public': nothing (the handler may still look at cookies itself).
- * Later milestones add the second-step and enroll-only modes. Because 'session' is the
- * default, a route that forgets to declare anything is closed, not open.
+ * Because 'session' is the default, a route that forgets to declare anything is closed, and a
+ * challenge cookie opens only the routes that ask for one.
  */
-export type RouteAuth = 'public' | 'session';
+export type RouteAuth = 'public' | 'session' | 'enroll' | 'admin' | 'challenge';
+
+/** Re-authentication stays valid this long for step-up routes. */
+export const STEP_UP_WINDOW_MS = 15 * 60_000;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: RouteAuth;
+    /** Needs a re-authentication newer than 15 minutes, or a valid X-TOTP-Code header. */
+    stepUp?: boolean;
   }
   interface FastifyRequest {
-    /** Set by the auth hook on routes that require a session. */
+    /** The session, on routes that require one. */
     auth: ResolvedSession | null;
+    /** The open challenge, on 'challenge' routes. */
+    challenge: LoginChallenge | null;
   }
+}
+
+/** The session of a route that required one (the auth hook guarantees it). */
+export function sessionOf(request: FastifyRequest): ResolvedSession {
+  if (!request.auth) throw appError('UNAUTHENTICATED');
+  return request.auth;
 }
 
 const authPlugin: FastifyPluginAsync = async (app) => {
   app.decorateRequest('auth', null);
+  app.decorateRequest('challenge', null);
 
   app.addHook('onRequest', async (request) => {
     if (request.is404) return;
     const mode = request.routeOptions.config.auth ?? 'session';
     if (mode === 'public') return;
+
+    if (mode === 'challenge') {
+      const token = app.cookieJar.read(request, 'challenge');
+      const challenge = token ? await app.challenges.findOpen(token, 'mfa') : undefined;
+      if (!challenge) throw appError('CHALLENGE_REQUIRED');
+      request.challenge = challenge;
+      return;
+    }
+
     const session = await app.sessions.resolve(request);
     if (!session) throw appError('UNAUTHENTICATED');
-    if (session.scope !== 'full') throw appError('MFA_SETUP_REQUIRED');
+    if (mode !== 'enroll' && session.scope !== 'full') throw appError('MFA_SETUP_REQUIRED');
+    if (mode === 'admin' && session.role !== 'admin') throw appError('FORBIDDEN');
     request.auth = session;
+  });
+
+  // After body validation, so a step-up route still answers bad input with a 400.
+  app.addHook('preHandler', async (request) => {
+    if (!request.routeOptions.config.stepUp) return;
+    const session = sessionOf(request);
+    const fresh =
+      session.reauthenticatedAt !== null &&
+      app.now().getTime() - session.reauthenticatedAt.getTime() < STEP_UP_WINDOW_MS;
+    if (fresh) return;
+    const header = request.headers['x-totp-code'];
+    if (typeof header === 'string' && header.length > 0) {
+      await app.secondFactor.verifyStepUpHeader(session.userId, header, request);
+      return;
+    }
+    throw appError('STEP_UP_REQUIRED');
   });
 };
 

@@ -13,7 +13,27 @@ export type SecurityEventType =
   | 'logout'
   | 'password.reset_requested'
   | 'password.reset'
-  | 'password.reset_failed';
+  | 'password.reset_failed'
+  | 'password.changed'
+  | 'mfa.challenge_started'
+  | 'mfa.verified'
+  | 'mfa.failed'
+  | 'mfa.totp_replay'
+  | 'mfa.backup_code_used'
+  | 'mfa.backup_codes_regenerated'
+  | 'mfa.enabled'
+  | 'mfa.disabled'
+  | 'mfa.factor_added'
+  | 'mfa.factor_removed'
+  | 'mfa.email_code_sent'
+  | 'mfa.admin_reset'
+  | 'mfa.policy_updated'
+  | 'mfa.setup_required'
+  | 'device.trusted'
+  | 'device.revoked'
+  | 'session.revoked'
+  | 'step_up.succeeded'
+  | 'step_up.failed';
 
 export interface RecordEvent {
   type: SecurityEventType;

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import { sessions } from '@twofold/db';
 import { randomToken, sha256Hex, type SessionInfo } from '@twofold/mfa-core';
 
@@ -98,10 +98,50 @@ export function createSessions(app: FastifyInstance) {
       return rows.length;
     },
 
+    /** Raises the session after a second factor was added in it (or MFA was turned on). */
+    async elevate(sessionId: string, amr: string[]) {
+      await db
+        .update(sessions)
+        .set({ aal: 2, amr, scope: 'full' })
+        .where(eq(sessions.id, sessionId));
+    },
+
+    /** Opens the step-up window. */
+    async markReauthenticated(sessionId: string) {
+      const now = app.now();
+      await db.update(sessions).set({ reauthenticatedAt: now }).where(eq(sessions.id, sessionId));
+      return now;
+    },
+
+    /** The user's live sessions, most recently used first. */
+    async list(userId: string) {
+      const now = app.now();
+      const rows = await db
+        .select()
+        .from(sessions)
+        .where(
+          and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)),
+        )
+        .orderBy(desc(sessions.lastSeenAt));
+      return rows.filter((row) => row.lastSeenAt.getTime() + config.sessionIdleMs > now.getTime());
+    },
+
+    async revokeForUser(userId: string, sessionId: string): Promise<boolean> {
+      const rows = await db
+        .update(sessions)
+        .set({ revokedAt: app.now() })
+        .where(
+          and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)),
+        )
+        .returning({ id: sessions.id });
+      return rows.length === 1;
+    },
+
     toInfo(session: {
       id: string;
       aal: number;
       amr: string[];
+      scope: string;
       createdAt: Date;
       reauthenticatedAt: Date | null;
     }): SessionInfo {
@@ -109,6 +149,7 @@ export function createSessions(app: FastifyInstance) {
         id: session.id,
         aal: session.aal === 2 ? 2 : 1,
         amr: session.amr,
+        scope: session.scope === 'enroll_only' ? 'enroll_only' : 'full',
         createdAt: session.createdAt.toISOString(),
         reauthenticatedAt: session.reauthenticatedAt?.toISOString() ?? null,
       };

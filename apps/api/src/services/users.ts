@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { users, type User } from '@twofold/db';
 import type { PublicUser } from '@twofold/mfa-core';
 
@@ -9,6 +9,11 @@ export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 export function createUsers(app: FastifyInstance) {
   const { db, queries, config } = app;
   return {
+    async findById(id: string): Promise<User | undefined> {
+      const [user] = await db.select().from(users).where(eq(users.id, id));
+      return user;
+    },
+
     async findByEmail(email: string): Promise<User | undefined> {
       return queries.userByEmail.execute({ email: normalizeEmail(email) });
     },

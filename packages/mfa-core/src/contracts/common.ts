@@ -103,6 +103,9 @@ export const SessionInfo = Type.Object(
     amr: Type.Array(Type.String(), {
       description: 'Authentication method references (RFC 8176), e.g. ["pwd", "otp"]',
     }),
+    scope: Type.Union([Type.Literal('full'), Type.Literal('enroll_only')], {
+      description: "'enroll_only' when policy requires MFA and the grace period is over",
+    }),
     createdAt: Timestamp,
     reauthenticatedAt: Nullable(Timestamp),
   },
