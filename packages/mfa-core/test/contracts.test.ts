@@ -133,7 +133,14 @@ describe('responses', () => {
   });
 
   it('SessionResponse carries the optional grace end', () => {
-    const session = { id: ID, aal: 2, amr: ['pwd', 'otp'], createdAt: AT, reauthenticatedAt: null };
+    const session = {
+      id: ID,
+      aal: 2,
+      amr: ['pwd', 'otp'],
+      scope: 'full',
+      createdAt: AT,
+      reauthenticatedAt: null,
+    };
     expect(Value.Check(SessionResponse, { user, session })).toBe(true);
     expect(Value.Check(SessionResponse, { user: { ...user, mfaGraceEndsAt: AT }, session })).toBe(
       true,

@@ -24,15 +24,13 @@ export function createBackupCodes(app: FastifyInstance) {
       const codes = generateBackupCodes(BACKUP_CODE_COUNT);
       const now = app.now();
       await tx.delete(backupCodes).where(eq(backupCodes.userId, userId));
-      await tx
-        .insert(backupCodes)
-        .values(
-          codes.map((code) => ({
-            userId,
-            codeHash: hash(userId, normalizeBackupCode(code)!),
-            createdAt: now,
-          })),
-        );
+      await tx.insert(backupCodes).values(
+        codes.map((code) => ({
+          userId,
+          codeHash: hash(userId, normalizeBackupCode(code)!),
+          createdAt: now,
+        })),
+      );
       return codes;
     },
 
