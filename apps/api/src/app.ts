@@ -15,10 +15,13 @@ import servicesPlugin from './plugins/services.js';
 import validationPlugin from './plugins/validation.js';
 import registerRoutes from './routes/auth/register.js';
 import passwordRoutes from './routes/auth/password.js';
+import reauthenticateRoutes from './routes/auth/reauthenticate.js';
+import secondStepRoutes from './routes/auth/second-step.js';
 import sessionRoutes from './routes/auth/session.js';
 import accountPasswordRoutes from './routes/account/password.js';
 import adminRoutes from './routes/admin/index.js';
 import mailboxRoutes from './routes/dev/mailbox.js';
+import mfaRoutes from './routes/mfa/index.js';
 import securityEventRoutes from './routes/security/events.js';
 import sessionListRoutes from './routes/sessions.js';
 import healthRoutes from './routes/health.js';
@@ -76,9 +79,12 @@ export async function buildApp({ config, db, now, logger }: BuildAppOptions) {
           await auth.register(registerRoutes);
           await auth.register(sessionRoutes);
           await auth.register(passwordRoutes);
+          await auth.register(secondStepRoutes);
+          await auth.register(reauthenticateRoutes);
         },
         { prefix: '/auth' },
       );
+      await api.register(mfaRoutes, { prefix: '/mfa' });
       await api.register(sessionListRoutes, { prefix: '/sessions' });
       await api.register(securityEventRoutes, { prefix: '/security' });
       await api.register(accountPasswordRoutes, { prefix: '/account' });

@@ -4,12 +4,14 @@ import { createSecretBox } from '@twofold/mfa-core';
 import { createBackupCodes } from '../services/backup-codes.js';
 import { createChallenges } from '../services/challenges.js';
 import { createEmailCodes } from '../services/email-codes.js';
+import { createEnrollment } from '../services/enrollment.js';
 import { createFactors } from '../services/factors.js';
 import { createNotifications } from '../services/notifications.js';
 import { createPolicy } from '../services/policy.js';
 import { createSecondFactor } from '../services/second-factor.js';
 import { createSecurityEvents } from '../services/security-events.js';
 import { createSessions } from '../services/sessions.js';
+import { createSignIn } from '../services/sign-in.js';
 import { createThrottle } from '../services/throttle.js';
 import { createTrustedDevices } from '../services/trusted-devices.js';
 import { createUsers } from '../services/users.js';
@@ -29,6 +31,8 @@ declare module 'fastify' {
     factors: ReturnType<typeof createFactors>;
     secondFactor: ReturnType<typeof createSecondFactor>;
     policy: ReturnType<typeof createPolicy>;
+    signIn: ReturnType<typeof createSignIn>;
+    enrollment: ReturnType<typeof createEnrollment>;
   }
 }
 
@@ -47,6 +51,8 @@ const servicesPlugin: FastifyPluginAsync = async (app) => {
   app.decorate('factors', createFactors(app));
   app.decorate('secondFactor', createSecondFactor(app));
   app.decorate('policy', createPolicy(app));
+  app.decorate('signIn', createSignIn(app));
+  app.decorate('enrollment', createEnrollment(app));
 };
 
 export default fp(servicesPlugin, {

@@ -28,6 +28,12 @@ export function createFactors(app: FastifyInstance) {
         .orderBy(asc(mfaFactors.createdAt));
     },
 
+    async remove(userId: string, factorId: string): Promise<void> {
+      await db
+        .delete(mfaFactors)
+        .where(and(eq(mfaFactors.userId, userId), eq(mfaFactors.id, factorId)));
+    },
+
     /**
      * Everything MFA for a user goes at once: factors, backup codes and trusted browsers, and
      * the sessions that were upgraded by a factor fall back to password-level (aal 1).

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
-import { mfaFactors, type MfaFactor } from '@twofold/db';
+import { mfaFactors, type MfaFactor, type Transaction } from '@twofold/db';
 import { verifyTotp, type MfaMethod } from '@twofold/mfa-core';
 import { appError } from '../errors.js';
 import { templates } from '../mail/templates.js';
@@ -37,23 +37,26 @@ export function createSecondFactor(app: FastifyInstance) {
       .where(and(eq(mfaFactors.userId, userId), eq(mfaFactors.status, 'active')));
 
   /**
-   * Checks a TOTP code against a factor and claims its time step in one statement; a step at or
-   * below the last accepted one is a replay. `activate` also turns a pending factor on.
+   * Checks a TOTP code against a factor and claims its time step in one statement: 'replay' when
+   * the step is at or below the last accepted one. `activate` also turns a pending factor on.
+   * Touches the database only through `tx`, so it can run inside a transaction.
    */
-  async function checkTotp(
+  async function claimTotp(
     factor: MfaFactor,
     code: string,
-    request: FastifyRequest,
-    activate = false,
-  ): Promise<void> {
+    {
+      activate = false,
+      tx = db,
+    }: { activate?: boolean; tx?: Transaction | FastifyInstance['db'] } = {},
+  ): Promise<'ok' | 'invalid' | 'replay'> {
     const secret = app.secretBox.open({
       keyId: factor.secretKeyId!,
       ciphertext: factor.secretCiphertext!,
     });
     const now = app.now();
     const result = verifyTotp({ secret, code, now: now.getTime(), window: config.totpDriftSteps });
-    if (!result.valid) throw appError('INVALID_CODE');
-    const claimed = await db
+    if (!result.valid) return 'invalid';
+    const claimed = await tx
       .update(mfaFactors)
       .set({
         lastUsedStep: result.timeStep,
@@ -68,7 +71,18 @@ export function createSecondFactor(app: FastifyInstance) {
         ),
       )
       .returning({ id: mfaFactors.id });
-    if (claimed.length === 1) return;
+    return claimed.length === 1 ? 'ok' : 'replay';
+  }
+
+  /** A TOTP code for an active factor; a replay is refused, logged and mailed to the owner. */
+  async function checkTotp(
+    factor: MfaFactor,
+    code: string,
+    request: FastifyRequest,
+  ): Promise<void> {
+    const outcome = await claimTotp(factor, code);
+    if (outcome === 'ok') return;
+    if (outcome === 'invalid') throw appError('INVALID_CODE');
     await app.securityEvents.record({
       type: 'mfa.totp_replay',
       userId: factor.userId,
@@ -122,7 +136,7 @@ export function createSecondFactor(app: FastifyInstance) {
   }
 
   return {
-    checkTotp,
+    claimTotp,
 
     /** The methods the user can finish a sign-in with. */
     async methodsFor(userId: string): Promise<MfaMethod[]> {

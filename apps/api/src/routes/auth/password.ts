@@ -106,6 +106,9 @@ const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
             passwordChangedAt: now,
             updatedAt: now,
             emailVerifiedAt: user.emailVerifiedAt ?? now,
+            // Proving the mailbox lifts a second-factor lockout; the factor itself stays required.
+            mfaFailedAttempts: 0,
+            mfaLockedUntil: null,
           })
           .where(eq(users.id, user.id));
         await tx

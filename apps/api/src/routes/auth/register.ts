@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { and, eq, isNull } from 'drizzle-orm';
 import { users, type User } from '@twofold/db';
 import {
   AuthenticatedResponse,
+  MfaSetupRequiredResponse,
   RegisterBody,
   ResendVerificationBody,
   VerificationRequiredResponse,
@@ -141,7 +143,7 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         summary: 'Verify the emailed code; signs the new account in',
         body: VerifyCodeBody,
-        response: { 200: AuthenticatedResponse },
+        response: { 200: Type.Union([AuthenticatedResponse, MfaSetupRequiredResponse]) },
       },
     },
     async (request, reply) => {
@@ -172,15 +174,9 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       if (!done) throw appError('VERIFICATION_NOT_PENDING');
       await securityEvents.record({ type: 'email.verified', userId: user.id, request });
-      await sessions.start(request, reply, { userId: user.id, aal: 1, amr: ['pwd'] });
       cookieJar.clear(reply, 'pending');
-      return {
-        status: 'authenticated' as const,
-        user: userService.toPublic(
-          { ...user, emailVerifiedAt: user.emailVerifiedAt ?? verifiedAt },
-          false,
-        ),
-      };
+      const verified = { ...user, emailVerifiedAt: user.emailVerifiedAt ?? verifiedAt };
+      return app.signIn.open(request, reply, verified, { aal: 1, amr: ['pwd'] });
     },
   );
 

@@ -8,6 +8,7 @@ import {
   SessionResponse,
 } from '@twofold/mfa-core';
 import { appError } from '../../errors.js';
+import { sessionOf } from '../../plugins/auth.js';
 import { templates } from '../../mail/templates.js';
 import { verifyPassword } from '../../services/passwords.js';
 import { REGISTRATION_CODE_TTL_MS } from './register.js';
@@ -68,14 +69,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         };
       }
 
-      await sessions.start(request, reply, { userId: user.id, aal: 1, amr: ['pwd'] });
-      await securityEvents.record({
-        type: 'login.succeeded',
-        userId: user.id,
-        request,
-        metadata: { aal: 1 },
-      });
-      return { status: 'authenticated' as const, user: users.toPublic(user, false) };
+      return app.signIn.afterPassword(request, reply, user);
     },
   );
 
@@ -104,6 +98,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/session',
     {
+      config: { auth: 'enroll' },
       schema: {
         tags: ['auth'],
         summary: 'The signed-in user and session',
@@ -112,17 +107,26 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const session = request.auth!;
+      const session = sessionOf(request);
+      const policy = await app.policy.forUser({
+        role: session.role,
+        createdAt: session.userCreatedAt,
+        mfaEnabled: session.mfaEnabled,
+      });
       return {
-        user: users.toPublic(
-          {
-            id: session.userId,
-            email: session.email,
-            role: session.role,
-            emailVerifiedAt: session.emailVerifiedAt,
-          },
-          session.mfaEnabled,
-        ),
+        user: {
+          ...users.toPublic(
+            {
+              id: session.userId,
+              email: session.email,
+              role: session.role,
+              emailVerifiedAt: session.emailVerifiedAt,
+            },
+            session.mfaEnabled,
+          ),
+          mfaGraceEndsAt:
+            policy.status === 'grace' ? (policy.graceEndsAt?.toISOString() ?? null) : null,
+        },
         session: sessions.toInfo(session),
       };
     },

@@ -1,0 +1,261 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import {
+  BackupCodesResponse,
+  DeviceIdParams,
+  DisableMfaBody,
+  EmptyBody,
+  FactorIdParams,
+  MfaStatusResponse,
+  OkResponse,
+  TrustedDevicesResponse,
+} from '@twofold/mfa-core';
+import type { TrustedDevice } from '@twofold/db';
+import { appError } from '../../errors.js';
+import { templates } from '../../mail/templates.js';
+import { sessionOf } from '../../plugins/auth.js';
+import { FACTOR_LABELS } from '../../services/factors.js';
+import type { ResolvedSession } from '../../services/sessions.js';
+
+/** MFA status, removal, backup codes and trusted browsers. Removal and regeneration need step-up. */
+const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const {
+    db,
+    factors,
+    backupCodes,
+    trustedDevices,
+    sessions,
+    securityEvents,
+    notifications,
+    policy,
+    secondFactor,
+  } = app;
+
+  const deviceContract = (request: FastifyRequest) => {
+    const current = trustedDevices.currentTokenHash(request);
+    return (device: TrustedDevice) => ({
+      id: device.id,
+      label: device.label,
+      createdAt: device.createdAt.toISOString(),
+      lastUsedAt: device.lastUsedAt?.toISOString() ?? null,
+      expiresAt: device.expiresAt.toISOString(),
+      current: device.tokenHash === current,
+    });
+  };
+
+  /** MFA may not be turned off while the user's role requires it. */
+  async function refuseIfRequired(session: ResolvedSession) {
+    const state = await policy.forUser({
+      role: session.role,
+      createdAt: session.userCreatedAt,
+      mfaEnabled: true,
+    });
+    if (state.required) {
+      throw appError(
+        'FORBIDDEN',
+        undefined,
+        'Your organisation requires two-factor authentication: add another method before removing this one.',
+      );
+    }
+  }
+
+  /** Turns MFA off: factors, backup codes and trusted browsers go; other sessions end. */
+  async function turnOff(request: FastifyRequest, session: ResolvedSession) {
+    await db.transaction((tx) => factors.removeAll(session.userId, tx));
+    await sessions.revokeAll(session.userId, session.id);
+    await securityEvents.record({ type: 'mfa.disabled', userId: session.userId, request });
+    await notifications.notify(session.email, templates.mfaDisabled());
+  }
+
+  app.get(
+    '/',
+    {
+      config: { auth: 'enroll' },
+      schema: {
+        tags: ['mfa'],
+        summary: 'MFA status: factors, backup codes left, trusted browsers, policy',
+        response: { 200: MfaStatusResponse },
+      },
+    },
+    async (request) => {
+      const session = sessionOf(request);
+      const [all, remaining, devices] = await Promise.all([
+        factors.list(session.userId),
+        backupCodes.remaining(session.userId),
+        trustedDevices.list(session.userId),
+      ]);
+      const enabled = all.some((factor) => factor.status === 'active');
+      const state = await policy.forUser({
+        role: session.role,
+        createdAt: session.userCreatedAt,
+        mfaEnabled: enabled,
+      });
+      return {
+        enabled,
+        factors: all.map((factor) => factors.toContract(factor)),
+        backupCodesRemaining: enabled ? remaining : 0,
+        trustedDevices: devices.map(deviceContract(request)),
+        policy: {
+          required: state.required,
+          status: state.status,
+          graceEndsAt: state.graceEndsAt?.toISOString() ?? null,
+        },
+      };
+    },
+  );
+
+  app.delete(
+    '/factors/:id',
+    {
+      config: { stepUp: true },
+      schema: {
+        tags: ['mfa'],
+        summary: 'Remove a factor (step-up); removing the last one turns MFA off',
+        params: FactorIdParams,
+        response: { 200: OkResponse },
+      },
+    },
+    async (request) => {
+      const session = sessionOf(request);
+      const all = await factors.list(session.userId);
+      const factor = all.find((f) => f.id === request.params.id);
+      if (!factor) throw appError('FACTOR_NOT_FOUND');
+      const othersActive = all.filter((f) => f.status === 'active' && f.id !== factor.id);
+      if (factor.status === 'active' && othersActive.length === 0) {
+        await refuseIfRequired(session);
+        await turnOff(request, session);
+        return { status: 'ok' as const };
+      }
+      await factors.remove(session.userId, factor.id);
+      if (factor.status === 'active') {
+        await sessions.revokeAll(session.userId, session.id);
+        const label = FACTOR_LABELS[factor.type === 'email' ? 'email' : 'totp'];
+        await securityEvents.record({
+          type: 'mfa.factor_removed',
+          userId: session.userId,
+          request,
+          metadata: { factorId: factor.id, type: factor.type },
+        });
+        await notifications.notify(session.email, templates.factorRemoved(label));
+      }
+      return { status: 'ok' as const };
+    },
+  );
+
+  app.post(
+    '/disable',
+    {
+      config: { stepUp: true },
+      schema: {
+        tags: ['mfa'],
+        summary: 'Turn MFA off (step-up, plus a current code)',
+        body: DisableMfaBody,
+        response: { 200: OkResponse },
+      },
+    },
+    async (request) => {
+      const session = sessionOf(request);
+      if ((await factors.active(session.userId)).length === 0) throw appError('MFA_NOT_ENABLED');
+      await refuseIfRequired(session);
+      const user = { id: session.userId, email: session.email };
+      await secondFactor.verify({
+        user,
+        method: request.body.method,
+        code: request.body.code,
+        purpose: 'step_up',
+        request,
+      });
+      await turnOff(request, session);
+      return { status: 'ok' as const };
+    },
+  );
+
+  app.post(
+    '/backup-codes',
+    {
+      config: { stepUp: true },
+      schema: {
+        tags: ['mfa'],
+        summary: 'Create a new set of 10 backup codes (step-up); the old codes stop working',
+        body: EmptyBody,
+        response: { 201: BackupCodesResponse },
+      },
+    },
+    async (request, reply) => {
+      const session = sessionOf(request);
+      if ((await factors.active(session.userId)).length === 0) throw appError('MFA_NOT_ENABLED');
+      const codes = await db.transaction((tx) => backupCodes.replace(session.userId, tx));
+      await securityEvents.record({
+        type: 'mfa.backup_codes_regenerated',
+        userId: session.userId,
+        request,
+      });
+      await notifications.notify(session.email, templates.backupCodesRegenerated());
+      reply.code(201);
+      return { backupCodes: codes };
+    },
+  );
+
+  app.get(
+    '/trusted-devices',
+    {
+      schema: {
+        tags: ['mfa'],
+        summary: 'Browsers that skip the second step',
+        response: { 200: TrustedDevicesResponse },
+      },
+    },
+    async (request) => {
+      const session = sessionOf(request);
+      return { devices: (await trustedDevices.list(session.userId)).map(deviceContract(request)) };
+    },
+  );
+
+  app.delete(
+    '/trusted-devices/:id',
+    {
+      schema: {
+        tags: ['mfa'],
+        summary: 'Forget one trusted browser',
+        params: DeviceIdParams,
+        response: { 200: OkResponse },
+      },
+    },
+    async (request) => {
+      const session = sessionOf(request);
+      if (!(await trustedDevices.revoke(session.userId, request.params.id)))
+        throw appError('NOT_FOUND');
+      await securityEvents.record({
+        type: 'device.revoked',
+        userId: session.userId,
+        request,
+        metadata: { deviceId: request.params.id },
+      });
+      return { status: 'ok' as const };
+    },
+  );
+
+  app.delete(
+    '/trusted-devices',
+    {
+      schema: {
+        tags: ['mfa'],
+        summary: 'Forget every trusted browser',
+        response: { 200: OkResponse },
+      },
+    },
+    async (request) => {
+      const session = sessionOf(request);
+      const count = await trustedDevices.revokeAll(session.userId);
+      await securityEvents.record({
+        type: 'device.revoked',
+        userId: session.userId,
+        request,
+        metadata: { count },
+      });
+      return { status: 'ok' as const };
+    },
+  );
+};
+
+export default manageRoutes;

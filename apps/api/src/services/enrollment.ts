@@ -1,0 +1,57 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { MfaFactor, Transaction } from '@twofold/db';
+import type { FactorConfirmResponse } from '@twofold/mfa-core';
+import { templates } from '../mail/templates.js';
+import { FACTOR_LABELS } from './factors.js';
+import { AMR } from './second-factor.js';
+import type { ResolvedSession } from './sessions.js';
+
+/**
+ * What follows a factor's activation, shared by TOTP and email: the first factor turns MFA on
+ * and comes with 10 backup codes (shown once); every change ends the user's other sessions and
+ * raises this one to aal 2; the user is told by email.
+ */
+export function createEnrollment(app: FastifyInstance) {
+  const { db, backupCodes, sessions, securityEvents, notifications, factors } = app;
+
+  return {
+    /**
+     * Activates `factor` with `activate` (which claims it inside the transaction) and, for the
+     * first factor, creates the backup codes in the same transaction: before or after, never between.
+     */
+    async complete(
+      request: FastifyRequest,
+      session: ResolvedSession,
+      factor: MfaFactor,
+      activate: (tx: Transaction) => Promise<void>,
+    ): Promise<FactorConfirmResponse> {
+      const wasEnabled = (await factors.active(session.userId)).length > 0;
+      const codes = await db.transaction(async (tx) => {
+        await activate(tx);
+        return wasEnabled ? undefined : backupCodes.replace(session.userId, tx);
+      });
+      await sessions.revokeAll(session.userId, session.id);
+      await sessions.elevate(session.id, ['pwd', AMR[factor.type === 'email' ? 'email' : 'totp']]);
+
+      const label = FACTOR_LABELS[factor.type === 'email' ? 'email' : 'totp'];
+      await securityEvents.record({
+        type: 'mfa.factor_added',
+        userId: session.userId,
+        request,
+        metadata: { factorId: factor.id, type: factor.type },
+      });
+      if (!wasEnabled)
+        await securityEvents.record({ type: 'mfa.enabled', userId: session.userId, request });
+      await notifications.notify(
+        session.email,
+        wasEnabled ? templates.factorAdded(label) : templates.mfaEnabled(label),
+      );
+
+      const [active] = (await factors.active(session.userId)).filter((f) => f.id === factor.id);
+      return {
+        factor: factors.toContract(active ?? factor),
+        ...(codes ? { backupCodes: codes } : {}),
+      };
+    },
+  };
+}

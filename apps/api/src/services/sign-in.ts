@@ -1,0 +1,97 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { User } from '@twofold/db';
+import type {
+  AuthenticatedResponse,
+  MfaRequiredResponse,
+  MfaSetupRequiredResponse,
+} from '@twofold/mfa-core';
+
+/** A second-step challenge lives 5 minutes and opens only the second-step routes. */
+export const CHALLENGE_TTL_MS = 5 * 60_000;
+
+type SignInAnswer = AuthenticatedResponse | MfaRequiredResponse | MfaSetupRequiredResponse;
+
+/**
+ * What happens once a password (or an emailed registration code) has been accepted: a session,
+ * or the second step when MFA is on and this browser is not trusted, or an enroll-only session
+ * when policy requires MFA and the grace period is over.
+ */
+export function createSignIn(app: FastifyInstance) {
+  const {
+    sessions,
+    users,
+    policy,
+    factors,
+    challenges,
+    cookieJar,
+    securityEvents,
+    trustedDevices,
+    secondFactor,
+  } = app;
+
+  /** Opens a session; under an enforced policy without MFA it can only enroll. */
+  async function open(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: User,
+    { aal, amr }: { aal: 1 | 2; amr: string[] },
+  ): Promise<AuthenticatedResponse | MfaSetupRequiredResponse> {
+    const mfaEnabled = aal === 2 || (await factors.active(user.id)).length > 0;
+    const state = await policy.forUser({ role: user.role, createdAt: user.createdAt, mfaEnabled });
+    const enforced = state.status === 'enforced';
+    await sessions.start(request, reply, {
+      userId: user.id,
+      aal,
+      amr,
+      scope: enforced ? 'enroll_only' : 'full',
+    });
+    await securityEvents.record({
+      type: 'login.succeeded',
+      userId: user.id,
+      request,
+      metadata: { aal, amr },
+    });
+    const publicUser = users.toPublic(user, mfaEnabled);
+    if (enforced) {
+      await securityEvents.record({ type: 'mfa.setup_required', userId: user.id, request });
+      return {
+        status: 'mfa_setup_required',
+        user: publicUser,
+        graceEndedAt: (state.graceEndsAt ?? app.now()).toISOString(),
+      };
+    }
+    return { status: 'authenticated', user: publicUser };
+  }
+
+  return {
+    open,
+
+    /** After a right password on a verified account. */
+    async afterPassword(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      user: User,
+    ): Promise<SignInAnswer> {
+      const methods = await secondFactor.methodsFor(user.id);
+      if (methods.length === 0) return open(request, reply, user, { aal: 1, amr: ['pwd'] });
+
+      const device = await trustedDevices.recognise(request, user.id);
+      if (device) return open(request, reply, user, { aal: 2, amr: ['pwd', 'device'] });
+
+      const { token, challenge } = await challenges.create(
+        user.id,
+        'mfa',
+        CHALLENGE_TTL_MS,
+        request,
+      );
+      cookieJar.set(reply, 'challenge', token, CHALLENGE_TTL_MS / 1000);
+      await securityEvents.record({
+        type: 'mfa.challenge_started',
+        userId: user.id,
+        request,
+        metadata: { methods },
+      });
+      return { status: 'mfa_required', methods, expiresAt: challenge.expiresAt.toISOString() };
+    },
+  };
+}

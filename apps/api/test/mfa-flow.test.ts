@@ -1,0 +1,306 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { createTestDbClient } from '@twofold/db/testing';
+import { devOutbox, securityEvents, trustedDevices, type DbClient } from '@twofold/db';
+import { generateTotp } from '@twofold/mfa-core';
+import type { App } from '../src/app.js';
+import { buildTestApp, Client, latestCode, latestMail, signUp } from './helpers/app.js';
+import { enrollTotp, nextStep, stepUp } from './helpers/mfa.js';
+
+let db: DbClient;
+let app: App;
+beforeAll(async () => {
+  db = await createTestDbClient();
+  app = await buildTestApp(db);
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const totp = (secret: string) => generateTotp({ secret, now: Date.now() });
+
+async function passwordStep(email: string, password: string, client = new Client(app)) {
+  const response = await client.post('/api/auth/login', { email, password });
+  expect(response.statusCode, response.body).toBe(200);
+  return { client, body: response.json() };
+}
+
+describe('TOTP enrollment', () => {
+  it('reuses the pending secret, refuses a wrong code with a clock hint, then turns MFA on with 10 backup codes', async () => {
+    const { client, email, password, user } = await signUp(app, db);
+    const other = (await passwordStep(email, password)).client;
+
+    const first = (await client.post('/api/mfa/totp', {})).json();
+    const again = (await client.post('/api/mfa/totp', {})).json();
+    expect(again.secret).toBe(first.secret);
+    expect(again.factorId).toBe(first.factorId);
+    expect(first.secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(first.qrCode).toMatch(/^data:image\/png;base64,/);
+    const uri = new URL(first.otpauthUri);
+    expect(uri.protocol).toBe('otpauth:');
+    expect(uri.searchParams.get('issuer')).toBe('Twofold');
+
+    const wrong = await client.post('/api/mfa/totp/confirm', { code: '000000' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().code).toBe('INVALID_CODE');
+    expect(wrong.json().message).toMatch(/clock/);
+
+    const confirmed = await client.post('/api/mfa/totp/confirm', { code: totp(first.secret) });
+    expect(confirmed.statusCode).toBe(200);
+    const { factor, backupCodes } = confirmed.json();
+    expect(factor).toMatchObject({ type: 'totp', status: 'active' });
+    expect(backupCodes).toHaveLength(10);
+    expect(new Set(backupCodes).size).toBe(10);
+
+    const session = (await client.get('/api/auth/session')).json();
+    expect(session.user.mfaEnabled).toBe(true);
+    expect(session.session).toMatchObject({ aal: 2, amr: ['pwd', 'otp'] });
+    // Enabling MFA ends the user's other sessions.
+    expect((await other.get('/api/auth/session')).statusCode).toBe(401);
+    expect((await latestMail(db, email))?.subject).toBe('Two-factor authentication is on');
+    const status = (await client.get('/api/mfa')).json();
+    expect(status).toMatchObject({ enabled: true, backupCodesRemaining: 10 });
+    expect((await client.post('/api/mfa/totp', {})).json().code).toBe('FACTOR_ALREADY_ACTIVE');
+    const events = await db.db
+      .select()
+      .from(securityEvents)
+      .where(eq(securityEvents.userId, user.id));
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['mfa.enabled', 'mfa.factor_added']),
+    );
+  });
+});
+
+describe('two-step sign-in', () => {
+  it('asks for the second factor, and the challenge cookie opens nothing but the second step', async () => {
+    const { client: enrolled, email, password } = await signUp(app, db);
+    const { secret } = await enrollTotp(enrolled);
+
+    const { client, body } = await passwordStep(email, password);
+    expect(body).toMatchObject({ status: 'mfa_required', methods: ['totp', 'backup_code'] });
+    expect(Date.parse(body.expiresAt) - Date.now()).toBeLessThanOrEqual(5 * 60_000);
+    expect(client.cookies.has('twofold_challenge')).toBe(true);
+    expect(client.cookies.has('twofold_session')).toBe(false);
+    for (const url of ['/api/auth/session', '/api/mfa', '/api/sessions']) {
+      expect((await client.get(url)).statusCode, url).toBe(401);
+    }
+
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(nextStep());
+    const verified = await client.post('/api/auth/mfa/verify', {
+      method: 'totp',
+      code: totp(secret),
+    });
+    expect(verified.statusCode, verified.body).toBe(200);
+    expect(verified.json().status).toBe('authenticated');
+    expect(client.cookies.has('twofold_challenge')).toBe(false);
+    const session = (await client.get('/api/auth/session')).json().session;
+    expect(session).toMatchObject({ aal: 2, amr: ['pwd', 'otp'] });
+  });
+
+  it('accepts each backup code once and mails how many are left', async () => {
+    const { client: enrolled, email, password } = await signUp(app, db);
+    const { backupCodes } = await enrollTotp(enrolled);
+    const code = backupCodes[0]!;
+
+    const first = (await passwordStep(email, password)).client;
+    const ok = await first.post('/api/auth/mfa/verify', {
+      method: 'backup_code',
+      code: code.toUpperCase().replace('-', ' '),
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect((await first.get('/api/auth/session')).json().session.amr).toEqual([
+      'pwd',
+      'backup_code',
+    ]);
+    expect((await latestMail(db, email))?.text).toMatch(/9 unused codes remain/);
+
+    const second = (await passwordStep(email, password)).client;
+    const reused = await second.post('/api/auth/mfa/verify', { method: 'backup_code', code });
+    expect(reused.statusCode).toBe(400);
+    expect(reused.json().code).toBe('INVALID_CODE');
+    expect((await enrolled.get('/api/mfa')).json().backupCodesRemaining).toBe(9);
+  });
+
+  it('refuses a TOTP code used a second time, logs it and tells the user', async () => {
+    const { client: enrolled, email, password, user } = await signUp(app, db);
+    const { secret } = await enrollTotp(enrolled);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(nextStep());
+    const code = totp(secret);
+    const a = (await passwordStep(email, password)).client;
+    expect((await a.post('/api/auth/mfa/verify', { method: 'totp', code })).statusCode).toBe(200);
+    const b = (await passwordStep(email, password)).client;
+    const replay = await b.post('/api/auth/mfa/verify', { method: 'totp', code });
+    expect(replay.statusCode).toBe(400);
+    expect(replay.json().code).toBe('CODE_ALREADY_USED');
+    const events = await db.db
+      .select()
+      .from(securityEvents)
+      .where(and(eq(securityEvents.userId, user.id), eq(securityEvents.type, 'mfa.totp_replay')));
+    expect(events).toHaveLength(1);
+    expect((await latestMail(db, email))?.subject).toBe('An authenticator code was used twice');
+  });
+
+  it('lets a trusted browser skip the second step, until it is revoked', async () => {
+    const { client: enrolled, email, password } = await signUp(app, db);
+    const { secret } = await enrollTotp(enrolled);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(nextStep());
+    const browser = (await passwordStep(email, password)).client;
+    const verified = await browser.post('/api/auth/mfa/verify', {
+      method: 'totp',
+      code: totp(secret),
+      trustDevice: true,
+    });
+    expect(verified.statusCode).toBe(200);
+    expect(browser.cookies.has('twofold_device')).toBe(true);
+    expect((await latestMail(db, email))?.subject).toBe('A new browser was trusted');
+
+    await browser.post('/api/auth/logout');
+    const again = await passwordStep(email, password, browser);
+    expect(again.body.status).toBe('authenticated');
+    expect((await browser.get('/api/auth/session')).json().session).toMatchObject({
+      aal: 2,
+      amr: ['pwd', 'device'],
+    });
+
+    const devices = (await browser.get('/api/mfa/trusted-devices')).json().devices;
+    expect(devices).toHaveLength(1);
+    expect(devices[0].current).toBe(true);
+    expect(
+      (
+        await browser.request({
+          method: 'DELETE',
+          url: `/api/mfa/trusted-devices/${devices[0].id}`,
+        })
+      ).statusCode,
+    ).toBe(200);
+    await browser.post('/api/auth/logout');
+    expect((await passwordStep(email, password, browser)).body.status).toBe('mfa_required');
+  });
+
+  it('never lets a password reset bypass the second factor', async () => {
+    const { client: enrolled, email } = await signUp(app, db);
+    await enrollTotp(enrolled);
+    await new Client(app).post('/api/auth/password/forgot', { email });
+    const reset = await new Client(app).post('/api/auth/password/reset', {
+      email,
+      code: await latestCode(db, email),
+      password: 'a new passphrase here',
+    });
+    expect(reset.statusCode).toBe(200);
+    const { body } = await passwordStep(email, 'a new passphrase here');
+    expect(body.status).toBe('mfa_required');
+  });
+});
+
+describe('email codes as a factor', () => {
+  it('enrolls with an emailed code and signs in with one bound to the challenge', async () => {
+    const { client, email, password } = await signUp(app, db);
+    const started = await client.post('/api/mfa/email', {});
+    expect(started.statusCode, started.body).toBe(201);
+    const confirmed = await client.post('/api/mfa/email/confirm', {
+      code: await latestCode(db, email),
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(confirmed.json().backupCodes).toHaveLength(10);
+
+    const { client: signingIn, body } = await passwordStep(email, password);
+    expect(body.methods).toEqual(['email', 'backup_code']);
+    const sent = await signingIn.post('/api/auth/mfa/email', {});
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect((await signingIn.post('/api/auth/mfa/email', {})).json().code).toBe('RESEND_TOO_SOON');
+    const code = await latestCode(db, email);
+
+    // The same code through another challenge is refused: codes are bound to their attempt.
+    const { client: other } = await passwordStep(email, password);
+    const crossed = await other.post('/api/auth/mfa/verify', { method: 'email', code });
+    expect(crossed.statusCode).toBe(400);
+
+    const ok = await signingIn.post('/api/auth/mfa/verify', { method: 'email', code });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect((await signingIn.get('/api/auth/session')).json().session.amr).toEqual(['pwd', 'email']);
+  });
+});
+
+describe('step-up', () => {
+  it('guards backup-code regeneration, and re-authentication or X-TOTP-Code opens it', async () => {
+    const { client, password } = await signUp(app, db);
+    const { secret, backupCodes } = await enrollTotp(client);
+    const refused = await client.post('/api/mfa/backup-codes', {});
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe('STEP_UP_REQUIRED');
+
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(nextStep());
+    const viaHeader = await client.post(
+      '/api/mfa/backup-codes',
+      {},
+      { 'x-totp-code': totp(secret) },
+    );
+    expect(viaHeader.statusCode, viaHeader.body).toBe(201);
+    expect(viaHeader.json().backupCodes).toHaveLength(10);
+    expect(viaHeader.json().backupCodes).not.toContain(backupCodes[0]);
+
+    vi.setSystemTime(nextStep());
+    await stepUp(client, password, secret);
+    const viaSession = await client.post('/api/mfa/backup-codes', {});
+    expect(viaSession.statusCode).toBe(201);
+    // The window lasts 15 minutes.
+    vi.setSystemTime(Date.now() + 16 * 60_000);
+    expect((await client.post('/api/mfa/backup-codes', {})).json().code).toBe('STEP_UP_REQUIRED');
+  });
+
+  it('turns MFA off only with step-up and a current code, and forgets trusted browsers', async () => {
+    const { client, email, password, user } = await signUp(app, db);
+    const { secret, backupCodes } = await enrollTotp(client);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(nextStep());
+    const browser = (await passwordStep(email, password)).client;
+    await browser.post('/api/auth/mfa/verify', {
+      method: 'totp',
+      code: totp(secret),
+      trustDevice: true,
+    });
+    expect(browser.cookies.has('twofold_device')).toBe(true);
+
+    expect(
+      (
+        await client.post('/api/mfa/disable', { method: 'backup_code', code: backupCodes[1]! })
+      ).json().code,
+    ).toBe('STEP_UP_REQUIRED');
+    vi.setSystemTime(nextStep());
+    await stepUp(client, password, secret);
+    const wrong = await client.post('/api/mfa/disable', {
+      method: 'backup_code',
+      code: 'aaaaa-aaaaa',
+    });
+    expect(wrong.json().code).toBe('INVALID_CODE');
+    const off = await client.post('/api/mfa/disable', {
+      method: 'backup_code',
+      code: backupCodes[1]!,
+    });
+    expect(off.statusCode, off.body).toBe(200);
+    expect((await client.get('/api/mfa')).json()).toMatchObject({
+      enabled: false,
+      factors: [],
+      backupCodesRemaining: 0,
+    });
+    const devices = await db.db
+      .select()
+      .from(trustedDevices)
+      .where(eq(trustedDevices.userId, user.id));
+    expect(devices.length).toBeGreaterThan(0);
+    expect(devices.every((device) => device.revokedAt !== null)).toBe(true);
+    const subjects = (await db.db.select().from(devOutbox).where(eq(devOutbox.to, email))).map(
+      (m) => m.subject,
+    );
+    expect(subjects).toContain('Two-factor authentication is off');
+    expect((await passwordStep(email, password)).body.status).toBe('authenticated');
+  });
+});
