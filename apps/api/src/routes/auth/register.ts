@@ -30,7 +30,6 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     users: userService,
     challenges,
     emailCodes,
-    sessions,
     securityEvents,
     cookieJar,
     db,
