@@ -85,7 +85,7 @@ describe('two-step sign-in', () => {
     expect(Date.parse(body.expiresAt) - Date.now()).toBeLessThanOrEqual(5 * 60_000);
     expect(client.cookies.has('twofold_challenge')).toBe(true);
     expect(client.cookies.has('twofold_session')).toBe(false);
-    for (const url of ['/api/auth/session', '/api/mfa', '/api/sessions']) {
+    for (const url of ['/api/auth/session', '/api/mfa', '/api/mfa/trusted-devices']) {
       expect((await client.get(url)).statusCode, url).toBe(401);
     }
 
