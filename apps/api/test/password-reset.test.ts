@@ -79,7 +79,9 @@ describe('password reset', () => {
     });
     expect(replay.statusCode).toBe(400);
     expect(replay.json().code).toBe('INVALID_CODE');
-    expect((await latestMail(db, email))?.subject).toMatch(/password was changed/);
+    const notice = await latestMail(db, email);
+    expect(notice?.subject).toMatch(/password was changed/);
+    expect(notice?.text).toContain('every signed-in session was ended');
   });
 
   it('answers a wrong code, an unknown address and an exhausted code the same way', async () => {

@@ -157,10 +157,12 @@ export const templates = {
       ],
     }),
 
-  passwordChanged: () =>
+  passwordChanged: (how: 'reset' | 'change') =>
     render('Your Twofold password was changed', {
       paragraphs: [
-        'The password of your account was just changed and every signed-in session was ended.',
+        how === 'reset'
+          ? 'The password of your account was reset and every signed-in session was ended.'
+          : 'The password of your account was changed; your other signed-in sessions were ended.',
         'If this was not you, reset your password now and contact your administrator.',
       ],
     }),

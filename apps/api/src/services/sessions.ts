@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
-import { sessions } from '@twofold/db';
+import { sessions, type Transaction } from '@twofold/db';
 import { randomToken, sha256Hex, type SessionInfo } from '@twofold/mfa-core';
 
 /** lastSeenAt is written at most this often, so reads stay reads; idle expiry is exact to within it. */
@@ -83,8 +83,12 @@ export function createSessions(app: FastifyInstance) {
     },
 
     /** Ends every live session of the user (but `exceptId`, when given); returns how many. */
-    async revokeAll(userId: string, exceptId?: string) {
-      const rows = await db
+    async revokeAll(
+      userId: string,
+      exceptId?: string,
+      tx: Transaction | FastifyInstance['db'] = db,
+    ) {
+      const rows = await tx
         .update(sessions)
         .set({ revokedAt: app.now() })
         .where(

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, eq, isNull } from 'drizzle-orm';
-import { sessions, trustedDevices, users } from '@twofold/db';
+import { eq } from 'drizzle-orm';
+import { users } from '@twofold/db';
 import {
   ForgotPasswordBody,
   ForgotPasswordResponse,
@@ -111,21 +111,11 @@ const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
             mfaLockedUntil: null,
           })
           .where(eq(users.id, user.id));
-        await tx
-          .update(sessions)
-          .set({ revokedAt: now })
-          .where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt)));
-        await tx
-          .update(trustedDevices)
-          .set({ revokedAt: now })
-          .where(and(eq(trustedDevices.userId, user.id), isNull(trustedDevices.revokedAt)));
+        await app.sessions.revokeAll(user.id, undefined, tx);
+        await app.trustedDevices.revokeAll(user.id, tx);
       });
       await securityEvents.record({ type: 'password.reset', userId: user.id, request });
-      await app.mailer
-        .send({ to: user.email, ...templates.passwordChanged() })
-        .catch((error: unknown) => {
-          request.log.warn({ err: error }, 'password-changed notice not sent');
-        });
+      await app.notifications.notify(user.email, templates.passwordChanged('reset'));
       return { status: 'password_reset' as const };
     },
   );

@@ -26,15 +26,7 @@ const isUniqueViolation = (error: unknown) => (error as { code?: string }).code 
  * email instead. So the answer never reveals whether an account exists.
  */
 const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const {
-    users: userService,
-    challenges,
-    emailCodes,
-    securityEvents,
-    cookieJar,
-    db,
-    config,
-  } = app;
+  const { users: userService, challenges, emailCodes, securityEvents, cookieJar, db, config } = app;
 
   /** A registration challenge with a fresh code; `decoy` stores a code nobody receives. */
   async function sendVerification(

@@ -1,0 +1,196 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { and, asc, eq, ilike, inArray, sql } from 'drizzle-orm';
+import { mfaFactors, users } from '@twofold/db';
+import {
+  AdminUserEventsResponse,
+  AdminUsersQuery,
+  AdminUsersResponse,
+  EmptyBody,
+  OkResponse,
+  SecurityEventsQuery,
+  UserIdParams,
+  type AdminUser,
+  type FactorType,
+} from '@twofold/mfa-core';
+import { appError } from '../../errors.js';
+import { templates } from '../../mail/templates.js';
+import { sessionOf } from '../../plugins/auth.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  decodeCursor,
+  encodeCursor,
+  preciseTimestamp,
+  securityEventsPage,
+} from '../security/events.js';
+
+/** `q` is matched literally: LIKE's own wildcards in it are escaped. */
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+/** User management: the list with MFA state, a user's timeline, and the MFA reset. */
+const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const {
+    users: userService,
+    factors,
+    policy,
+    throttle,
+    securityEvents,
+    notifications,
+    cookieJar,
+    db,
+  } = app;
+
+  async function findUser(id: string) {
+    const user = await userService.findById(id);
+    if (!user) throw appError('NOT_FOUND', undefined, 'That user was not found.');
+    return user;
+  }
+
+  app.get(
+    '/users',
+    {
+      config: { auth: 'admin' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Users with their MFA state, oldest first',
+        description:
+          '`q` filters by a case-insensitive substring of the email. Keyset pagination: pass ' +
+          '`nextCursor` back as `cursor`.',
+        security: [{ session: [] }],
+        querystring: AdminUsersQuery,
+        response: { 200: AdminUsersResponse },
+      },
+    },
+    async (request) => {
+      const { limit = DEFAULT_PAGE_SIZE, cursor, q } = request.query;
+      const after = cursor ? decodeCursor(cursor) : undefined;
+      const search = q?.trim();
+      const rows = await db
+        .select({
+          id: users.id,
+          email: users.email,
+          role: users.role,
+          emailVerifiedAt: users.emailVerifiedAt,
+          createdAt: users.createdAt,
+          position: preciseTimestamp(users.createdAt),
+        })
+        .from(users)
+        .where(
+          and(
+            search ? ilike(users.email, likePattern(search)) : undefined,
+            after
+              ? sql`(${users.createdAt}, ${users.id}) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`
+              : undefined,
+          ),
+        )
+        .orderBy(asc(users.createdAt), asc(users.id))
+        .limit(limit + 1);
+      const page = rows.slice(0, limit);
+
+      const active = page.length
+        ? await db
+            .select({ userId: mfaFactors.userId, type: mfaFactors.type })
+            .from(mfaFactors)
+            .where(
+              and(
+                inArray(
+                  mfaFactors.userId,
+                  page.map((user) => user.id),
+                ),
+                eq(mfaFactors.status, 'active'),
+              ),
+            )
+            .orderBy(asc(mfaFactors.createdAt))
+        : [];
+      const rules = await policy.rules();
+
+      const list: AdminUser[] = page.map((user) => {
+        const types = active
+          .filter((factor) => factor.userId === user.id)
+          .map((factor) => (factor.type === 'email' ? 'email' : 'totp') as FactorType);
+        const mfaEnabled = types.length > 0;
+        return {
+          id: user.id,
+          email: user.email,
+          role: user.role === 'admin' ? 'admin' : 'user',
+          emailVerified: user.emailVerifiedAt !== null,
+          mfaEnabled,
+          factors: types,
+          createdAt: user.createdAt.toISOString(),
+          policyStatus: policy.evaluate(rules.get(user.role), {
+            createdAt: user.createdAt,
+            mfaEnabled,
+          }).status,
+        };
+      });
+      const last = page[page.length - 1];
+      return {
+        users: list,
+        nextCursor:
+          rows.length > limit && last
+            ? encodeCursor({ createdAt: last.position, id: last.id })
+            : null,
+      };
+    },
+  );
+
+  app.get(
+    '/users/:id/events',
+    {
+      config: { auth: 'admin' },
+      schema: {
+        tags: ['admin'],
+        summary: "A user's security timeline, newest first",
+        security: [{ session: [] }],
+        params: UserIdParams,
+        querystring: SecurityEventsQuery,
+        response: { 200: AdminUserEventsResponse },
+      },
+    },
+    async (request) => {
+      const user = await findUser(request.params.id);
+      return securityEventsPage(app, user.id, request.query);
+    },
+  );
+
+  app.post(
+    '/users/:id/mfa/reset',
+    {
+      config: { auth: 'admin' },
+      schema: {
+        tags: ['admin'],
+        summary: "Reset a user's MFA: factors, backup codes, trusted browsers and sessions",
+        description:
+          'For a user who lost every factor. Audited with the acting admin, and the user is emailed.',
+        security: [{ session: [] }],
+        params: UserIdParams,
+        body: EmptyBody,
+        response: { 200: OkResponse },
+      },
+    },
+    async (request, reply) => {
+      const admin = sessionOf(request);
+      const target = await findUser(request.params.id);
+      const removed = (await factors.list(target.id)).map((factor) => factor.type);
+
+      const sessionsEnded = await db.transaction(async (tx) => {
+        await factors.removeAll(target.id, tx);
+        return app.sessions.revokeAll(target.id, undefined, tx);
+      });
+      await throttle.reset(target.id);
+      // An admin resetting their own account has just ended this session too.
+      if (target.id === admin.userId) cookieJar.clear(reply, 'session');
+
+      await securityEvents.record({
+        type: 'mfa.admin_reset',
+        userId: target.id,
+        actorId: admin.userId,
+        request,
+        metadata: { factorsRemoved: removed, sessionsEnded },
+      });
+      await notifications.notify(target.email, templates.adminMfaReset());
+      return { status: 'ok' as const };
+    },
+  );
+};
+
+export default userRoutes;
