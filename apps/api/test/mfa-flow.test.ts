@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { createTestDbClient } from '@twofold/db/testing';
-import { devOutbox, securityEvents, trustedDevices, type DbClient } from '@twofold/db';
+import { devOutbox, mfaPolicy, securityEvents, trustedDevices, type DbClient } from '@twofold/db';
 import { generateTotp } from '@twofold/mfa-core';
 import type { App } from '../src/app.js';
 import { buildTestApp, Client, latestCode, latestMail, signUp } from './helpers/app.js';
@@ -302,5 +302,52 @@ describe('step-up', () => {
     );
     expect(subjects).toContain('Two-factor authentication is off');
     expect((await passwordStep(email, password)).body.status).toBe('authenticated');
+  });
+
+  it('keeps MFA on while the role requires it, and removes a second factor without turning MFA off', async () => {
+    const { client, email, password, user } = await signUp(app, db);
+    const { secret } = await enrollTotp(client);
+    await client.post('/api/mfa/email', {});
+    await client.post('/api/mfa/email/confirm', { code: await latestCode(db, email) });
+    const [totpFactor, emailFactor] = (await client.get('/api/mfa')).json().factors;
+    expect([totpFactor.type, emailFactor.type]).toEqual(['totp', 'email']);
+
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(nextStep());
+    await stepUp(client, password, secret);
+    const removed = await client.request({
+      method: 'DELETE',
+      url: `/api/mfa/factors/${emailFactor.id}`,
+    });
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect((await client.get('/api/mfa')).json()).toMatchObject({
+      enabled: true,
+      backupCodesRemaining: 10,
+    });
+    expect((await latestMail(db, email))?.subject).toBe('A second factor was removed');
+
+    await db.db
+      .insert(mfaPolicy)
+      .values({
+        role: user.role as 'user' | 'admin',
+        required: true,
+        graceDays: 7,
+        requiredSince: new Date(),
+      })
+      .onConflictDoUpdate({
+        target: mfaPolicy.role,
+        set: { required: true, requiredSince: new Date() },
+      });
+    try {
+      const last = await client.request({
+        method: 'DELETE',
+        url: `/api/mfa/factors/${totpFactor.id}`,
+      });
+      expect(last.statusCode).toBe(403);
+      expect(last.json().code).toBe('FORBIDDEN');
+      expect((await client.get('/api/mfa')).json().enabled).toBe(true);
+    } finally {
+      await db.db.update(mfaPolicy).set({ required: false });
+    }
   });
 });
