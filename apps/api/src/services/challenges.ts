@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { loginChallenges, type LoginChallenge } from '@twofold/db';
 import { randomToken, sha256Hex } from '@twofold/mfa-core';
 
-export type ChallengePurpose = 'mfa' | 'registration';
+export type ChallengePurpose = 'mfa' | 'registration' | 'registration_decoy';
 
 /** Half-finished sign-ins: stored as the SHA-256 of a 256-bit cookie token, consumed once. */
 export function createChallenges(app: FastifyInstance) {
@@ -33,19 +33,32 @@ export function createChallenges(app: FastifyInstance) {
     },
 
     /** The open (unconsumed, unexpired) challenge behind a cookie token, if any. */
-    async findOpen(token: string, purpose: ChallengePurpose): Promise<LoginChallenge | undefined> {
+    async findOpen(
+      token: string,
+      purpose: ChallengePurpose | ChallengePurpose[],
+    ): Promise<LoginChallenge | undefined> {
       const [row] = await db
         .select()
         .from(loginChallenges)
         .where(
           and(
             eq(loginChallenges.tokenHash, sha256Hex(token)),
-            eq(loginChallenges.purpose, purpose),
+            Array.isArray(purpose)
+              ? inArray(loginChallenges.purpose, purpose)
+              : eq(loginChallenges.purpose, purpose),
             isNull(loginChallenges.consumedAt),
             gt(loginChallenges.expiresAt, app.now()),
           ),
         );
       return row;
+    },
+
+    /** Closes every open challenge of the user (a password reset ends half-finished sign-ins too). */
+    async closeAll(userId: string, executor: Pick<FastifyInstance['db'], 'update'> = db) {
+      await executor
+        .update(loginChallenges)
+        .set({ consumedAt: app.now() })
+        .where(and(eq(loginChallenges.userId, userId), isNull(loginChallenges.consumedAt)));
     },
 
     /** One atomic statement: of concurrent callers, exactly one gets `true`. */

@@ -6,11 +6,13 @@ import {
   generateEmailCode,
   hmacSha256Hex,
   normalizeEmailCode,
+  randomToken,
 } from '@twofold/mfa-core';
 import { appError } from '../errors.js';
 import type { MailContent } from '../mail/templates.js';
 
-export type EmailCodePurpose = 'registration' | 'login' | 'step_up' | 'password_reset' | 'enroll';
+export type EmailCodePurpose =
+  'registration' | 'registration_decoy' | 'login' | 'step_up' | 'password_reset' | 'enroll';
 
 export const EMAIL_CODE_MAX_ATTEMPTS = 5;
 export const EMAIL_CODE_RESEND_MS = 60_000;
@@ -24,7 +26,10 @@ export interface IssueEmailCode {
   message: (code: string) => MailContent;
   /** Skip the resend cooldown: the caller has just proved the password. */
   force?: boolean;
-  /** Store a code nobody receives (uniform answers for accounts that must not get one). */
+  /**
+   * Store a code nobody receives and nobody can enter: its hash is of 256 random bits, not of a
+   * 6-digit code (uniform answers for accounts that must not get one).
+   */
   decoy?: boolean;
 }
 
@@ -104,7 +109,7 @@ export function createEmailCodes(app: FastifyInstance) {
               userId,
               purpose,
               challengeId,
-              codeHash: hash(userId, purpose, challengeId, code),
+              codeHash: hash(userId, purpose, challengeId, options.decoy ? randomToken(32) : code),
               createdAt: now,
               expiresAt,
             })

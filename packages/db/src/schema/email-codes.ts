@@ -37,7 +37,7 @@ export const emailCodes = pgTable(
     index('email_codes_challenge_idx').on(t.challengeId),
     check(
       'email_codes_purpose_check',
-      sql`${t.purpose} in ('registration', 'login', 'step_up', 'password_reset', 'enroll')`,
+      sql`${t.purpose} in ('registration', 'registration_decoy', 'login', 'step_up', 'password_reset', 'enroll')`,
     ),
     check('email_codes_attempts_check', sql`${t.attempts} >= 0`),
   ],

@@ -5,7 +5,7 @@ import { users } from './users.js';
 
 /**
  * A half-finished sign-in: the password step passed ('mfa'), or an account waits for its
- * email to be verified ('registration'). The cookie token is stored hashed; the row is
+ * email to be verified ('registration', or its decoy). The cookie token is stored hashed; the row is
  * consumed once, atomically, when the step completes.
  */
 export const loginChallenges = pgTable(
@@ -28,7 +28,12 @@ export const loginChallenges = pgTable(
     index('login_challenges_user_open_idx')
       .on(t.userId)
       .where(sql`${t.consumedAt} is null`),
-    check('login_challenges_purpose_check', sql`${t.purpose} in ('mfa', 'registration')`),
+    // 'registration_decoy': the pending step answered to a sign-up for an address that already
+    // has an account; it looks the same from outside but can never complete or send a code.
+    check(
+      'login_challenges_purpose_check',
+      sql`${t.purpose} in ('mfa', 'registration', 'registration_decoy')`,
+    ),
   ],
 );
 

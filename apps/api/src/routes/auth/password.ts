@@ -113,6 +113,7 @@ const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .where(eq(users.id, user.id));
         await app.sessions.revokeAll(user.id, undefined, tx);
         await app.trustedDevices.revokeAll(user.id, tx);
+        await app.challenges.closeAll(user.id, tx);
       });
       await securityEvents.record({ type: 'password.reset', userId: user.id, request });
       await app.notifications.notify(user.email, templates.passwordChanged('reset'));

@@ -28,23 +28,28 @@ const isUniqueViolation = (error: unknown) => (error as { code?: string }).code 
 const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { users: userService, challenges, emailCodes, securityEvents, cookieJar, db, config } = app;
 
-  /** A registration challenge with a fresh code; `decoy` stores a code nobody receives. */
+  /**
+   * A registration challenge with a fresh code. A decoy (a sign-up for an address that already
+   * has an account) gets its own purpose: its code can never be entered, never be resent for
+   * real, and never voids the owner's own pending code.
+   */
   async function sendVerification(
     request: FastifyRequest,
     reply: FastifyReply,
     user: User,
     decoy: boolean,
   ) {
+    const purpose = decoy ? 'registration_decoy' : 'registration';
     const { token, challenge } = await challenges.create(
       user.id,
-      'registration',
+      purpose,
       REGISTRATION_CODE_TTL_MS,
       request,
     );
     const issued = await emailCodes.issue({
       userId: user.id,
       email: user.email,
-      purpose: 'registration',
+      purpose,
       challengeId: challenge.id,
       ttlMs: REGISTRATION_CODE_TTL_MS,
       force: true,
@@ -119,7 +124,9 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** The user behind the pending cookie, with the open registration challenge. */
   async function pending(request: FastifyRequest) {
     const token = cookieJar.read(request, 'pending');
-    const challenge = token ? await challenges.findOpen(token, 'registration') : undefined;
+    const challenge = token
+      ? await challenges.findOpen(token, ['registration', 'registration_decoy'])
+      : undefined;
     if (!challenge) throw appError('VERIFICATION_NOT_PENDING');
     const [user] = await db.select().from(users).where(eq(users.id, challenge.userId));
     if (!user) throw appError('VERIFICATION_NOT_PENDING');
@@ -139,13 +146,16 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { challenge, user } = await pending(request);
+      const decoy = challenge.purpose === 'registration_decoy';
       try {
         await emailCodes.check({
           userId: user.id,
-          purpose: 'registration',
+          purpose: decoy ? 'registration_decoy' : 'registration',
           challengeId: challenge.id,
           code: request.body.code,
         });
+        // Unreachable (a decoy code cannot be typed), and refused all the same.
+        if (decoy) throw appError('INVALID_CODE');
       } catch (error) {
         await securityEvents.record({
           type: 'email.verification_failed',
@@ -185,14 +195,15 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { challenge, user } = await pending(request);
+      const decoy = challenge.purpose === 'registration_decoy';
       const issued = await emailCodes.issue({
         userId: user.id,
         email: user.email,
-        purpose: 'registration',
+        purpose: decoy ? 'registration_decoy' : 'registration',
         challengeId: challenge.id,
         ttlMs: REGISTRATION_CODE_TTL_MS,
-        // An already verified address (a duplicate sign-up) never receives a code.
-        decoy: user.emailVerifiedAt !== null,
+        // A duplicate sign-up never sends its owner a code.
+        decoy,
         message: (code) => templates.verifyEmail(code, REGISTRATION_CODE_TTL_MS / 60_000),
       });
       await securityEvents.record({ type: 'email.verification_sent', userId: user.id, request });

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq, isNull } from 'drizzle-orm';
+import { createTestDbClient } from '@twofold/db/testing';
+import { devOutbox, emailCodes, users, type DbClient } from '@twofold/db';
+import { hmacSha256Hex } from '@twofold/mfa-core';
+import type { App } from '../src/app.js';
+import {
+  buildTestApp,
+  Client,
+  GOOD_PASSWORD,
+  latestCode,
+  signUp,
+  uniqueEmail,
+} from './helpers/app.js';
+import { enrollTotp } from './helpers/mfa.js';
+
+let db: DbClient;
+let app: App;
+beforeAll(async () => {
+  db = await createTestDbClient();
+  app = await buildTestApp(db);
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+});
+
+const userId = async (email: string) =>
+  (await db.db.select().from(users).where(eq(users.email, email)))[0]!.id;
+
+describe('a sign-up for an address that already has an account', () => {
+  it('stores a code that no 6-digit input can ever match, so its pending cookie can never sign in', async () => {
+    const { client: owner, email } = await signUp(app, db);
+    await enrollTotp(owner);
+    const attacker = new Client(app);
+    expect(
+      (await attacker.post('/api/auth/register', { email, password: GOOD_PASSWORD })).statusCode,
+    ).toBe(201);
+
+    const id = await userId(email);
+    const [decoy] = await db.db
+      .select()
+      .from(emailCodes)
+      .where(
+        and(
+          eq(emailCodes.userId, id),
+          eq(emailCodes.purpose, 'registration_decoy'),
+          isNull(emailCodes.usedAt),
+        ),
+      );
+    expect(decoy).toBeDefined();
+    const key = app.config.codeHmacKey;
+    for (let n = 0; n < 1_000_000; n++) {
+      const code = String(n).padStart(6, '0');
+      const candidate = hmacSha256Hex(
+        key,
+        `registration_decoy:${id}:${decoy!.challengeId}:${code}`,
+      );
+      if (candidate === decoy!.codeHash) throw new Error(`the decoy code ${code} can be entered`);
+    }
+    const attempt = await attacker.post('/api/auth/register/verify', { code: '123456' });
+    expect(attempt.statusCode).toBe(400);
+    expect(attacker.cookies.has('twofold_session')).toBe(false);
+  });
+
+  it('never sends the owner a code when the duplicate asks for a resend', async () => {
+    const { email } = await signUp(app, db);
+    const attacker = new Client(app);
+    await attacker.post('/api/auth/register', { email, password: GOOD_PASSWORD });
+    const before = await db.db.select().from(devOutbox).where(eq(devOutbox.to, email));
+    // The cooldown applies as for a real sign-up; skip it by moving the code's creation back.
+    await db.db
+      .update(emailCodes)
+      .set({ createdAt: new Date(Date.now() - 120_000) })
+      .where(eq(emailCodes.userId, await userId(email)));
+    const resent = await attacker.post('/api/auth/register/resend');
+    expect(resent.statusCode, resent.body).toBe(200);
+    const after = await db.db.select().from(devOutbox).where(eq(devOutbox.to, email));
+    expect(after).toHaveLength(before.length);
+  });
+
+  it('leaves the real pending sign-up of an unverified owner working', async () => {
+    const email = uniqueEmail('owner');
+    const owner = new Client(app);
+    await owner.post('/api/auth/register', { email, password: GOOD_PASSWORD });
+    const code = await latestCode(db, email);
+    await new Client(app).post('/api/auth/register', { email, password: 'someone else entirely' });
+    const verified = await owner.post('/api/auth/register/verify', { code });
+    expect(verified.statusCode, verified.body).toBe(200);
+  });
+});
+
+describe('a password reset', () => {
+  it('closes half-finished sign-ins', async () => {
+    const { client, email, password } = await signUp(app, db);
+    await enrollTotp(client);
+    const signingIn = new Client(app);
+    expect((await signingIn.post('/api/auth/login', { email, password })).json().status).toBe(
+      'mfa_required',
+    );
+    await new Client(app).post('/api/auth/password/forgot', { email });
+    await new Client(app).post('/api/auth/password/reset', {
+      email,
+      code: await latestCode(db, email),
+      password: 'a different passphrase',
+    });
+    const late = await signingIn.post('/api/auth/mfa/verify', {
+      method: 'backup_code',
+      code: 'aaaaa-aaaaa',
+    });
+    expect(late.statusCode).toBe(401);
+    expect(late.json().code).toBe('CHALLENGE_REQUIRED');
+  });
+});
