@@ -14,6 +14,7 @@ const signedIn = {
       id: '0d1f8e0e-64a4-4b8c-a4c7-3a3b2f1a0c55',
       aal: 1,
       amr: ['pwd'],
+      scope: 'full',
       createdAt: '2025-01-01T10:00:00.000Z',
       reauthenticatedAt: null,
     },

@@ -43,6 +43,8 @@ export function AppLayout({ children }: { children: ReactNode }) {
             ) : signedIn ? (
               <>
                 <NavLink href="/">Account</NavLink>
+                <NavLink href="/settings/security">Security</NavLink>
+                {session.data?.user.role === 'admin' && <NavLink href="/admin">Admin</NavLink>}
                 {mailboxLink}
                 <SignOutButton
                   variant="ghost"

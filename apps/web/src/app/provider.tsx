@@ -1,5 +1,6 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
+import { ToastProvider } from '../components/ui/toast';
 import { authKeys } from '../features/auth/api/auth-keys';
 import { createQueryClient } from '../lib/query-client';
 
@@ -18,5 +19,9 @@ export function AppProvider({
   queryClient?: QueryClient;
 }) {
   const [client] = useState(() => queryClient ?? makeClient());
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  return (
+    <QueryClientProvider client={client}>
+      <ToastProvider>{children}</ToastProvider>
+    </QueryClientProvider>
+  );
 }

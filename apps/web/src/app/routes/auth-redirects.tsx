@@ -33,6 +33,10 @@ export function RequireSession({ children }: { children: (data: SessionResponse)
     const query = next === '/' ? '' : `?${new URLSearchParams({ next }).toString()}`;
     return <Redirect to={`/sign-in${query}`} replace />;
   }
+  // Policy requires MFA and the grace period is over: the session can only enroll.
+  if (session.data.session.scope === 'enroll_only' && location !== '/setup') {
+    return <Redirect to="/setup" replace />;
+  }
   return children(session.data);
 }
 
