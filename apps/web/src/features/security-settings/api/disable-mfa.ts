@@ -1,0 +1,19 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { DisableMfaBody, OkResponse } from '@twofold/mfa-core/contracts';
+import { api } from '../../../lib/api-client';
+import { useStepUp } from '../hooks/use-step-up';
+import { securitySettingsKeys } from './security-settings-keys';
+
+/** Turns two-factor off (step-up plus a current code): methods, backup codes and trusted browsers go. */
+export function disableMfa(body: DisableMfaBody): Promise<OkResponse> {
+  return api.post<OkResponse>('/api/mfa/disable', body);
+}
+
+export function useDisableMfa() {
+  const queryClient = useQueryClient();
+  const { run } = useStepUp();
+  return useMutation({
+    mutationFn: (body: DisableMfaBody) => run(() => disableMfa(body)),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: securitySettingsKeys.all }),
+  });
+}

@@ -1,0 +1,50 @@
+import type { ReactNode } from 'react';
+import { Button } from '../../../components/ui/button';
+import { Dialog } from '../../../components/ui/dialog';
+import { ErrorAlert } from '../../../components/ui/error-alert';
+import type { ApiError } from '../../../lib/api-error';
+import { isStepUpCancelled } from '../hooks/use-step-up';
+
+export interface ConfirmDialogProps {
+  open: boolean;
+  title: string;
+  description: ReactNode;
+  confirmLabel: string;
+  pendingLabel?: string;
+  pending?: boolean;
+  error?: ApiError | null;
+  onConfirm: () => void;
+  onClose: () => void;
+}
+
+/** "Are you sure?" for destructive actions; the destructive button is never the default focus. */
+export function ConfirmDialog({
+  open,
+  title,
+  description,
+  confirmLabel,
+  pendingLabel,
+  pending = false,
+  error,
+  onConfirm,
+  onClose,
+}: ConfirmDialogProps) {
+  return (
+    <Dialog open={open} title={title} onClose={onClose} description={description}>
+      <ErrorAlert error={isStepUpCancelled(error) ? null : error} />
+      <div className="row security-actions">
+        <Button variant="secondary" onClick={onClose} autoFocus>
+          Cancel
+        </Button>
+        <Button
+          variant="secondary"
+          className="security-danger security-danger--solid"
+          onClick={onConfirm}
+          pending={pending}
+        >
+          {pending && pendingLabel ? pendingLabel : confirmLabel}
+        </Button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,128 @@
+import { useState } from 'react';
+import type { MfaMethod } from '@twofold/mfa-core/contracts';
+import { Button } from '../../../components/ui/button';
+import { ErrorAlert } from '../../../components/ui/error-alert';
+import { FormField } from '../../../components/ui/form-field';
+import { OtpInput } from '../../../components/ui/otp-input';
+import { TextField } from '../../../components/ui/text-field';
+import { useSecondsUntil } from '../../../hooks/use-seconds-until';
+import { formatCountdown, formatTime } from '../../../lib/format';
+import { useSendStepUpEmail } from '../api/send-step-up-email';
+import { methodLabels } from '../error-wording';
+
+export interface FactorCodeFieldsProps {
+  methods: MfaMethod[];
+  method: MfaMethod;
+  onMethodChange: (method: MfaMethod) => void;
+  code: string;
+  onCodeChange: (code: string) => void;
+  error?: string | undefined;
+}
+
+/** Picks a second-factor method and takes its code; for email codes, sends one on request. */
+export function FactorCodeFields({
+  methods,
+  method,
+  onMethodChange,
+  code,
+  onCodeChange,
+  error,
+}: FactorCodeFieldsProps) {
+  const send = useSendStepUpEmail();
+  const [resendAt, setResendAt] = useState<string | number | undefined>(undefined);
+  const secondsToResend = useSecondsUntil(resendAt);
+
+  function sendCode() {
+    send.mutate(undefined, {
+      onSuccess: (result) => setResendAt(result.resendAvailableAt),
+      onError: (failure) => {
+        if (failure.retryAfter) setResendAt(Date.now() + failure.retryAfter * 1000);
+      },
+    });
+  }
+
+  return (
+    <div className="stack">
+      {methods.length > 1 && (
+        <FormField label="Verify with">
+          {(control) => (
+            <select
+              {...control}
+              className="input security-select"
+              value={method}
+              onChange={(event) => {
+                onMethodChange(event.target.value as MfaMethod);
+                onCodeChange('');
+              }}
+            >
+              {methods.map((option) => (
+                <option key={option} value={option}>
+                  {methodLabels[option]}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+      )}
+
+      {method === 'totp' && (
+        <OtpInput
+          label="Authenticator code"
+          name="code"
+          value={code}
+          onChange={onCodeChange}
+          hint="The 6-digit code your authenticator app shows now."
+          error={error}
+        />
+      )}
+
+      {method === 'email' && (
+        <>
+          <OtpInput
+            label="Email code"
+            name="code"
+            value={code}
+            onChange={onCodeChange}
+            hint={
+              send.data
+                ? `We emailed you a code. It works until ${formatTime(send.data.expiresAt)}.`
+                : 'Send a code to your email address, then enter it here.'
+            }
+            error={error}
+          />
+          <div className="row">
+            <Button
+              variant="secondary"
+              onClick={sendCode}
+              pending={send.isPending}
+              disabled={secondsToResend > 0}
+            >
+              {secondsToResend > 0
+                ? `Send again in ${formatCountdown(secondsToResend)}`
+                : send.data
+                  ? 'Send a new code'
+                  : 'Send code'}
+            </Button>
+          </div>
+          <ErrorAlert error={send.error?.code === 'RESEND_TOO_SOON' ? null : send.error} />
+        </>
+      )}
+
+      {method === 'backup_code' && (
+        <TextField
+          label="Backup code"
+          name="code"
+          value={code}
+          onChange={(event) => onCodeChange(event.target.value.slice(0, 64))}
+          autoComplete="one-time-code"
+          spellCheck={false}
+          autoCapitalize="off"
+          autoCorrect="off"
+          placeholder="xxxxx-xxxxx"
+          hint="One of the codes you saved. Each works once."
+          error={error}
+        />
+      )}
+    </div>
+  );
+}
