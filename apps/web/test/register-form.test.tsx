@@ -29,7 +29,9 @@ describe('RegisterForm', () => {
       },
     });
     const onAuthenticated = vi.fn();
-    const { user } = renderWithProviders(<RegisterForm onAuthenticated={onAuthenticated} />);
+    const { user } = renderWithProviders(
+      <RegisterForm onAuthenticated={onAuthenticated} onSetupRequired={vi.fn()} />,
+    );
 
     await fillAndSubmit(user);
 
@@ -50,7 +52,9 @@ describe('RegisterForm', () => {
 
   it('does not send an incomplete code', async () => {
     const fetchMock = mockApi({ 'POST /api/auth/register': verificationRequired() });
-    const { user } = renderWithProviders(<RegisterForm onAuthenticated={vi.fn()} />);
+    const { user } = renderWithProviders(
+      <RegisterForm onAuthenticated={vi.fn()} onSetupRequired={vi.fn()} />,
+    );
     await fillAndSubmit(user);
 
     const code = await screen.findByRole('textbox', { name: 'Verification code' });
@@ -71,7 +75,9 @@ describe('RegisterForm', () => {
       },
     });
     const onAuthenticated = vi.fn();
-    const { user } = renderWithProviders(<RegisterForm onAuthenticated={onAuthenticated} />);
+    const { user } = renderWithProviders(
+      <RegisterForm onAuthenticated={onAuthenticated} onSetupRequired={vi.fn()} />,
+    );
     await fillAndSubmit(user);
 
     const code = await screen.findByRole('textbox', { name: 'Verification code' });
@@ -102,7 +108,9 @@ describe('RegisterForm', () => {
         },
       },
     });
-    const { user } = renderWithProviders(<RegisterForm onAuthenticated={vi.fn()} />);
+    const { user } = renderWithProviders(
+      <RegisterForm onAuthenticated={vi.fn()} onSetupRequired={vi.fn()} />,
+    );
     await fillAndSubmit(user);
 
     await user.click(await screen.findByRole('button', { name: 'Resend code' }));
@@ -123,11 +131,38 @@ describe('RegisterForm', () => {
         },
       },
     });
-    const { user } = renderWithProviders(<RegisterForm onAuthenticated={vi.fn()} />);
+    const { user } = renderWithProviders(
+      <RegisterForm onAuthenticated={vi.fn()} onSetupRequired={vi.fn()} />,
+    );
     await fillAndSubmit(user);
 
     expect(
       await screen.findByRole('button', { name: /^Resend code in 1:(29|30)$/ }),
     ).toBeDisabled();
+  });
+
+  it('goes to setup when the new account must enroll a second factor first', async () => {
+    mockApi({
+      'POST /api/auth/register': verificationRequired(),
+      'POST /api/auth/register/verify': {
+        body: { status: 'mfa_setup_required', user: testUser, graceEndedAt: inSeconds(-1) },
+      },
+      'GET /api/auth/session': {
+        status: 401,
+        body: { code: 'UNAUTHENTICATED', message: 'Please sign in.' },
+      },
+    });
+    const onAuthenticated = vi.fn();
+    const onSetupRequired = vi.fn();
+    const { user } = renderWithProviders(
+      <RegisterForm onAuthenticated={onAuthenticated} onSetupRequired={onSetupRequired} />,
+    );
+    await fillAndSubmit(user);
+
+    await user.type(await screen.findByRole('textbox', { name: 'Verification code' }), '123456');
+    await user.click(screen.getByRole('button', { name: 'Verify' }));
+
+    await vi.waitFor(() => expect(onSetupRequired).toHaveBeenCalled());
+    expect(onAuthenticated).not.toHaveBeenCalled();
   });
 });

@@ -19,7 +19,9 @@ describe('SignInForm', () => {
       },
     });
     const onAuthenticated = vi.fn();
-    const { user } = renderWithProviders(<SignInForm onAuthenticated={onAuthenticated} />);
+    const { user } = renderWithProviders(
+      <SignInForm onAuthenticated={onAuthenticated} onSetupRequired={vi.fn()} />,
+    );
 
     await submitCredentials(user);
 
@@ -38,7 +40,9 @@ describe('SignInForm', () => {
       },
     });
     const onAuthenticated = vi.fn();
-    const { user } = renderWithProviders(<SignInForm onAuthenticated={onAuthenticated} />);
+    const { user } = renderWithProviders(
+      <SignInForm onAuthenticated={onAuthenticated} onSetupRequired={vi.fn()} />,
+    );
 
     await submitCredentials(user);
 
@@ -57,7 +61,9 @@ describe('SignInForm', () => {
         },
       },
     });
-    const { user } = renderWithProviders(<SignInForm onAuthenticated={vi.fn()} />);
+    const { user } = renderWithProviders(
+      <SignInForm onAuthenticated={vi.fn()} onSetupRequired={vi.fn()} />,
+    );
 
     await submitCredentials(user);
 
@@ -72,28 +78,45 @@ describe('SignInForm', () => {
     expect(screen.getByRole('button', { name: /Resend code in/ })).toBeDisabled();
   });
 
-  it('explains that a second factor is required', async () => {
+  it('opens the second-step dialog over the form when a second factor is due', async () => {
     mockApi({
       'POST /api/auth/login': {
-        body: {
-          status: 'mfa_required',
-          methods: ['totp', 'backup_code'],
-          expiresAt: inSeconds(300),
-        },
+        body: { status: 'mfa_required', methods: ['totp'], expiresAt: inSeconds(300) },
       },
     });
     const onAuthenticated = vi.fn();
-    const { user } = renderWithProviders(<SignInForm onAuthenticated={onAuthenticated} />);
+    const { user } = renderWithProviders(
+      <SignInForm onAuthenticated={onAuthenticated} onSetupRequired={vi.fn()} />,
+    );
 
     await submitCredentials(user);
 
     expect(
-      await screen.findByRole('heading', { name: 'Second factor required' }),
+      await screen.findByRole('dialog', { name: 'Two-factor authentication' }),
     ).toBeInTheDocument();
-    expect(screen.getByText(/an authenticator app or a backup code/)).toBeInTheDocument();
+    expect(screen.getByLabelText('Password')).toHaveValue('');
     expect(onAuthenticated).not.toHaveBeenCalled();
+  });
 
-    await user.click(screen.getByRole('button', { name: 'Back to sign in' }));
-    expect(screen.getByRole('heading', { name: 'Sign in' })).toBeInTheDocument();
+  it('goes to setup when policy requires MFA and the grace period is over', async () => {
+    mockApi({
+      'POST /api/auth/login': {
+        body: { status: 'mfa_setup_required', user: testUser, graceEndedAt: inSeconds(-60) },
+      },
+      'GET /api/auth/session': {
+        status: 401,
+        body: { code: 'UNAUTHENTICATED', message: 'Please sign in.' },
+      },
+    });
+    const onAuthenticated = vi.fn();
+    const onSetupRequired = vi.fn();
+    const { user } = renderWithProviders(
+      <SignInForm onAuthenticated={onAuthenticated} onSetupRequired={onSetupRequired} />,
+    );
+
+    await submitCredentials(user);
+
+    await vi.waitFor(() => expect(onSetupRequired).toHaveBeenCalled());
+    expect(onAuthenticated).not.toHaveBeenCalled();
   });
 });

@@ -10,7 +10,10 @@ export function RegisterPage() {
       <title>Create account · Twofold</title>
       <RedirectIfSignedIn>
         <Card>
-          <RegisterForm onAuthenticated={() => navigate('/', { replace: true })} />
+          <RegisterForm
+            onAuthenticated={() => navigate('/', { replace: true })}
+            onSetupRequired={() => navigate('/setup', { replace: true })}
+          />
         </Card>
       </RedirectIfSignedIn>
     </div>

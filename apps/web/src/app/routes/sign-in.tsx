@@ -11,7 +11,10 @@ export function SignInPage() {
       <title>Sign in · Twofold</title>
       <RedirectIfSignedIn>
         <Card>
-          <SignInForm onAuthenticated={() => navigate(returnTo, { replace: true })} />
+          <SignInForm
+            onAuthenticated={() => navigate(returnTo, { replace: true })}
+            onSetupRequired={() => navigate('/setup', { replace: true })}
+          />
         </Card>
       </RedirectIfSignedIn>
     </div>

@@ -12,9 +12,11 @@ export function useLogin() {
   return useMutation({
     mutationFn: login,
     onSuccess: async (result) => {
-      // mfa_setup_required also sets a (enroll-only) session, but the notice explaining it
-      // must be read first; that step refreshes the session when the user continues.
-      if (result.status === 'authenticated') await refreshSession(queryClient);
+      // Both open a session (an enroll-only one for mfa_setup_required); the other answers
+      // only start a next step.
+      if (result.status === 'authenticated' || result.status === 'mfa_setup_required') {
+        await refreshSession(queryClient);
+      }
     },
   });
 }

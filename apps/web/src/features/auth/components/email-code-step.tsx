@@ -17,6 +17,8 @@ export interface EmailCodeStepProps {
   /** The answer that started this step; its times drive the expiry note and the resend timer. */
   challenge: VerificationRequiredResponse;
   onAuthenticated: (user: PublicUser) => void;
+  /** Signed in, but policy requires MFA: the session may only enroll a factor. */
+  onSetupRequired: () => void;
   /** Leaves this step, e.g. to correct the address. */
   onBack?: () => void;
   title?: ReactNode;
@@ -28,6 +30,7 @@ export function EmailCodeStep({
   email,
   challenge,
   onAuthenticated,
+  onSetupRequired,
   onBack,
   title = 'Check your email',
   intro,
@@ -55,7 +58,15 @@ export function EmailCodeStep({
       setMissingCode(true);
       return;
     }
-    verify.mutate({ code }, { onSuccess: (result) => onAuthenticated(result.user) });
+    verify.mutate(
+      { code },
+      {
+        onSuccess: (result) => {
+          if (result.status === 'authenticated') onAuthenticated(result.user);
+          else onSetupRequired();
+        },
+      },
+    );
   }
 
   function handleResend() {

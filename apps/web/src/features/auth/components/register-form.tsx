@@ -11,10 +11,12 @@ import { EmailCodeStep } from './email-code-step';
 
 export interface RegisterFormProps {
   onAuthenticated: (user: PublicUser) => void;
+  /** Policy requires MFA from the start: the new session may only enroll a factor. */
+  onSetupRequired: () => void;
 }
 
 /** Account details, then the emailed code; a correct code signs the new user in. */
-export function RegisterForm({ onAuthenticated }: RegisterFormProps) {
+export function RegisterForm({ onAuthenticated, onSetupRequired }: RegisterFormProps) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [challenge, setChallenge] = useState<VerificationRequiredResponse | null>(null);
@@ -39,6 +41,7 @@ export function RegisterForm({ onAuthenticated }: RegisterFormProps) {
         email={email.trim()}
         challenge={challenge}
         onAuthenticated={onAuthenticated}
+        onSetupRequired={onSetupRequired}
         onBack={() => {
           registration.reset();
           setChallenge(null);

@@ -1,8 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import type {
   MfaRequiredResponse,
-  MfaSetupRequiredResponse,
   PublicUser,
   VerificationRequiredResponse,
 } from '@twofold/mfa-core/contracts';
@@ -11,30 +10,40 @@ import { ErrorAlert } from '../../../components/ui/error-alert';
 import { TextField } from '../../../components/ui/text-field';
 import { fieldErrors } from '../../../lib/error-messages';
 import { useLogin } from '../api/login';
-import { useRefreshSession } from '../api/refresh-session';
 import { EmailCodeStep } from './email-code-step';
-import { SecondFactorNotice, SetupRequiredNotice } from './second-factor-notice';
+import { SecondFactorDialog } from './second-factor-dialog';
 
 type Step =
   | { kind: 'credentials' }
   | { kind: 'verify-email'; email: string; challenge: VerificationRequiredResponse }
-  | { kind: 'second-factor'; email: string; challenge: MfaRequiredResponse }
-  | { kind: 'setup-required'; answer: MfaSetupRequiredResponse };
+  | { kind: 'second-factor'; challenge: MfaRequiredResponse };
+
+const PASSWORD_ID = 'sign-in-password';
 
 export interface SignInFormProps {
   onAuthenticated: (user: PublicUser) => void;
+  /** Policy requires MFA and the grace period is over: the session may only enroll a factor. */
+  onSetupRequired: () => void;
 }
 
 /**
- * Email and password first; the API's answer decides the next step. The second-factor step is
- * where the MFA prompt plugs in.
+ * Email and password first; the API's answer decides the next step: signed in, the emailed
+ * verification code, or the second factor (a dialog over this form).
  */
-export function SignInForm({ onAuthenticated }: SignInFormProps) {
+export function SignInForm({ onAuthenticated, onSetupRequired }: SignInFormProps) {
   const [step, setStep] = useState<Step>({ kind: 'credentials' });
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const focusPassword = useRef(false);
   const login = useLogin();
-  const refreshSession = useRefreshSession();
+
+  // After the dialog closes (and the browser has put focus back where it was), the password is
+  // what the user types next.
+  useEffect(() => {
+    if (step.kind !== 'credentials' || !focusPassword.current) return;
+    focusPassword.current = false;
+    document.getElementById(PASSWORD_ID)?.focus();
+  }, [step]);
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -51,10 +60,10 @@ export function SignInForm({ onAuthenticated }: SignInFormProps) {
               setStep({ kind: 'verify-email', email: email.trim(), challenge: result });
               return;
             case 'mfa_required':
-              setStep({ kind: 'second-factor', email: email.trim(), challenge: result });
+              setStep({ kind: 'second-factor', challenge: result });
               return;
             case 'mfa_setup_required':
-              setStep({ kind: 'setup-required', answer: result });
+              onSetupRequired();
               return;
             default:
               return assertNever(result);
@@ -66,85 +75,80 @@ export function SignInForm({ onAuthenticated }: SignInFormProps) {
 
   function backToCredentials() {
     login.reset();
+    setPassword('');
+    focusPassword.current = true;
     setStep({ kind: 'credentials' });
   }
 
-  switch (step.kind) {
-    case 'verify-email':
-      return (
-        <EmailCodeStep
-          email={step.email}
-          challenge={step.challenge}
-          onAuthenticated={onAuthenticated}
-          onBack={backToCredentials}
-          title="Verify your email to sign in"
-          intro="Your email address is not verified yet. We sent a new 6-digit code to"
-        />
-      );
-    case 'second-factor':
-      return (
-        <SecondFactorNotice
-          email={step.email}
-          challenge={step.challenge}
-          onBack={backToCredentials}
-        />
-      );
-    case 'setup-required':
-      return (
-        <SetupRequiredNotice
-          answer={step.answer}
-          onContinue={async () => {
-            await refreshSession();
-            onAuthenticated(step.answer.user);
-          }}
-        />
-      );
-    case 'credentials':
-      break;
+  if (step.kind === 'verify-email') {
+    return (
+      <EmailCodeStep
+        email={step.email}
+        challenge={step.challenge}
+        onAuthenticated={onAuthenticated}
+        onSetupRequired={onSetupRequired}
+        onBack={backToCredentials}
+        title="Verify your email to sign in"
+        intro="Your email address is not verified yet. We sent a new 6-digit code to"
+      />
+    );
   }
 
   const fields = fieldErrors(login.error);
   return (
-    <form className="stack" onSubmit={handleSubmit}>
-      <header className="card__header">
-        <h1 className="card__title">Sign in</h1>
-        <p className="card__description">Welcome back to Twofold.</p>
-      </header>
+    <>
+      <form className="stack" onSubmit={handleSubmit}>
+        <header className="card__header">
+          <h1 className="card__title">Sign in</h1>
+          <p className="card__description">Welcome back to Twofold.</p>
+        </header>
 
-      <ErrorAlert error={login.error} />
+        <ErrorAlert error={login.error} />
 
-      <TextField
-        label="Email"
-        name="email"
-        type="email"
-        autoComplete="username"
-        required
-        value={email}
-        onChange={(event) => setEmail(event.target.value)}
-        error={fields.email}
-      />
-      <TextField
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="current-password"
-        required
-        value={password}
-        onChange={(event) => setPassword(event.target.value)}
-        error={fields.password}
-        labelAside={
-          <Link href="/forgot-password" className="field__aside">
-            Forgot password?
-          </Link>
-        }
-      />
-      <Button type="submit" block pending={login.isPending}>
-        {login.isPending ? 'Signing in…' : 'Sign in'}
-      </Button>
-      <p className="muted center">
-        New to Twofold? <Link href="/register">Create an account</Link>
-      </p>
-    </form>
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+          error={fields.email}
+        />
+        <TextField
+          label="Password"
+          id={PASSWORD_ID}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          error={fields.password}
+          labelAside={
+            <Link href="/forgot-password" className="field__aside">
+              Forgot password?
+            </Link>
+          }
+        />
+        <Button type="submit" block pending={login.isPending}>
+          {login.isPending ? 'Signing in…' : 'Sign in'}
+        </Button>
+        <p className="muted center">
+          New to Twofold? <Link href="/register">Create an account</Link>
+        </p>
+      </form>
+      {step.kind === 'second-factor' && (
+        <SecondFactorDialog
+          // A new sign-in attempt starts the dialog afresh.
+          key={step.challenge.expiresAt}
+          challenge={step.challenge}
+          onClose={backToCredentials}
+          onAuthenticated={onAuthenticated}
+          onSetupRequired={onSetupRequired}
+        />
+      )}
+    </>
   );
 }
 
