@@ -91,7 +91,7 @@ export const templates = {
   mfaEnabled: (method: string) =>
     render('Two-factor authentication is on', {
       paragraphs: [
-        `Two-factor authentication was turned on for your account (${method}).`,
+        `Two-factor authentication was turned on for your account, with ${method.toLowerCase()}.`,
         'Every other signed-in session was ended. Keep your backup codes somewhere safe.',
         notYou,
       ],

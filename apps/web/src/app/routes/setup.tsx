@@ -5,7 +5,11 @@ export function SetupPage() {
   return (
     <div className="page page--wide stack">
       <title>Set up two-factor authentication · Twofold</title>
-      <RequireSession>{() => <SetupWizard />}</RequireSession>
+      <RequireSession>
+        {(data) => (
+          <SetupWizard email={data.user.email} enrollOnly={data.session.scope === 'enroll_only'} />
+        )}
+      </RequireSession>
     </div>
   );
 }

@@ -1,0 +1,293 @@
+import { screen, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type {
+  FactorConfirmResponse,
+  MfaStatusResponse,
+  TotpEnrollResponse,
+} from '@twofold/mfa-core/contracts';
+import { ToastProvider } from '../src/components/ui/toast';
+import { SetupWizard } from '../src/features/mfa-setup/components/setup-wizard';
+import { callsTo, inSeconds, mockApi, renderWithProviders, type Reply } from './utils';
+
+const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+const CODES = Array.from({ length: 10 }, (_, i) => `a${i}b2c-d${i}e4f`);
+
+function status(overrides: Partial<MfaStatusResponse> = {}): Reply {
+  return {
+    body: {
+      enabled: false,
+      factors: [],
+      backupCodesRemaining: 0,
+      trustedDevices: [],
+      policy: { required: false, status: 'not_required', graceEndsAt: null },
+      ...overrides,
+    } satisfies MfaStatusResponse,
+  };
+}
+
+const enrollment: Reply = {
+  status: 201,
+  body: {
+    factorId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+    secret: SECRET,
+    otpauthUri: `otpauth://totp/Twofold:ada%40example.com?secret=${SECRET}&issuer=Twofold&algorithm=SHA1&digits=6&period=30`,
+    qrCode: 'data:image/png;base64,iVBORw0KGgo=',
+  } satisfies TotpEnrollResponse,
+};
+
+function confirmed(type: 'totp' | 'email', backupCodes?: string[]): Reply {
+  return {
+    body: {
+      factor: {
+        id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+        type,
+        status: 'active',
+        createdAt: '2025-01-01T10:00:00.000Z',
+        confirmedAt: '2025-01-01T10:01:00.000Z',
+        lastUsedAt: null,
+      },
+      ...(backupCodes ? { backupCodes } : {}),
+    } satisfies FactorConfirmResponse,
+  };
+}
+
+function renderWizard(enrollOnly = false) {
+  return renderWithProviders(
+    <ToastProvider>
+      <SetupWizard email="ada@example.com" enrollOnly={enrollOnly} />
+    </ToastProvider>,
+    { path: '/setup' },
+  );
+}
+
+/** jsdom's Blob has no text(); FileReader reads it the older way. */
+function readBlob(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
+    reader.readAsText(blob);
+  });
+}
+
+type User = ReturnType<typeof renderWizard>['user'];
+
+async function startTotp(user: User) {
+  await screen.findByRole('radio', { name: 'Authenticator app' });
+  await user.click(screen.getByRole('button', { name: 'Continue' }));
+  await screen.findByRole('heading', { name: 'Connect your authenticator app' });
+}
+
+async function enterCode(user: User, code = '123456') {
+  await user.type(screen.getByRole('textbox', { name: /code/i }), code);
+  await user.click(screen.getByRole('button', { name: 'Verify and continue' }));
+}
+
+describe('SetupWizard: choosing a method', () => {
+  it('recommends the authenticator app and starts the chosen method', async () => {
+    const fetchMock = mockApi({
+      'GET /api/mfa': status(),
+      'POST /api/mfa/email': {
+        status: 201,
+        body: {
+          factorId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+          status: 'sent',
+          expiresAt: inSeconds(600),
+          resendAvailableAt: inSeconds(60),
+        },
+      },
+    });
+    const { user } = renderWizard();
+
+    const app = await screen.findByRole('radio', { name: 'Authenticator app' });
+    expect(app).toBeChecked();
+    expect(app).toHaveAccessibleDescription(/authenticator/i);
+    expect(screen.getByText('Recommended')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('radio', { name: 'Email codes' }));
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+
+    expect(await screen.findByRole('heading', { name: 'Check your email' })).toHaveFocus();
+    expect(callsTo(fetchMock, 'POST /api/mfa/email')).toHaveLength(1);
+    expect(callsTo(fetchMock, 'POST /api/mfa/totp')).toHaveLength(0);
+  });
+
+  it('says when a method is already set up and offers the other one', async () => {
+    mockApi({
+      'GET /api/mfa': status({
+        enabled: true,
+        backupCodesRemaining: 10,
+        factors: [
+          {
+            id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+            type: 'totp',
+            status: 'active',
+            createdAt: '2025-01-01T10:00:00.000Z',
+            confirmedAt: '2025-01-01T10:01:00.000Z',
+            lastUsedAt: null,
+          },
+        ],
+      }),
+    });
+    renderWizard();
+
+    await screen.findByText('Already set up');
+    const app = screen.getByRole('radio', { name: 'Authenticator app' });
+    expect(app).toBeDisabled();
+    expect(app).toHaveAccessibleDescription(/already set up/i);
+    expect(screen.getByRole('radio', { name: 'Email codes' })).toBeChecked();
+  });
+});
+
+describe('SetupWizard: authenticator app', () => {
+  it('shows the QR code and the key in blocks of 4, and copies the key', async () => {
+    mockApi({ 'GET /api/mfa': status(), 'POST /api/mfa/totp': enrollment });
+    const { user } = renderWizard();
+    await startTotp(user);
+
+    const qr = screen.getByRole('img', { name: /QR code to add ada@example.com/ });
+    expect(qr).toHaveAttribute('src', 'data:image/png;base64,iVBORw0KGgo=');
+    expect(screen.getByText('JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP')).toBeInTheDocument();
+    expect(screen.getByText('Twofold')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Copy key' }));
+
+    expect(await navigator.clipboard.readText()).toBe(SECRET);
+    expect(await screen.findByText('Key copied')).toBeInTheDocument();
+  });
+
+  it('sends the code and explains phone clocks when it is refused', async () => {
+    const fetchMock = mockApi({
+      'GET /api/mfa': status(),
+      'POST /api/mfa/totp': enrollment,
+      'POST /api/mfa/totp/confirm': {
+        status: 400,
+        body: { code: 'INVALID_CODE', message: 'That code did not match.' },
+      },
+    });
+    const { user } = renderWizard();
+    await startTotp(user);
+
+    await enterCode(user, '654321');
+
+    const field = screen.getByRole('textbox', { name: /code/i });
+    await vi.waitFor(() => expect(field).toHaveAttribute('aria-invalid', 'true'));
+    expect(field).toHaveAccessibleDescription(/make sure your phone sets its clock automatically/);
+    expect(callsTo(fetchMock, 'POST /api/mfa/totp/confirm')[0]?.body).toEqual({
+      code: '654321',
+    });
+  });
+
+  it('finishes with a toast and no backup codes when a second method is added', async () => {
+    mockApi({
+      'GET /api/mfa': status(),
+      'POST /api/mfa/totp': enrollment,
+      'POST /api/mfa/totp/confirm': confirmed('totp'),
+    });
+    const { user, location } = renderWizard();
+    await startTotp(user);
+    await enterCode(user);
+
+    expect(await screen.findByText('Authenticator app added.')).toBeInTheDocument();
+    expect(location.history.at(-1)).toBe('/settings/security');
+    expect(screen.queryByRole('list', { name: 'Backup codes' })).not.toBeInTheDocument();
+  });
+});
+
+describe('SetupWizard: backup codes', () => {
+  beforeEach(() => {
+    Object.defineProperty(URL, 'createObjectURL', {
+      configurable: true,
+      writable: true,
+      value: vi.fn(() => 'blob:backup-codes'),
+    });
+    Object.defineProperty(URL, 'revokeObjectURL', {
+      configurable: true,
+      writable: true,
+      value: vi.fn(),
+    });
+  });
+
+  async function reachCodes(enrollOnly = false) {
+    const fetchMock = mockApi({
+      'GET /api/mfa': status(),
+      'POST /api/mfa/totp': enrollment,
+      'POST /api/mfa/totp/confirm': confirmed('totp', CODES),
+      'GET /api/auth/session': { status: 401, body: { code: 'UNAUTHENTICATED', message: 'x' } },
+    });
+    const rendered = renderWizard(enrollOnly);
+    await startTotp(rendered.user);
+    await enterCode(rendered.user);
+    await screen.findByRole('heading', { name: 'Save your backup codes' });
+    return { ...rendered, fetchMock };
+  }
+
+  it('shows all 10 codes and enables Finish only once they are saved', async () => {
+    const { user, location } = await reachCodes();
+
+    const list = screen.getByRole('list', { name: 'Backup codes' });
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual(CODES);
+    const finish = screen.getByRole('button', { name: 'Finish' });
+    expect(finish).toBeDisabled();
+
+    await user.click(screen.getByRole('checkbox', { name: 'I have saved these codes' }));
+    expect(finish).toBeEnabled();
+    await user.click(finish);
+
+    expect(await screen.findByText('Two-factor authentication is on.')).toBeInTheDocument();
+    expect(location.history.at(-1)).toBe('/settings/security');
+  });
+
+  it('downloads the codes as a text file', async () => {
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    const { user } = await reachCodes();
+
+    await user.click(screen.getByRole('button', { name: 'Download' }));
+
+    const createObjectURL = vi.mocked(URL.createObjectURL);
+    expect(createObjectURL).toHaveBeenCalledTimes(1);
+    const blob = createObjectURL.mock.calls[0]?.[0] as Blob;
+    expect(blob).toBeInstanceOf(Blob);
+    const text = await readBlob(blob);
+    expect(text).toMatch(/^Twofold backup codes for ada@example.com\nGenerated \d{4}-\d\d-\d\d\n/);
+    for (const code of CODES) expect(text).toContain(`\n${code}\n`);
+    const link = click.mock.contexts[0] as HTMLAnchorElement;
+    expect(link.download).toBe('twofold-backup-codes.txt');
+    expect(link.href).toBe('blob:backup-codes');
+  });
+
+  it('copies all codes, one per line', async () => {
+    const { user } = await reachCodes();
+
+    await user.click(screen.getByRole('button', { name: 'Copy codes' }));
+
+    expect(await navigator.clipboard.readText()).toBe(CODES.join('\n'));
+    expect(await screen.findByText('Backup codes copied')).toBeInTheDocument();
+  });
+
+  it('prints', async () => {
+    const print = vi.fn();
+    vi.stubGlobal('print', print);
+    const { user } = await reachCodes();
+
+    await user.click(screen.getByRole('button', { name: 'Print' }));
+
+    expect(print).toHaveBeenCalledTimes(1);
+  });
+
+  it('leads an enroll-only session home once the codes are saved', async () => {
+    const { user, location } = await reachCodes(true);
+    expect(
+      screen.queryByText('Your organisation requires two-factor authentication'),
+    ).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('checkbox', { name: 'I have saved these codes' }));
+    await user.click(screen.getByRole('button', { name: 'Finish' }));
+
+    await vi.waitFor(() => expect(location.history.at(-1)).toBe('/'));
+  });
+});
