@@ -13,6 +13,7 @@ import mailPlugin from './plugins/mail.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import servicesPlugin from './plugins/services.js';
 import validationPlugin from './plugins/validation.js';
+import webPlugin from './plugins/web.js';
 import registerRoutes from './routes/auth/register.js';
 import passwordRoutes from './routes/auth/password.js';
 import reauthenticateRoutes from './routes/auth/reauthenticate.js';
@@ -93,6 +94,7 @@ export async function buildApp({ config, db, now, logger }: BuildAppOptions) {
     },
     { prefix: '/api' },
   );
+  await app.register(webPlugin);
 
   await app.ready();
   return app;

@@ -40,6 +40,8 @@ export class ConfigError extends Error {
 
 /** `.data/` at the repository root (this file sits in apps/api/{src,dist}/config). */
 const defaultDataDir = fileURLToPath(new URL('../../../../.data', import.meta.url));
+/** The SPA's build output, `apps/web/dist`, served by a production API when it exists. */
+const defaultWebDistDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 type Env = Record<string, string | undefined>;
 
@@ -178,7 +180,11 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     rateLimitAuthMax: integer(env, 'RATE_LIMIT_AUTH_MAX', 20, 1, 1_000_000),
-    webDistDir: env.WEB_DIST_DIR || undefined,
+    webDistDir: env.WEB_DIST_DIR
+      ? path.resolve(env.WEB_DIST_DIR)
+      : production && existsSync(defaultWebDistDir)
+        ? defaultWebDistDir
+        : undefined,
   };
 }
 

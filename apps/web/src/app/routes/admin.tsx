@@ -4,12 +4,12 @@ import { RequireSession } from './auth-redirects';
 
 export function AdminPage() {
   return (
-    <div className="page page--wide stack">
+    <div className="page page--wide page--admin stack">
       <title>Admin · Twofold</title>
       <RequireSession>
         {(data) =>
           data.user.role === 'admin' ? (
-            <AdminDashboard />
+            <AdminDashboard currentUserId={data.user.id} />
           ) : (
             <Alert tone="error" title="Admins only">
               This page is for administrators.

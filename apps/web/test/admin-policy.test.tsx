@@ -1,0 +1,120 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { ToastProvider } from '../src/components/ui/toast';
+import { PolicyCard } from '../src/features/admin/components/policy-card';
+import { callsTo, mockApi, renderWithProviders } from './utils';
+
+const policy = {
+  roles: [
+    { role: 'user', required: false, graceDays: 7, requiredSince: null },
+    { role: 'admin', required: true, graceDays: 3, requiredSince: '2025-03-01T09:00:00.000Z' },
+  ],
+};
+
+function renderPolicy() {
+  return renderWithProviders(
+    <ToastProvider>
+      <PolicyCard />
+    </ToastProvider>,
+  );
+}
+
+describe('PolicyCard', () => {
+  it('loads the policy and saves the edited roles', async () => {
+    const fetchMock = mockApi({
+      'GET /api/admin/policy': { body: policy },
+      'PUT /api/admin/policy': {
+        body: {
+          roles: [
+            {
+              role: 'user',
+              required: true,
+              graceDays: 14,
+              requiredSince: '2025-04-01T00:00:00.000Z',
+            },
+            policy.roles[1],
+          ],
+        },
+      },
+    });
+    const { user } = renderPolicy();
+
+    const users = await screen.findByRole('group', { name: 'Users' });
+    const admins = screen.getByRole('group', { name: 'Admins' });
+    expect(
+      within(admins).getByRole('switch', { name: 'Require two-factor authentication' }),
+    ).toBeChecked();
+    expect(within(admins).getByText(/Required since/)).toBeInTheDocument();
+
+    const required = within(users).getByRole('switch', {
+      name: 'Require two-factor authentication',
+    });
+    expect(required).not.toBeChecked();
+    await user.click(required);
+    const days = within(users).getByRole('spinbutton', { name: 'Grace days' });
+    await user.clear(days);
+    await user.type(days, '14');
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+
+    expect(await screen.findByText('Two-factor policy saved.')).toBeInTheDocument();
+    expect(callsTo(fetchMock, 'PUT /api/admin/policy').map((call) => call.body)).toEqual([
+      {
+        roles: [
+          { role: 'user', required: true, graceDays: 14 },
+          { role: 'admin', required: true, graceDays: 3 },
+        ],
+      },
+    ]);
+    expect(await within(users).findByText(/Required since/)).toBeInTheDocument();
+  });
+
+  it('refuses grace days outside 0–365 and sends nothing', async () => {
+    const fetchMock = mockApi({ 'GET /api/admin/policy': { body: policy } });
+    const { user } = renderPolicy();
+
+    const admins = await screen.findByRole('group', { name: 'Admins' });
+    const days = within(admins).getByRole('spinbutton', { name: 'Grace days' });
+    await user.clear(days);
+    await user.type(days, '400');
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+
+    expect(days).toHaveAttribute('aria-invalid', 'true');
+    expect(days).toHaveAccessibleDescription(/Enter a whole number of days from 0 to 365/);
+    expect(days).toHaveFocus();
+    expect(callsTo(fetchMock, 'PUT /api/admin/policy')).toHaveLength(0);
+  });
+
+  it("shows the API's field error next to the role it concerns", async () => {
+    mockApi({
+      'GET /api/admin/policy': { body: policy },
+      'PUT /api/admin/policy': {
+        status: 400,
+        body: {
+          code: 'VALIDATION_ERROR',
+          message: 'The body is invalid: /roles/1/graceDays must be <= 365',
+          details: [{ path: '/roles/1/graceDays', message: 'must be <= 365' }],
+        },
+      },
+    });
+    const { user } = renderPolicy();
+
+    await screen.findByRole('group', { name: 'Users' });
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+
+    const admins = screen.getByRole('group', { name: 'Admins' });
+    const days = within(admins).getByRole('spinbutton', { name: 'Grace days' });
+    await expect.poll(() => days.getAttribute('aria-invalid')).toBe('true');
+    expect(days).toHaveAccessibleDescription(/must be <= 365/);
+  });
+
+  it('says when the policy could not be loaded', async () => {
+    mockApi({
+      'GET /api/admin/policy': {
+        status: 403,
+        body: { code: 'FORBIDDEN', message: 'Only administrators can do that.' },
+      },
+    });
+    renderPolicy();
+    expect(await screen.findByRole('alert')).toHaveTextContent('Could not load the policy');
+  });
+});
