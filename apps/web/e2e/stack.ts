@@ -69,6 +69,8 @@ function start(command: string[], cwd: string, env: Record<string, string>) {
 }
 
 export interface Stack {
+  /** An address that is an admin (ADMIN_EMAILS) once registered. */
+  adminEmail: string;
   /** The SPA origin (Vite dev server proxying /api to the API). */
   baseUrl: string;
   apiUrl: string;
@@ -86,6 +88,7 @@ export async function startStack(): Promise<Stack> {
   const [apiPort, webPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(path.join(tmpdir(), 'twofold-e2e-'));
   const baseUrl = `http://127.0.0.1:${webPort}`;
+  const adminEmail = `admin.${Date.now()}@example.com`;
   const api = start(
     [process.execPath, '--conditions=@twofold/source', '--import', 'tsx', 'src/server.ts'],
     apiDir,
@@ -120,6 +123,7 @@ export async function startStack(): Promise<Stack> {
   }
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   return {
+    adminEmail,
     baseUrl,
     apiUrl: `http://127.0.0.1:${apiPort}`,
     browser,

@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { mailedCode, type Stack } from './stack';
+
+export const PASSWORD = 'correct horse battery';
+const shotsDir = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
+
+/** Saves a full-page screenshot named `<width>-<name>.png` under test-results/screenshots. */
+export async function shot(page: Page, name: string) {
+  mkdirSync(shotsDir, { recursive: true });
+  const width = page.viewportSize()?.width ?? 0;
+  await page.screenshot({ path: path.join(shotsDir, `${width}-${name}.png`), fullPage: true });
+}
+
+export const visible = (page: Page, locator: ReturnType<Page['getByRole']>) =>
+  expect.poll(() => locator.isVisible(), { timeout: 15_000 }).toBe(true);
+
+/** What an authenticator app would show now, computed by Debian's oathtool. */
+export function authenticatorCode(secret: string, at = new Date()): string {
+  return execFileSync('oathtool', ['--totp', '-b', '--now', at.toISOString(), secret])
+    .toString()
+    .trim();
+}
+
+/** Waits for the next 30-second step, so a code not yet used exists. */
+export async function nextTotpStep() {
+  const wait = 30_000 - (Date.now() % 30_000) + 500;
+  await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+export async function register(stack: Stack, page: Page, email: string, shots = false) {
+  await page.goto('/register');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  if (shots) await shot(page, 'register');
+  await page.getByRole('button', { name: /create account/i }).click();
+  await visible(page, page.getByRole('heading', { name: /check your email/i }));
+  if (shots) await shot(page, 'register-code');
+  await page
+    .getByRole('textbox', { name: /verification code/i })
+    .fill(await mailedCode(stack, email));
+  await page.getByRole('button', { name: /^verify/i }).click();
+  await visible(page, page.getByRole('heading', { name: /you are signed in/i }));
+}
+
+/** Runs the setup wizard for an authenticator app; returns the secret and the backup codes. */
+export async function enrollAuthenticator(page: Page, shots = false) {
+  await page.goto('/setup');
+  await page.getByRole('radio', { name: /authenticator app/i }).check();
+  if (shots) await shot(page, 'setup-choose');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const key = page.locator('.manual-key__value');
+  await expect.poll(() => key.isVisible(), { timeout: 15_000 }).toBe(true);
+  if (shots) await shot(page, 'setup-scan');
+  const secret = (await key.innerText()).replace(/\s+/g, '');
+  await page.getByRole('textbox', { name: /code from the app/i }).fill(authenticatorCode(secret));
+  await page.getByRole('button', { name: /^(verify|confirm|turn on)/i }).click();
+  const list = page.getByRole('list', { name: 'Backup codes' });
+  await expect.poll(() => list.isVisible(), { timeout: 15_000 }).toBe(true);
+  const backupCodes = (await list.getByRole('listitem').allInnerTexts()).map((code) => code.trim());
+  expect(backupCodes).toHaveLength(10);
+  if (shots) await shot(page, 'setup-backup-codes');
+  await page.getByLabel('I have saved these codes').check();
+  await page.getByRole('button', { name: 'Finish' }).click();
+  await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).not.toBe('/setup');
+  return { secret, backupCodes };
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole('button', { name: 'Sign out' }).first().click();
+  await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toBe('/sign-in');
+}
+
+/** Password step; returns whether the second-step modal opened. */
+export async function passwordStep(page: Page, email: string): Promise<boolean> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const modal = page.getByRole('dialog', { name: 'Two-factor authentication' });
+  const home = page.getByRole('heading', { name: /you are signed in/i });
+  await expect
+    .poll(async () => (await modal.isVisible()) || (await home.isVisible()), { timeout: 15_000 })
+    .toBe(true);
+  return modal.isVisible();
+}
