@@ -38,6 +38,14 @@ export interface IssuedCode {
   resendAvailableAt: Date;
 }
 
+/** The times a client shows for a sent code: when it expires and when a resend is allowed. */
+export function codeTimes(issued: IssuedCode) {
+  return {
+    expiresAt: issued.expiresAt.toISOString(),
+    resendAvailableAt: issued.resendAvailableAt.toISOString(),
+  };
+}
+
 export interface CheckEmailCode {
   userId: string;
   purpose: EmailCodePurpose;

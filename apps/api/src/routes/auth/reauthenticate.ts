@@ -10,6 +10,7 @@ import { templates } from '../../mail/templates.js';
 import { sessionOf, STEP_UP_WINDOW_MS } from '../../plugins/auth.js';
 import { verifyPassword } from '../../services/passwords.js';
 import { LOGIN_CODE_TTL_MS } from './second-step.js';
+import { codeTimes } from '../../services/email-codes.js';
 
 /** Step-up ("sudo"): password plus a current second factor opens a 15-minute window. */
 const reauthenticateRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -96,8 +97,7 @@ const reauthenticateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       return {
         status: 'sent' as const,
-        expiresAt: issued.expiresAt.toISOString(),
-        resendAvailableAt: issued.resendAvailableAt.toISOString(),
+        ...codeTimes(issued),
       };
     },
   );

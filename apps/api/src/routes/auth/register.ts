@@ -15,6 +15,7 @@ import { appError } from '../../errors.js';
 import { templates } from '../../mail/templates.js';
 import { hashPassword, passwordWeakness } from '../../services/passwords.js';
 import { normalizeEmail } from '../../services/users.js';
+import { codeTimes } from '../../services/email-codes.js';
 
 export const REGISTRATION_CODE_TTL_MS = 15 * 60_000;
 
@@ -59,8 +60,7 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     cookieJar.set(reply, 'pending', token, REGISTRATION_CODE_TTL_MS / 1000);
     return {
       status: 'verification_required' as const,
-      expiresAt: issued.expiresAt.toISOString(),
-      resendAvailableAt: issued.resendAvailableAt.toISOString(),
+      ...codeTimes(issued),
     };
   }
 
@@ -209,8 +209,7 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await securityEvents.record({ type: 'email.verification_sent', userId: user.id, request });
       return {
         status: 'verification_required' as const,
-        expiresAt: issued.expiresAt.toISOString(),
-        resendAvailableAt: issued.resendAvailableAt.toISOString(),
+        ...codeTimes(issued),
       };
     },
   );

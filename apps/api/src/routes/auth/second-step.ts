@@ -10,6 +10,7 @@ import { Type } from 'typebox';
 import { appError } from '../../errors.js';
 import { templates } from '../../mail/templates.js';
 import { AMR } from '../../services/second-factor.js';
+import { codeTimes } from '../../services/email-codes.js';
 
 export const LOGIN_CODE_TTL_MS = 10 * 60_000;
 
@@ -120,8 +121,7 @@ const secondStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       return {
         status: 'sent' as const,
-        expiresAt: issued.expiresAt.toISOString(),
-        resendAvailableAt: issued.resendAvailableAt.toISOString(),
+        ...codeTimes(issued),
       };
     },
   );

@@ -12,6 +12,7 @@ import { sessionOf } from '../../plugins/auth.js';
 import { templates } from '../../mail/templates.js';
 import { verifyPassword } from '../../services/passwords.js';
 import { REGISTRATION_CODE_TTL_MS } from './register.js';
+import { codeTimes } from '../../services/email-codes.js';
 
 /** Password sign-in, sign-out and the current session. */
 const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -64,8 +65,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await securityEvents.record({ type: 'login.unverified', userId: user.id, request });
         return {
           status: 'verification_required' as const,
-          expiresAt: issued.expiresAt.toISOString(),
-          resendAvailableAt: issued.resendAvailableAt.toISOString(),
+          ...codeTimes(issued),
         };
       }
 

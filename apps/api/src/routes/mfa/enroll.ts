@@ -15,6 +15,7 @@ import {
 import { appError } from '../../errors.js';
 import { templates } from '../../mail/templates.js';
 import { sessionOf } from '../../plugins/auth.js';
+import { codeTimes } from '../../services/email-codes.js';
 
 export const TOTP_ISSUER = 'Twofold';
 export const ENROLL_CODE_TTL_MS = 10 * 60_000;
@@ -155,8 +156,7 @@ const enrollRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return {
         factorId: factor.id,
         status: 'sent' as const,
-        expiresAt: issued.expiresAt.toISOString(),
-        resendAvailableAt: issued.resendAvailableAt.toISOString(),
+        ...codeTimes(issued),
       };
     },
   );
