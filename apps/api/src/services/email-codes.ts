@@ -67,21 +67,7 @@ export function createEmailCodes(app: FastifyInstance) {
     code: string,
   ) => hmacSha256Hex(config.codeHmacKey, `${purpose}:${userId}:${challengeId ?? ''}:${code}`);
 
-  const voidLive = (userId: string, purpose: EmailCodePurpose) =>
-    db
-      .update(emailCodes)
-      .set({ usedAt: app.now() })
-      .where(
-        and(
-          eq(emailCodes.userId, userId),
-          eq(emailCodes.purpose, purpose),
-          isNull(emailCodes.usedAt),
-        ),
-      );
-
   return {
-    voidLive,
-
     async issue(options: IssueEmailCode): Promise<IssuedCode> {
       const { userId, purpose, challengeId = null, ttlMs } = options;
       const now = app.now();

@@ -128,7 +128,7 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ? await challenges.findOpen(token, ['registration', 'registration_decoy'])
       : undefined;
     if (!challenge) throw appError('VERIFICATION_NOT_PENDING');
-    const [user] = await db.select().from(users).where(eq(users.id, challenge.userId));
+    const user = await userService.findById(challenge.userId);
     if (!user) throw appError('VERIFICATION_NOT_PENDING');
     return { challenge, user };
   }
