@@ -4,9 +4,10 @@ import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { ErrorAlert } from '../../../components/ui/error-alert';
 import { OtpInput } from '../../../components/ui/otp-input';
+import { ResendCodeButton } from '../../../components/ui/resend-code-button';
 import { useSecondsUntil } from '../../../hooks/use-seconds-until';
 import { attemptsLeftMessage, errorMessage } from '../../../lib/error-messages';
-import { formatCountdown, formatTime } from '../../../lib/format';
+import { formatTime } from '../../../lib/format';
 import { useResendEmailCode } from '../api/resend-email-code';
 import { useVerifyEmail } from '../api/verify-email';
 
@@ -127,16 +128,11 @@ export function EmailCodeStep({
       <ErrorAlert error={resendError} />
 
       <div className="row row--between">
-        <Button
-          variant="link"
-          onClick={handleResend}
-          disabled={secondsToResend > 0}
+        <ResendCodeButton
+          secondsLeft={secondsToResend}
           pending={resend.isPending}
-        >
-          {secondsToResend > 0
-            ? `Resend code in ${formatCountdown(secondsToResend)}`
-            : 'Resend code'}
-        </Button>
+          onResend={handleResend}
+        />
         {onBack && (
           <Button variant="link" onClick={onBack}>
             Use a different email

@@ -4,9 +4,10 @@ import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { ErrorAlert } from '../../../components/ui/error-alert';
 import { OtpInput } from '../../../components/ui/otp-input';
+import { ResendCodeButton } from '../../../components/ui/resend-code-button';
 import { useSecondsUntil } from '../../../hooks/use-seconds-until';
 import { attemptsLeftMessage, errorMessage } from '../../../lib/error-messages';
-import { formatCountdown, formatTime } from '../../../lib/format';
+import { formatTime } from '../../../lib/format';
 import { useConfirmEmailFactor } from '../api/confirm-email-factor';
 import { useStartEmailFactor } from '../api/start-email-factor';
 
@@ -108,16 +109,11 @@ export function EmailStep({ email, sent, onConfirmed, onBack }: EmailStepProps) 
       <ErrorAlert error={resendError} />
 
       <div className="row row--between">
-        <Button
-          variant="link"
-          onClick={handleResend}
-          disabled={secondsToResend > 0}
+        <ResendCodeButton
+          secondsLeft={secondsToResend}
           pending={resend.isPending}
-        >
-          {secondsToResend > 0
-            ? `Resend code in ${formatCountdown(secondsToResend)}`
-            : 'Resend code'}
-        </Button>
+          onResend={handleResend}
+        />
         <Button variant="link" onClick={onBack}>
           Choose another method
         </Button>
