@@ -64,6 +64,42 @@ function frameworkError(error: FastifyError): [number, ErrorBody] | undefined {
 }
 
 /**
+ * Driver-level codes (postgres.js and Node's sockets) and PostgreSQL SQLSTATEs meaning the
+ * database cannot be reached right now, rather than that the request was wrong.
+ */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up or shutting down)
+  '53300', // too_many_connections
+]);
+
+/** Drizzle wraps driver errors in `cause`; the connection failure sits somewhere down the chain. */
+export function databaseUnavailableCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) {
+      return code;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Seconds a client is asked to wait before retrying while the database is away. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
  * Every error leaves as `{ code, message }` with a stable code. 4xx carry their message;
  * 5xx are logged in full and answered with a generic message, never a stack.
  */
@@ -76,7 +112,18 @@ const errorsPlugin: FastifyPluginAsync = async (app) => {
     }
     const mapped = frameworkError(error);
     if (mapped) return send(reply, ...mapped);
-    request.log.error({ err: error }, 'unexpected error');
+    const unreachable = databaseUnavailableCode(error);
+    if (unreachable) {
+      // Only the driver code: a failed query's text and parameters may carry code hashes.
+      request.log.warn({ dbError: unreachable }, 'database unavailable');
+      return send(
+        reply,
+        ...fromTable('SERVICE_UNAVAILABLE', { retryAfter: DATABASE_RETRY_AFTER_SECONDS }),
+      );
+    }
+    // A failed query's own message lists its parameters (code hashes among them): log its cause.
+    const logged = 'query' in error && error.cause ? error.cause : error;
+    request.log.error({ err: logged }, 'unexpected error');
     return send(reply, ...fromTable('INTERNAL_ERROR'));
   });
 

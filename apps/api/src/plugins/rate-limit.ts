@@ -1,14 +1,22 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
+import { Redis } from 'ioredis';
 import { appError } from '../errors.js';
 
 /** Every route under this prefix is an auth route and gets the per-IP limit automatically. */
 const AUTH_PREFIX = '/api/auth/';
+const WINDOW_MS = 60_000;
+/** A Redis that does not answer within this long is skipped rather than waited on. */
+const REDIS_TIMEOUT_MS = 500;
 
 /**
- * Per-IP limits with @fastify/rate-limit (in-process store). The onRoute hook below runs before
- * the rate-limit plugin's own, so a new auth route cannot forget its limit.
+ * Per-IP limits with @fastify/rate-limit. In-process by default; with REDIS_URL the counters
+ * live in Redis, so every API instance behind a load balancer shares them. If Redis is
+ * unreachable the per-IP limit is skipped (logged) rather than failing sign-in for everyone:
+ * the per-account second-factor throttle lives in PostgreSQL and keeps holding.
+ * The onRoute hook below runs before the rate-limit plugin's own, so a new auth route cannot
+ * forget its limit.
  */
 const rateLimitPlugin: FastifyPluginAsync = async (app) => {
   const { config } = app;
@@ -16,11 +24,33 @@ const rateLimitPlugin: FastifyPluginAsync = async (app) => {
     if (!route.url.startsWith(AUTH_PREFIX) || route.config?.rateLimit !== undefined) return;
     route.config = {
       ...route.config,
-      rateLimit: { max: config.rateLimitAuthMax, timeWindow: 60_000 },
+      rateLimit: { max: config.rateLimitAuthMax, timeWindow: WINDOW_MS },
     };
   });
+
+  let redis: Redis | undefined;
+  if (config.redisUrl) {
+    redis = new Redis(config.redisUrl, {
+      connectTimeout: REDIS_TIMEOUT_MS,
+      commandTimeout: REDIS_TIMEOUT_MS,
+      maxRetriesPerRequest: 1,
+    });
+    let lastWarning = 0;
+    redis.on('error', (error: Error) => {
+      const now = Date.now();
+      if (now - lastWarning < 10_000) return;
+      lastWarning = now;
+      app.log.warn({ err: error }, 'rate-limit store (Redis) unavailable: per-IP limits skipped');
+    });
+    const client = redis;
+    app.addHook('onClose', async () => {
+      await client.quit().catch(() => client.disconnect());
+    });
+  }
+
   await app.register(rateLimit, {
     global: false,
+    ...(redis && { redis, nameSpace: 'twofold-rate-limit:', skipOnError: true }),
     errorResponseBuilder: (_request, context) =>
       appError('RATE_LIMITED', { retryAfter: Math.max(1, Math.ceil(context.ttl / 1000)) }),
   });
