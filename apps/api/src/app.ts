@@ -31,6 +31,12 @@ import healthRoutes from './routes/health.js';
 export const LIMITS = {
   bodyLimit: 64 * 1024,
   maxParamLength: 200,
+  /**
+   * Request line plus every header, in bytes (Node's default, stated here); beyond it Node
+   * answers 431. It bounds the URL and the header count too: Node's own header count limit
+   * drops extra headers silently rather than refusing the request.
+   */
+  maxHeaderSize: 16 * 1024,
   requestTimeoutMs: 30_000,
 } as const;
 
@@ -55,7 +61,10 @@ export async function buildApp({ config, db, now, logger }: BuildAppOptions) {
     logger: logger ?? { level: config.logLevel, redact: REDACT },
     trustProxy: config.trustProxy,
     bodyLimit: LIMITS.bodyLimit,
+    http: { maxHeaderSize: LIMITS.maxHeaderSize },
     routerOptions: { maxParamLength: LIMITS.maxParamLength },
+    // Malformed URLs and over-long params answer through our error handler, with a stable `code`.
+    frameworkErrors: (error, request, reply) => request.server.errorHandler(error, request, reply),
     requestTimeout: LIMITS.requestTimeoutMs,
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -257,6 +257,16 @@ describe('loadConfig defaults', () => {
     expect(config.trustProxy).toBe(true);
   });
 
+  it('trusts proxy headers only from the listed proxies when TRUST_PROXY names them', () => {
+    const env = (TRUST_PROXY: string) =>
+      loadConfig({ NODE_ENV: 'test', ...ephemeralSecretEnv(), TRUST_PROXY }, quiet).trustProxy;
+    expect(env('1')).toBe(true);
+    expect(env('false')).toBe(false);
+    expect(env(' 10.213.57.0/24, ::1 ,loopback')).toBe('10.213.57.0/24,::1,loopback');
+    expect(() => env('nginx')).toThrow(/TRUST_PROXY/);
+    expect(() => env('10.0.0.0/33')).toThrow(/TRUST_PROXY/);
+  });
+
   it('keeps every SESSION_SECRETS entry, first one first, for rotation', () => {
     const [newer, older] = ['n'.repeat(40), 'o'.repeat(40)];
     const config = loadConfig(productionEnv({ SESSION_SECRETS: `${newer}, ${older}` }), quiet);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { encodeKeyList, parseKeyList, type SecretKey } from '@twofold/mfa-core';
 
@@ -26,7 +27,8 @@ export interface Config {
   totpDriftSteps: number;
   adminEmails: string[];
   redisUrl: string | undefined;
-  trustProxy: boolean;
+  /** false, true (any peer), or the proxies' addresses/CIDR ranges, comma-separated. */
+  trustProxy: boolean | string;
   logLevel: string;
   /** Requests per minute per IP on each auth route. */
   rateLimitAuthMax: number;
@@ -60,6 +62,32 @@ function list(raw: string | undefined): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean);
+}
+
+/** proxy-addr's names for address ranges, accepted in TRUST_PROXY beside addresses and CIDRs. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY: "true"/"1" trusts X-Forwarded-* from any peer; a list of addresses or CIDR
+ * ranges trusts them only from those peers (the reverse proxy), so a client that reaches the
+ * API directly cannot choose its own IP for the per-IP limits.
+ */
+function trustProxy(raw: string | undefined): boolean | string {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  const entries = list(value);
+  for (const entry of entries) {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const version = isIP(address);
+    const maxBits = version === 6 ? 128 : 32;
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+    if (PROXY_RANGES.includes(entry) || (version !== 0 && validBits && rest.length === 0)) continue;
+    throw new ConfigError(
+      `TRUST_PROXY must be true, false, or comma-separated proxy addresses/CIDR ranges (got "${entry}")`,
+    );
+  }
+  return entries.join(',');
 }
 
 interface Secrets {
@@ -177,7 +205,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     totpDriftSteps: integer(env, 'TOTP_DRIFT_STEPS', 1, 0, 3),
     adminEmails: list(env.ADMIN_EMAILS).map((email) => email.toLowerCase()),
     redisUrl: env.REDIS_URL || undefined,
-    trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
+    trustProxy: trustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     rateLimitAuthMax: integer(env, 'RATE_LIMIT_AUTH_MAX', 20, 1, 1_000_000),
     webDistDir: env.WEB_DIST_DIR

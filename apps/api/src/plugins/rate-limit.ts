@@ -34,6 +34,9 @@ const rateLimitPlugin: FastifyPluginAsync = async (app) => {
       connectTimeout: REDIS_TIMEOUT_MS,
       commandTimeout: REDIS_TIMEOUT_MS,
       maxRetriesPerRequest: 1,
+      // While disconnected, fail at once (limit skipped) instead of queueing every auth
+      // request behind the command timeout: an outage must not add latency to each sign-in.
+      enableOfflineQueue: false,
     });
     let lastWarning = 0;
     redis.on('error', (error: Error) => {

@@ -28,6 +28,21 @@ const validationPlugin: FastifyPluginAsync = async (app) => {
   );
   // JSON only: a text/plain body is what a cross-site form can send without a preflight.
   app.removeContentTypeParser('text/plain');
+  // JSON is UTF-8 (RFC 8259). Decoding leniently would turn invalid bytes into U+FFFD, so two
+  // different byte strings (say, Latin-1 passwords) would become the same value: refuse them.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      done(new SyntaxError('The request body is not valid UTF-8.'), undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
   // Routes whose body is an empty object also accept no body at all (curl -X POST).
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined && request.routeOptions.schema?.body) request.body = {};

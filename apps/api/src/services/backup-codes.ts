@@ -35,10 +35,14 @@ export function createBackupCodes(app: FastifyInstance) {
     },
 
     /** Consumes the code; returns how many unused codes remain, or null if it was not a live code. */
-    async consume(userId: string, code: string): Promise<number | null> {
+    async consume(
+      userId: string,
+      code: string,
+      tx: Transaction | FastifyInstance['db'] = db,
+    ): Promise<number | null> {
       const normalized = normalizeBackupCode(code);
       if (!normalized) return null;
-      const used = await db
+      const used = await tx
         .update(backupCodes)
         .set({ usedAt: app.now() })
         .where(
@@ -50,11 +54,11 @@ export function createBackupCodes(app: FastifyInstance) {
         )
         .returning({ id: backupCodes.id });
       if (used.length !== 1) return null;
-      return this.remaining(userId);
+      return this.remaining(userId, tx);
     },
 
-    async remaining(userId: string): Promise<number> {
-      const [row] = await db
+    async remaining(userId: string, tx: Transaction | FastifyInstance['db'] = db): Promise<number> {
+      const [row] = await tx
         .select({ n: count() })
         .from(backupCodes)
         .where(and(eq(backupCodes.userId, userId), isNull(backupCodes.usedAt)));

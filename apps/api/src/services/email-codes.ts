@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
-import { emailCodes } from '@twofold/db';
+import { emailCodes, type Transaction } from '@twofold/db';
 import {
   constantTimeEqual,
   generateEmailCode,
@@ -125,8 +125,9 @@ export function createEmailCodes(app: FastifyInstance) {
         try {
           await app.mailer.send({ to: options.email, ...options.message(code) });
         } catch (error) {
-          // The code never reached anyone: it must not stay valid.
-          await db.update(emailCodes).set({ usedAt: app.now() }).where(eq(emailCodes.id, id));
+          // The code never reached anyone: it must not stay valid, and since nothing was sent it
+          // must not start the resend cooldown either (retrying once mail is back must work).
+          await db.delete(emailCodes).where(eq(emailCodes.id, id));
           throw error;
         }
       }
@@ -137,9 +138,12 @@ export function createEmailCodes(app: FastifyInstance) {
      * Accepts the live code once. Throws CODE_EXPIRED (none live for this attempt, or past its
      * time), INVALID_CODE with attemptsLeft, or TOO_MANY_ATTEMPTS (the code is now void).
      */
-    async check({ userId, purpose, challengeId = null, code }: CheckEmailCode): Promise<void> {
+    async check(
+      { userId, purpose, challengeId = null, code }: CheckEmailCode,
+      tx: Transaction | FastifyInstance['db'] = db,
+    ): Promise<void> {
       const now = app.now();
-      const [live] = await db
+      const [live] = await tx
         .select()
         .from(emailCodes)
         .where(
@@ -158,7 +162,7 @@ export function createEmailCodes(app: FastifyInstance) {
         normalized !== null &&
         constantTimeEqual(hash(userId, purpose, challengeId, normalized), live.codeHash);
       if (matches) {
-        const consumed = await db
+        const consumed = await tx
           .update(emailCodes)
           .set({ usedAt: now })
           .where(
@@ -175,7 +179,7 @@ export function createEmailCodes(app: FastifyInstance) {
       }
 
       // Count the failure and void the code on the last allowed try, in one statement.
-      const [counted] = await db
+      const [counted] = await tx
         .update(emailCodes)
         .set({
           attempts: sql`${emailCodes.attempts} + 1`,

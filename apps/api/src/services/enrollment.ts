@@ -16,8 +16,9 @@ export function createEnrollment(app: FastifyInstance) {
 
   return {
     /**
-     * Activates `factor` with `activate` (which claims it inside the transaction) and, for the
-     * first factor, creates the backup codes in the same transaction: before or after, never between.
+     * Activates `factor` with `activate` (which claims it inside the transaction) and, in the
+     * same transaction, creates the backup codes (first factor), ends the other sessions and
+     * raises this one: a crash leaves the account before or after, never between.
      */
     async complete(
       request: FastifyRequest,
@@ -28,10 +29,15 @@ export function createEnrollment(app: FastifyInstance) {
       const wasEnabled = (await factors.active(session.userId)).length > 0;
       const codes = await db.transaction(async (tx) => {
         await activate(tx);
-        return wasEnabled ? undefined : backupCodes.replace(session.userId, tx);
+        const created = wasEnabled ? undefined : await backupCodes.replace(session.userId, tx);
+        await sessions.revokeAll(session.userId, session.id, tx);
+        await sessions.elevate(
+          session.id,
+          ['pwd', AMR[factor.type === 'email' ? 'email' : 'totp']],
+          tx,
+        );
+        return created;
       });
-      await sessions.revokeAll(session.userId, session.id);
-      await sessions.elevate(session.id, ['pwd', AMR[factor.type === 'email' ? 'email' : 'totp']]);
 
       const label = FACTOR_LABELS[factor.type === 'email' ? 'email' : 'totp'];
       await securityEvents.record({

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { mfaFactors, type MfaFactor, type Transaction } from '@twofold/db';
 import { verifyTotp, type MfaMethod } from '@twofold/mfa-core';
-import { appError } from '../errors.js';
+import { appError, isAppError } from '../errors.js';
 import { templates } from '../mail/templates.js';
 
 /** RFC 8176 method references recorded on a session for each second factor. */
@@ -74,35 +74,49 @@ export function createSecondFactor(app: FastifyInstance) {
     return claimed.length === 1 ? 'ok' : 'replay';
   }
 
+  /** Work left for after the check's transaction: writes and mail that must not roll back with it. */
+  interface FollowUps {
+    /** Run however the transaction ended (a refused replay is reported either way). */
+    always: (() => Promise<void>)[];
+    /** Run only once the transaction committed (a backup code is spent only then). */
+    committed: (() => Promise<void>)[];
+  }
+
   /** A TOTP code for an active factor; a replay is refused, logged and mailed to the owner. */
   async function checkTotp(
     factor: MfaFactor,
     code: string,
     request: FastifyRequest,
+    tx: Transaction,
+    followUps: FollowUps,
   ): Promise<void> {
-    const outcome = await claimTotp(factor, code);
+    const outcome = await claimTotp(factor, code, { tx });
     if (outcome === 'ok') return;
     if (outcome === 'invalid') throw appError('INVALID_CODE');
-    await app.securityEvents.record({
-      type: 'mfa.totp_replay',
-      userId: factor.userId,
-      request,
-      metadata: { factorId: factor.id },
+    followUps.always.push(async () => {
+      await app.securityEvents.record({
+        type: 'mfa.totp_replay',
+        userId: factor.userId,
+        request,
+        metadata: { factorId: factor.id },
+      });
+      const owner = await app.users.findById(factor.userId);
+      if (owner) await app.notifications.notify(owner.email, templates.totpReplay());
     });
-    const owner = await app.users.findById(factor.userId);
-    if (owner) await app.notifications.notify(owner.email, templates.totpReplay());
     throw appError('CODE_ALREADY_USED');
   }
 
-  async function checkMethod({
-    user,
-    method,
-    code,
-    purpose,
-    challengeId,
-    request,
-  }: VerifyFactor): Promise<void> {
-    const factors = await activeFactors(user.id);
+  /**
+   * Checks the code. TOTP steps and backup codes are claimed through `tx`, so they are spent
+   * only if everything else the caller does in that transaction commits too. Email codes carry
+   * their own wrong-try counter, which must survive a refusal, so they are checked before it.
+   */
+  async function checkMethod(
+    { user, method, code, request }: VerifyFactor,
+    factors: MfaFactor[],
+    tx: Transaction,
+    followUps: FollowUps,
+  ): Promise<void> {
     if (method === 'totp') {
       const factor = factors.find((f) => f.type === 'totp');
       if (!factor)
@@ -111,28 +125,36 @@ export function createSecondFactor(app: FastifyInstance) {
           undefined,
           'Authenticator app codes are not set up for this account.',
         );
-      return checkTotp(factor, code, request);
+      return checkTotp(factor, code, request, tx, followUps);
     }
-    if (method === 'email') {
-      if (!factors.some((f) => f.type === 'email')) {
-        throw appError('INVALID_CODE', undefined, 'Email codes are not set up for this account.');
-      }
-      return app.emailCodes.check({
-        userId: user.id,
-        purpose,
-        challengeId: challengeId ?? null,
-        code,
+    if (method === 'backup_code') {
+      const remaining = await app.backupCodes.consume(user.id, code, tx);
+      if (remaining === null) throw appError('INVALID_CODE');
+      followUps.committed.push(async () => {
+        await app.securityEvents.record({
+          type: 'mfa.backup_code_used',
+          userId: user.id,
+          request,
+          metadata: { remaining },
+        });
+        await app.notifications.notify(user.email, templates.backupCodeUsed(remaining));
       });
     }
-    const remaining = await app.backupCodes.consume(user.id, code);
-    if (remaining === null) throw appError('INVALID_CODE');
-    await app.securityEvents.record({
-      type: 'mfa.backup_code_used',
+  }
+
+  async function checkEmail(
+    { user, purpose, challengeId, code }: VerifyFactor,
+    factors: MfaFactor[],
+  ) {
+    if (!factors.some((f) => f.type === 'email')) {
+      throw appError('INVALID_CODE', undefined, 'Email codes are not set up for this account.');
+    }
+    await app.emailCodes.check({
       userId: user.id,
-      request,
-      metadata: { remaining },
+      purpose,
+      challengeId: challengeId ?? null,
+      code,
     });
-    await app.notifications.notify(user.email, templates.backupCodeUsed(remaining));
   }
 
   return {
@@ -149,21 +171,42 @@ export function createSecondFactor(app: FastifyInstance) {
       return methods;
     },
 
-    /** Verifies one second factor; throws a stable error (and counts the failure) otherwise. */
-    async verify(input: VerifyFactor): Promise<void> {
+    /**
+     * Verifies one second factor; throws a stable error (and counts the failure) otherwise.
+     * `complete` runs in the same transaction that spends the code (e.g. creating the session),
+     * so a failure there, a crash or a lost database leaves the code unspent.
+     */
+    async verify<T = void>(
+      input: VerifyFactor,
+      complete?: (tx: Transaction) => Promise<T>,
+    ): Promise<T | undefined> {
       await app.throttle.reserve(input.user.id);
+      const followUps: FollowUps = { always: [], committed: [] };
+      let checked = false;
+      let result: T | undefined;
       try {
-        await checkMethod(input);
-      } catch (error) {
-        await app.securityEvents.record({
-          type: 'mfa.failed',
-          userId: input.user.id,
-          request: input.request,
-          metadata: { method: input.method, purpose: input.purpose },
+        const factors = await activeFactors(input.user.id);
+        if (input.method === 'email') await checkEmail(input, factors);
+        result = await db.transaction(async (tx) => {
+          if (input.method !== 'email') await checkMethod(input, factors, tx, followUps);
+          checked = true;
+          return complete?.(tx);
         });
+      } catch (error) {
+        for (const followUp of followUps.always) await followUp();
+        if (!checked && isAppError(error)) {
+          await app.securityEvents.record({
+            type: 'mfa.failed',
+            userId: input.user.id,
+            request: input.request,
+            metadata: { method: input.method, purpose: input.purpose },
+          });
+        }
         throw error;
       }
+      for (const followUp of [...followUps.always, ...followUps.committed]) await followUp();
       await app.throttle.reset(input.user.id);
+      return result;
     },
 
     /** The X-TOTP-Code header for API clients on step-up routes: a current, unused TOTP code. */

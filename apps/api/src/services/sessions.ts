@@ -25,15 +25,22 @@ export function createSessions(app: FastifyInstance) {
   const { db, queries, config, cookieJar } = app;
 
   return {
+    /**
+     * Creates the session row (revoking the one the browser presented) and sets its cookie.
+     * Inside `outer`, it commits or rolls back with the caller's other writes.
+     */
     async start(
       request: FastifyRequest,
       reply: FastifyReply,
       { userId, aal, amr, scope = 'full' }: StartSession,
+      outer?: Transaction,
     ) {
       const token = randomToken(32);
       const now = app.now();
       const previous = cookieJar.read(request, 'session');
-      const [session] = await db.transaction(async (tx) => {
+      const inTransaction = <T>(fn: (tx: Transaction) => Promise<T>) =>
+        outer ? fn(outer) : db.transaction(fn);
+      const [session] = await inTransaction(async (tx) => {
         if (previous) {
           await tx
             .update(sessions)
@@ -103,8 +110,8 @@ export function createSessions(app: FastifyInstance) {
     },
 
     /** Raises the session after a second factor was added in it (or MFA was turned on). */
-    async elevate(sessionId: string, amr: string[]) {
-      await db
+    async elevate(sessionId: string, amr: string[], tx: Transaction | FastifyInstance['db'] = db) {
+      await tx
         .update(sessions)
         .set({ aal: 2, amr, scope: 'full' })
         .where(eq(sessions.id, sessionId));

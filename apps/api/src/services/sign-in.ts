@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '@twofold/db';
+import type { StartSession } from './sessions.js';
 import type {
   AuthenticatedResponse,
   MfaRequiredResponse,
@@ -29,28 +30,36 @@ export function createSignIn(app: FastifyInstance) {
     secondFactor,
   } = app;
 
-  /** Opens a session; under an enforced policy without MFA it can only enroll. */
-  async function open(
-    request: FastifyRequest,
-    reply: FastifyReply,
+  /** What a new session will be: its assurance, and whether policy lets it only enroll. */
+  async function prepare(
     user: User,
     { aal, amr, mfaEnabled: known }: { aal: 1 | 2; amr: string[]; mfaEnabled?: boolean },
-  ): Promise<AuthenticatedResponse | MfaSetupRequiredResponse> {
+  ) {
     // Callers that already know whether MFA is on pass it, saving a query on the sign-in path.
     const mfaEnabled = known ?? (aal === 2 || (await factors.active(user.id)).length > 0);
     const state = await policy.forUser({ role: user.role, createdAt: user.createdAt, mfaEnabled });
     const enforced = state.status === 'enforced';
-    await sessions.start(request, reply, {
+    const session: StartSession = {
       userId: user.id,
       aal,
       amr,
       scope: enforced ? 'enroll_only' : 'full',
-    });
+    };
+    return { session, mfaEnabled, enforced, graceEndsAt: state.graceEndsAt };
+  }
+  type Prepared = Awaited<ReturnType<typeof prepare>>;
+
+  /** After the session row exists: the audit trail and the answer. */
+  async function finish(
+    request: FastifyRequest,
+    user: User,
+    { session, mfaEnabled, enforced, graceEndsAt }: Prepared,
+  ): Promise<AuthenticatedResponse | MfaSetupRequiredResponse> {
     await securityEvents.record({
       type: 'login.succeeded',
       userId: user.id,
       request,
-      metadata: { aal, amr },
+      metadata: { aal: session.aal, amr: session.amr },
     });
     const publicUser = users.toPublic(user, mfaEnabled);
     if (enforced) {
@@ -58,14 +67,29 @@ export function createSignIn(app: FastifyInstance) {
       return {
         status: 'mfa_setup_required',
         user: publicUser,
-        graceEndedAt: (state.graceEndsAt ?? app.now()).toISOString(),
+        graceEndedAt: (graceEndsAt ?? app.now()).toISOString(),
       };
     }
     return { status: 'authenticated', user: publicUser };
   }
 
+  /** Opens a session; under an enforced policy without MFA it can only enroll. */
+  async function open(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: User,
+    options: { aal: 1 | 2; amr: string[]; mfaEnabled?: boolean },
+  ): Promise<AuthenticatedResponse | MfaSetupRequiredResponse> {
+    const prepared = await prepare(user, options);
+    await sessions.start(request, reply, prepared.session);
+    return finish(request, user, prepared);
+  }
+
   return {
     open,
+    /** `open` in two halves, for callers that create the session inside their own transaction. */
+    prepare,
+    finish,
 
     /** After a right password on a verified account. */
     async afterPassword(

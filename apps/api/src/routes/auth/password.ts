@@ -87,18 +87,18 @@ const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (weakness) throw appError('WEAK_PASSWORD', undefined, weakness);
       const user = await userService.findByEmail(email);
       if (!user) throw appError('INVALID_CODE');
-      try {
-        await emailCodes.check({ userId: user.id, purpose: 'password_reset', code });
-      } catch (error) {
-        await securityEvents.record({ type: 'password.reset_failed', userId: user.id, request });
-        // One answer for every failure, as for an unknown address.
-        if (isAppError(error)) throw appError('INVALID_CODE');
-        throw error;
-      }
-
-      const passwordHash = await hashPassword(password);
       const now = app.now();
-      await db.transaction(async (tx) => {
+      // The code is spent in the same transaction that sets the password, so a crash or a lost
+      // database leaves both as they were. A refusal is returned, not thrown, so the wrong-try
+      // count it wrote still commits.
+      const refused = await db.transaction(async (tx) => {
+        try {
+          await emailCodes.check({ userId: user.id, purpose: 'password_reset', code }, tx);
+        } catch (error) {
+          if (isAppError(error)) return error;
+          throw error;
+        }
+        const passwordHash = await hashPassword(password);
         await tx
           .update(users)
           .set({
@@ -114,7 +114,13 @@ const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await app.sessions.revokeAll(user.id, undefined, tx);
         await app.trustedDevices.revokeAll(user.id, tx);
         await app.challenges.closeAll(user.id, tx);
+        return undefined;
       });
+      if (refused) {
+        await securityEvents.record({ type: 'password.reset_failed', userId: user.id, request });
+        // One answer for every failure, as for an unknown address.
+        throw appError('INVALID_CODE');
+      }
       await securityEvents.record({ type: 'password.reset', userId: user.id, request });
       await app.notifications.notify(user.email, templates.passwordChanged('reset'));
       return { status: 'password_reset' as const };

@@ -42,7 +42,8 @@ const secondStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Finish sign-in with a TOTP code, an emailed code or a backup code',
         description:
           'Needs the challenge cookie from `POST /api/auth/login`. Failures are counted per account across all ' +
-          'challenges: backoff from 5, lockout at 100 (`MFA_LOCKED` with `retryAfter`).',
+          'challenges: backoff from 5 (`MFA_LOCKED` with `retryAfter`), lockout at 100 (`MFA_LOCKED` without ' +
+          '`retryAfter`, until a password reset or an administrator unlocks it).',
         body: MfaVerifyBody,
         response: { 200: Type.Union([AuthenticatedResponse, MfaSetupRequiredResponse]) },
       },
@@ -51,16 +52,17 @@ const secondStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const challenge = request.challenge!;
       const user = await userOf(challenge.userId);
       const { method, code, trustDevice } = request.body;
-      await secondFactor.verify({
-        user,
-        method,
-        code,
-        purpose: 'login',
-        challengeId: challenge.id,
-        request,
-      });
-      // Single use: of concurrent successes on one challenge only one gets a session.
-      if (!(await challenges.consume(challenge.id))) throw appError('CHALLENGE_REQUIRED');
+      const prepared = await app.signIn.prepare(user, { aal: 2, amr: ['pwd', AMR[method]] });
+      // The code, the challenge and the new session commit together: a failure or a crash in
+      // between leaves the code unspent and no session half-made.
+      await secondFactor.verify(
+        { user, method, code, purpose: 'login', challengeId: challenge.id, request },
+        async (tx) => {
+          // Single use: of concurrent successes on one challenge only one gets a session.
+          if (!(await challenges.consume(challenge.id, tx))) throw appError('CHALLENGE_REQUIRED');
+          await app.sessions.start(request, reply, prepared.session, tx);
+        },
+      );
       cookieJar.clear(reply, 'challenge');
       await securityEvents.record({
         type: 'mfa.verified',
@@ -79,7 +81,7 @@ const secondStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
         await notifications.notify(user.email, templates.newTrustedDevice(device.label));
       }
-      return app.signIn.open(request, reply, user, { aal: 2, amr: ['pwd', AMR[method]] });
+      return app.signIn.finish(request, user, prepared);
     },
   );
 
