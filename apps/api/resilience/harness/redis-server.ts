@@ -22,6 +22,7 @@ export async function startRedis(): Promise<RedisServer> {
   const url = `redis://127.0.0.1:${port}`;
   const ready = waitFor('redis-server', async () => {
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+    probe.on('error', () => {}); // refused while the server is still starting: retried above
     try {
       await probe.connect();
       return (await probe.ping()) === 'PONG';
