@@ -144,6 +144,30 @@ describe('ops and docs', () => {
     expect([200, 302]).toContain(ui.statusCode);
   });
 
+  it('documents which cookie each operation needs, as the auth hook enforces it', async () => {
+    const spec = (await app.inject({ method: 'GET', url: '/api/docs/json' })).json() as {
+      paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
+    };
+    const documented: string[] = [];
+    for (const [path, operations] of Object.entries(spec.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const url = path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+        const anonymous = await app.inject({ method: method.toUpperCase() as 'GET', url });
+        const closed =
+          [401, 403].includes(anonymous.statusCode) &&
+          ['UNAUTHENTICATED', 'CHALLENGE_REQUIRED'].includes(anonymous.json().code);
+        const scheme = operation.security?.[0] ? Object.keys(operation.security[0])[0] : 'none';
+        documented.push(`${method} ${path}: ${closed ? 'closed' : 'open'} ${scheme}`);
+        expect(scheme === 'none', `${method} ${path} (answered ${anonymous.statusCode})`).toBe(
+          !closed,
+        );
+      }
+    }
+    expect(documented).toContain('post /api/auth/mfa/verify: closed challenge');
+    expect(documented).toContain('post /api/mfa/totp: closed session');
+    expect(documented).toContain('post /api/auth/login: open none');
+  });
+
   it('answers unknown routes with a NOT_FOUND code', async () => {
     const response = await app.inject({ method: 'GET', url: '/api/nope?token=secret' });
     expect(response.statusCode).toBe(404);

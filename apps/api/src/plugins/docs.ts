@@ -5,6 +5,16 @@ import swaggerUi from '@fastify/swagger-ui';
 
 /** OpenAPI 3 generated from the route schemas, browsable at /api/docs (JSON at /api/docs/json). */
 const docsPlugin: FastifyPluginAsync = async (app) => {
+  // Each route's `security` follows from its auth mode (closed unless 'public'), so the
+  // document cannot disagree with what the auth hook enforces.
+  app.addHook('onRoute', (route) => {
+    const mode = route.config?.auth ?? 'session';
+    if (mode === 'public' || !route.schema) return;
+    route.schema = {
+      ...route.schema,
+      security: [mode === 'challenge' ? { challenge: [] } : { session: [] }],
+    };
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -17,6 +27,7 @@ const docsPlugin: FastifyPluginAsync = async (app) => {
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: app.cookieJar.name('session') },
+          challenge: { type: 'apiKey', in: 'cookie', name: app.cookieJar.name('challenge') },
         },
       },
     },

@@ -16,7 +16,6 @@ const sessionListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['sessions'],
         summary: 'List your signed-in sessions, most recently used first',
-        security: [{ session: [] }],
         response: { 200: SessionListResponse },
       },
     },
@@ -49,7 +48,6 @@ const sessionListRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Ending the current session also clears its cookie. Answers 404 NOT_FOUND when the id is ' +
           'not one of your live sessions.',
-        security: [{ session: [] }],
         params: SessionIdParams,
         response: { 200: RevokeSessionsResponse },
       },
@@ -81,7 +79,6 @@ const sessionListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['sessions'],
         summary: 'End every session except this one (step-up)',
-        security: [{ session: [] }],
         response: { 200: RevokeSessionsResponse },
       },
     },

@@ -29,7 +29,6 @@ const accountPasswordRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'A wrong current password is 401 INVALID_CREDENTIALS; a new password that is too easy to ' +
           'guess is 400 WEAK_PASSWORD.',
-        security: [{ session: [] }],
         body: ChangePasswordBody,
         response: { 200: ChangePasswordResponse },
       },

@@ -39,7 +39,6 @@ const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'The MFA policy of each role',
-        security: [{ session: [] }],
         response: { 200: MfaPolicyResponse },
       },
     },
@@ -56,7 +55,6 @@ const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           '`requiredSince` (the start of the grace period) is set when `required` is switched on, kept ' +
           'while it stays on, and cleared when it is switched off. Roles left out are unchanged.',
-        security: [{ session: [] }],
         body: MfaPolicyBody,
         response: { 200: MfaPolicyResponse },
       },

@@ -55,7 +55,6 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           '`q` filters by a case-insensitive substring of the email. Keyset pagination: pass ' +
           '`nextCursor` back as `cursor`.',
-        security: [{ session: [] }],
         querystring: AdminUsersQuery,
         response: { 200: AdminUsersResponse },
       },
@@ -140,7 +139,6 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['admin'],
         summary: "A user's security timeline, newest first",
-        security: [{ session: [] }],
         params: UserIdParams,
         querystring: SecurityEventsQuery,
         response: { 200: AdminUserEventsResponse },
@@ -161,7 +159,6 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "Reset a user's MFA: factors, backup codes, trusted browsers and sessions",
         description:
           'For a user who lost every factor. Audited with the acting admin, and the user is emailed.',
-        security: [{ session: [] }],
         params: UserIdParams,
         body: EmptyBody,
         response: { 200: OkResponse },

@@ -102,7 +102,6 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'The signed-in user and session',
-        security: [{ session: [] }],
         response: { 200: SessionResponse },
       },
     },

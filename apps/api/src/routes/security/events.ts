@@ -112,7 +112,6 @@ const securityEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Keyset pagination: pass `nextCursor` back as `cursor` for the next page; it is null on the ' +
           'last page. A cursor that was not issued by the API is a 400 VALIDATION_ERROR.',
-        security: [{ session: [] }],
         querystring: SecurityEventsQuery,
         response: { 200: SecurityEventsResponse },
       },
