@@ -85,7 +85,7 @@ const UNREACHABLE_CODES = new Set([
 ]);
 
 /** Drizzle wraps driver errors in `cause`; the connection failure sits somewhere down the chain. */
-export function databaseUnavailableCode(error: unknown): string | undefined {
+function databaseUnavailableCode(error: unknown): string | undefined {
   for (let current = error, depth = 0; current && depth < 5; depth += 1) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) {

@@ -179,18 +179,19 @@ export function createSecondFactor(app: FastifyInstance) {
     async verify<T = void>(
       input: VerifyFactor,
       complete?: (tx: Transaction) => Promise<T>,
-    ): Promise<T | undefined> {
+    ): Promise<T> {
       await app.throttle.reserve(input.user.id);
       const followUps: FollowUps = { always: [], committed: [] };
       let checked = false;
-      let result: T | undefined;
+      let result: T;
       try {
         const factors = await activeFactors(input.user.id);
         if (input.method === 'email') await checkEmail(input, factors);
         result = await db.transaction(async (tx) => {
           if (input.method !== 'email') await checkMethod(input, factors, tx, followUps);
           checked = true;
-          return complete?.(tx);
+          // Without `complete`, T is void.
+          return complete ? complete(tx) : (undefined as T);
         });
       } catch (error) {
         for (const followUp of followUps.always) await followUp();

@@ -52,15 +52,17 @@ const secondStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const challenge = request.challenge!;
       const user = await userOf(challenge.userId);
       const { method, code, trustDevice } = request.body;
-      const prepared = await app.signIn.prepare(user, { aal: 2, amr: ['pwd', AMR[method]] });
       // The code, the challenge and the new session commit together: a failure or a crash in
-      // between leaves the code unspent and no session half-made.
-      await secondFactor.verify(
+      // between leaves the code unspent and no session half-made. The policy is read only once
+      // the code is right, so refused and throttled guesses cost no more than the check.
+      const prepared = await secondFactor.verify(
         { user, method, code, purpose: 'login', challengeId: challenge.id, request },
         async (tx) => {
           // Single use: of concurrent successes on one challenge only one gets a session.
           if (!(await challenges.consume(challenge.id, tx))) throw appError('CHALLENGE_REQUIRED');
-          await app.sessions.start(request, reply, prepared.session, tx);
+          const next = await app.signIn.prepare(user, { aal: 2, amr: ['pwd', AMR[method]] }, tx);
+          await app.sessions.start(request, reply, next.session, tx);
+          return next;
         },
       );
       cookieJar.clear(reply, 'challenge');
