@@ -82,6 +82,11 @@ describe('rate limits', () => {
         expect(last!.json().code).toBe('RATE_LIMITED');
         expect(last!.json().retryAfter).toBeGreaterThan(0);
       }
+      // Reading the session is not an auth attempt: the SPA does it on every load.
+      for (let i = 0; i < 5; i++) {
+        const read = await limited.inject({ method: 'GET', url: '/api/auth/session' });
+        expect(read.statusCode).toBe(401);
+      }
       // Other IPs are not affected.
       const other = await limited.inject({
         method: 'POST',

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { and, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, like } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestDbClient } from '@twofold/db/testing';
 import {
@@ -8,9 +8,11 @@ import {
   mfaFactors,
   securityEvents,
   sessions,
+  spendSecondFactor,
   users,
   type DbClient,
 } from '@twofold/db';
+import { timeStepAt } from '@twofold/mfa-core';
 import type { App } from '../src/app.js';
 import { buildTestApp, Client, signUp } from './helpers/app.js';
 import { nextStep } from './helpers/mfa.js';
@@ -287,15 +289,66 @@ describe('single-use statements under concurrency, below the throttle', () => {
     expect(outcomes.filter((o) => o === 'replay')).toHaveLength(CONCURRENCY - 1);
   });
 
-  it('a backup code is consumed once of 20 concurrent consumptions', async () => {
+  it('a backup code is spent once of 20 concurrent spending statements', async () => {
     const account = await totpUser(app, db);
+    const codeHash = app.backupCodes.hashOf(account.user.id, account.backupCodes[3]!)!;
     const results = await Promise.all(
       range(CONCURRENCY).map(() =>
-        app.backupCodes.consume(account.user.id, account.backupCodes[3]!),
+        spendSecondFactor(db.db, {
+          userId: account.user.id,
+          now: new Date(),
+          ip: null,
+          userAgent: null,
+          claim: { kind: 'backup_code', codeHash },
+        }),
       ),
     );
-    expect(results.filter((r) => r !== null)).toEqual([9]);
+    expect(results.filter((r) => r.claimed).map((r) => r.remaining)).toEqual([9]);
     expect(await app.backupCodes.remaining(account.user.id)).toBe(9);
+  });
+
+  it('a TOTP time step spent by 20 concurrent sign-in statements opens exactly one session', async () => {
+    const account = await totpUser(app, db);
+    const challenges = await Promise.all(
+      range(CONCURRENCY).map(() =>
+        app.challenges.create(account.user.id, 'mfa', 60_000, {
+          ip: '127.0.0.1',
+          headers: {},
+        } as never),
+      ),
+    );
+    const now = new Date();
+    const results = await Promise.all(
+      challenges.map(({ challenge }, i) =>
+        spendSecondFactor(db.db, {
+          userId: account.user.id,
+          now,
+          ip: null,
+          userAgent: null,
+          claim: { kind: 'totp', factorId: account.factorId, step: timeStepAt(now.getTime()) + 1 },
+          signIn: {
+            challengeId: challenge.id,
+            session: {
+              tokenHash: `concurrent-${account.user.id}-${i}`,
+              aal: 2,
+              amr: ['pwd', 'otp'],
+              scope: 'full',
+              expiresAt: new Date(now.getTime() + 60_000),
+            },
+            previousTokenHash: null,
+            events: [{ type: 'mfa.verified', metadata: { method: 'totp' } }],
+          },
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.claimed)).toHaveLength(1);
+    expect(results.filter((r) => r.sessionId !== null)).toHaveLength(1);
+    const opened = await db.db
+      .select()
+      .from(sessions)
+      .where(like(sessions.tokenHash, `concurrent-${account.user.id}-%`));
+    expect(opened).toHaveLength(1);
+    expect(await eventsOf(account.user.id, 'mfa.verified')).toHaveLength(1);
   });
 
   it('an emailed code is accepted once of 20 concurrent checks', async () => {

@@ -3,3 +3,11 @@ export type { Database, DbClient, DbClientOptions, Schema, Transaction } from '.
 export { createQueries } from './queries.js';
 export type { PreparedQuery, Queries, SessionWithUser } from './queries.js';
 export * from './schema/index.js';
+export { reserveAttempt, spendSecondFactor } from './second-factor.js';
+export type {
+  CodeClaim,
+  SecondStepSignIn,
+  SpendInput,
+  SpendResult,
+  ThrottleRules,
+} from './second-factor.js';

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from './client.js';
 import { mfaFactors } from './schema/mfa-factors.js';
+import { mfaPolicy } from './schema/mfa-policy.js';
 import { sessions } from './schema/sessions.js';
 import type { User } from './schema/users.js';
 import { users } from './schema/users.js';
@@ -40,9 +41,16 @@ function prepareSessionByTokenHash(db: Database) {
         select 1 from ${mfaFactors}
         where ${and(eq(mfaFactors.userId, sessions.userId), eq(mfaFactors.status, 'active'))}
       )`.mapWith((value: unknown) => value === true || value === 't'),
+      /** The MFA policy of the user's role; null when the role has none. */
+      policy: {
+        required: mfaPolicy.required,
+        graceDays: mfaPolicy.graceDays,
+        requiredSince: mfaPolicy.requiredSince,
+      },
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(mfaPolicy, eq(mfaPolicy.role, users.role))
     .where(eq(sessions.tokenHash, sql.placeholder('tokenHash')))
     .limit(1)
     .prepare('twofold_session_by_token_hash');
@@ -67,7 +75,10 @@ export type SessionWithUser = Awaited<
 export interface Queries {
   /** Case-insensitive: served by the unique index on lower(email). */
   userByEmail: PreparedQuery<{ email: string }, User | undefined>;
-  /** One round trip: the session, its user and whether that user has an active factor. */
+  /**
+   * One round trip: the session, its user, whether that user has an active factor, and the MFA
+   * policy of the user's role.
+   */
   sessionByTokenHash: PreparedQuery<{ tokenHash: string }, SessionWithUser | undefined>;
   touchSession: PreparedQuery<{ id: string; now: Date }, void>;
 }

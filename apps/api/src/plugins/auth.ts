@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { LoginChallenge } from '@twofold/db';
 import { appError } from '../errors.js';
+import type { OpenChallenge } from '../services/challenges.js';
 import type { ResolvedSession } from '../services/sessions.js';
 
 /**
@@ -29,7 +29,7 @@ declare module 'fastify' {
     /** The session, on routes that require one. */
     auth: ResolvedSession | null;
     /** The open challenge, on 'challenge' routes. */
-    challenge: LoginChallenge | null;
+    challenge: OpenChallenge | null;
   }
 }
 

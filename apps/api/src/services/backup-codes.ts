@@ -19,6 +19,12 @@ export function createBackupCodes(app: FastifyInstance) {
     hmacSha256Hex(config.codeHmacKey, `backup_code:${userId}:${normalized}`);
 
   return {
+    /** The stored form of what the user typed, or null when it cannot be a backup code. */
+    hashOf(userId: string, code: string): string | null {
+      const normalized = normalizeBackupCode(code);
+      return normalized ? hash(userId, normalized) : null;
+    },
+
     /** A new set replaces the old one (unused old codes stop working). Returns the codes to show once. */
     async replace(userId: string, tx: Transaction | FastifyInstance['db'] = db): Promise<string[]> {
       const codes = generateBackupCodes(BACKUP_CODE_COUNT);
@@ -32,29 +38,6 @@ export function createBackupCodes(app: FastifyInstance) {
         })),
       );
       return codes;
-    },
-
-    /** Consumes the code; returns how many unused codes remain, or null if it was not a live code. */
-    async consume(
-      userId: string,
-      code: string,
-      tx: Transaction | FastifyInstance['db'] = db,
-    ): Promise<number | null> {
-      const normalized = normalizeBackupCode(code);
-      if (!normalized) return null;
-      const used = await tx
-        .update(backupCodes)
-        .set({ usedAt: app.now() })
-        .where(
-          and(
-            eq(backupCodes.userId, userId),
-            eq(backupCodes.codeHash, hash(userId, normalized)),
-            isNull(backupCodes.usedAt),
-          ),
-        )
-        .returning({ id: backupCodes.id });
-      if (used.length !== 1) return null;
-      return this.remaining(userId, tx);
     },
 
     async remaining(userId: string, tx: Transaction | FastifyInstance['db'] = db): Promise<number> {

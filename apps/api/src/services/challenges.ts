@@ -1,9 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
-import { loginChallenges, type LoginChallenge } from '@twofold/db';
+import { loginChallenges, users, type LoginChallenge, type User } from '@twofold/db';
 import { randomToken, sha256Hex } from '@twofold/mfa-core';
 
 export type ChallengePurpose = 'mfa' | 'registration' | 'registration_decoy';
+
+/** A challenge with the user it was made for (read in the same query). */
+export type OpenChallenge = LoginChallenge & { user: User };
 
 /** Half-finished sign-ins: stored as the SHA-256 of a 256-bit cookie token, consumed once. */
 export function createChallenges(app: FastifyInstance) {
@@ -32,14 +35,15 @@ export function createChallenges(app: FastifyInstance) {
       return { token, challenge: challenge! };
     },
 
-    /** The open (unconsumed, unexpired) challenge behind a cookie token, if any. */
+    /** The open (unconsumed, unexpired) challenge behind a cookie token, with its user, if any. */
     async findOpen(
       token: string,
       purpose: ChallengePurpose | ChallengePurpose[],
-    ): Promise<LoginChallenge | undefined> {
+    ): Promise<OpenChallenge | undefined> {
       const [row] = await db
-        .select()
+        .select({ challenge: loginChallenges, user: users })
         .from(loginChallenges)
+        .innerJoin(users, eq(users.id, loginChallenges.userId))
         .where(
           and(
             eq(loginChallenges.tokenHash, sha256Hex(token)),
@@ -50,7 +54,7 @@ export function createChallenges(app: FastifyInstance) {
             gt(loginChallenges.expiresAt, app.now()),
           ),
         );
-      return row;
+      return row && { ...row.challenge, user: row.user };
     },
 
     /** Closes every open challenge of the user (a password reset ends half-finished sign-ins too). */

@@ -20,7 +20,7 @@ export function createPolicy(app: FastifyInstance) {
     new Map((await executor.select().from(mfaPolicy)).map((row) => [row.role, row]));
 
   const evaluate = (
-    rule: MfaPolicy | undefined,
+    rule: Pick<MfaPolicy, 'required' | 'graceDays' | 'requiredSince'> | null | undefined,
     user: { createdAt: Date; mfaEnabled: boolean },
   ): PolicyState => {
     const policy = {

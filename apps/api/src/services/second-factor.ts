@@ -1,6 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
-import { mfaFactors, type MfaFactor, type Transaction } from '@twofold/db';
+import {
+  mfaFactors,
+  spendSecondFactor,
+  type CodeClaim,
+  type MfaFactor,
+  type SecondStepSignIn,
+  type SpendResult,
+  type Transaction,
+} from '@twofold/db';
 import { verifyTotp, type MfaMethod } from '@twofold/mfa-core';
 import { appError, isAppError } from '../errors.js';
 import { templates } from '../mail/templates.js';
@@ -26,15 +34,28 @@ export interface VerifyFactor {
  * Checks a second factor for sign-in and step-up, behind the per-account throttle: TOTP with
  * replay protection (a time step is accepted once per factor, atomically), email codes bound to
  * their challenge, and single-use backup codes.
+ *
+ * A check is two statements: the throttle reserves the attempt and reads the factors; the code
+ * is checked here; one more statement spends it, together with whatever it opens (a sign-in's
+ * challenge, session and events), and resets the failure count.
  */
 export function createSecondFactor(app: FastifyInstance) {
   const { db, config } = app;
 
-  const activeFactors = (userId: string) =>
-    db
-      .select()
-      .from(mfaFactors)
-      .where(and(eq(mfaFactors.userId, userId), eq(mfaFactors.status, 'active')));
+  /** The time step a TOTP code matches for this factor, or null. */
+  function totpStep(factor: MfaFactor, code: string): number | null {
+    const secret = app.secretBox.open({
+      keyId: factor.secretKeyId!,
+      ciphertext: factor.secretCiphertext!,
+    });
+    const result = verifyTotp({
+      secret,
+      code,
+      now: app.now().getTime(),
+      window: config.totpDriftSteps,
+    });
+    return result.valid ? result.timeStep : null;
+  }
 
   /**
    * Checks a TOTP code against a factor and claims its time step in one statement: 'replay' when
@@ -49,17 +70,13 @@ export function createSecondFactor(app: FastifyInstance) {
       tx = db,
     }: { activate?: boolean; tx?: Transaction | FastifyInstance['db'] } = {},
   ): Promise<'ok' | 'invalid' | 'replay'> {
-    const secret = app.secretBox.open({
-      keyId: factor.secretKeyId!,
-      ciphertext: factor.secretCiphertext!,
-    });
+    const step = totpStep(factor, code);
+    if (step === null) return 'invalid';
     const now = app.now();
-    const result = verifyTotp({ secret, code, now: now.getTime(), window: config.totpDriftSteps });
-    if (!result.valid) return 'invalid';
     const claimed = await tx
       .update(mfaFactors)
       .set({
-        lastUsedStep: result.timeStep,
+        lastUsedStep: step,
         lastUsedAt: now,
         ...(activate ? { status: 'active', confirmedAt: now } : {}),
       })
@@ -67,56 +84,22 @@ export function createSecondFactor(app: FastifyInstance) {
         and(
           eq(mfaFactors.id, factor.id),
           eq(mfaFactors.status, activate ? 'pending' : 'active'),
-          or(isNull(mfaFactors.lastUsedStep), lt(mfaFactors.lastUsedStep, result.timeStep)),
+          or(isNull(mfaFactors.lastUsedStep), lt(mfaFactors.lastUsedStep, step)),
         ),
       )
       .returning({ id: mfaFactors.id });
     return claimed.length === 1 ? 'ok' : 'replay';
   }
 
-  /** Work left for after the check's transaction: writes and mail that must not roll back with it. */
-  interface FollowUps {
-    /** Run however the transaction ended (a refused replay is reported either way). */
-    always: (() => Promise<void>)[];
-    /** Run only once the transaction committed (a backup code is spent only then). */
-    committed: (() => Promise<void>)[];
-  }
-
-  /** A TOTP code for an active factor; a replay is refused, logged and mailed to the owner. */
-  async function checkTotp(
-    factor: MfaFactor,
-    code: string,
-    request: FastifyRequest,
-    tx: Transaction,
-    followUps: FollowUps,
-  ): Promise<void> {
-    const outcome = await claimTotp(factor, code, { tx });
-    if (outcome === 'ok') return;
-    if (outcome === 'invalid') throw appError('INVALID_CODE');
-    followUps.always.push(async () => {
-      await app.securityEvents.record({
-        type: 'mfa.totp_replay',
-        userId: factor.userId,
-        request,
-        metadata: { factorId: factor.id },
-      });
-      const owner = await app.users.findById(factor.userId);
-      if (owner) await app.notifications.notify(owner.email, templates.totpReplay());
-    });
-    throw appError('CODE_ALREADY_USED');
-  }
-
   /**
-   * Checks the code. TOTP steps and backup codes are claimed through `tx`, so they are spent
-   * only if everything else the caller does in that transaction commits too. Email codes carry
-   * their own wrong-try counter, which must survive a refusal, so they are checked before it.
+   * Checks the code and says what spending it takes. Email codes carry their own wrong-try
+   * counter, which must survive a refusal, so they are checked and spent here; TOTP steps and
+   * backup codes are spent by the statement that finishes the check.
    */
-  async function checkMethod(
-    { user, method, code, request }: VerifyFactor,
+  async function claimFor(
+    { user, method, code, purpose, challengeId }: VerifyFactor,
     factors: MfaFactor[],
-    tx: Transaction,
-    followUps: FollowUps,
-  ): Promise<void> {
+  ): Promise<CodeClaim> {
     if (method === 'totp') {
       const factor = factors.find((f) => f.type === 'totp');
       if (!factor)
@@ -125,27 +108,15 @@ export function createSecondFactor(app: FastifyInstance) {
           undefined,
           'Authenticator app codes are not set up for this account.',
         );
-      return checkTotp(factor, code, request, tx, followUps);
+      const step = totpStep(factor, code);
+      if (step === null) throw appError('INVALID_CODE');
+      return { kind: 'totp', factorId: factor.id, step };
     }
     if (method === 'backup_code') {
-      const remaining = await app.backupCodes.consume(user.id, code, tx);
-      if (remaining === null) throw appError('INVALID_CODE');
-      followUps.committed.push(async () => {
-        await app.securityEvents.record({
-          type: 'mfa.backup_code_used',
-          userId: user.id,
-          request,
-          metadata: { remaining },
-        });
-        await app.notifications.notify(user.email, templates.backupCodeUsed(remaining));
-      });
+      const codeHash = app.backupCodes.hashOf(user.id, code);
+      if (!codeHash) throw appError('INVALID_CODE');
+      return { kind: 'backup_code', codeHash };
     }
-  }
-
-  async function checkEmail(
-    { user, purpose, challengeId, code }: VerifyFactor,
-    factors: MfaFactor[],
-  ) {
     if (!factors.some((f) => f.type === 'email')) {
       throw appError('INVALID_CODE', undefined, 'Email codes are not set up for this account.');
     }
@@ -155,6 +126,18 @@ export function createSecondFactor(app: FastifyInstance) {
       challengeId: challengeId ?? null,
       code,
     });
+    return { kind: 'none' };
+  }
+
+  /** A refused replay is logged and mailed to the owner. */
+  async function reportReplay({ user, request }: VerifyFactor, factorId: string) {
+    await app.securityEvents.record({
+      type: 'mfa.totp_replay',
+      userId: user.id,
+      request,
+      metadata: { factorId },
+    });
+    await app.notifications.notify(user.email, templates.totpReplay());
   }
 
   return {
@@ -162,7 +145,7 @@ export function createSecondFactor(app: FastifyInstance) {
 
     /** The methods the user can finish a sign-in with. */
     async methodsFor(userId: string): Promise<MfaMethod[]> {
-      const types = new Set((await activeFactors(userId)).map((f) => f.type));
+      const types = new Set((await app.factors.active(userId)).map((f) => f.type));
       const methods: MfaMethod[] = [];
       if (types.has('totp')) methods.push('totp');
       if (types.has('email')) methods.push('email');
@@ -173,48 +156,59 @@ export function createSecondFactor(app: FastifyInstance) {
 
     /**
      * Verifies one second factor; throws a stable error (and counts the failure) otherwise.
-     * `complete` runs in the same transaction that spends the code (e.g. creating the session),
-     * so a failure there, a crash or a lost database leaves the code unspent.
+     * With `signIn`, the statement that spends the code also consumes the challenge and creates
+     * the session: a failure there, a crash or a lost database leaves the code unspent and no
+     * session half-made. Answers the new session's id (with `signIn`).
      */
-    async verify<T = void>(
-      input: VerifyFactor,
-      complete?: (tx: Transaction) => Promise<T>,
-    ): Promise<T> {
-      await app.throttle.reserve(input.user.id);
-      const followUps: FollowUps = { always: [], committed: [] };
-      let checked = false;
-      let result: T;
+    async verify(input: VerifyFactor, signIn?: SecondStepSignIn): Promise<SpendResult> {
+      const { user, request } = input;
+      const factors = await app.throttle.reserve(user.id);
+      let spent: SpendResult;
       try {
-        const factors = await activeFactors(input.user.id);
-        if (input.method === 'email') await checkEmail(input, factors);
-        result = await db.transaction(async (tx) => {
-          if (input.method !== 'email') await checkMethod(input, factors, tx, followUps);
-          checked = true;
-          // Without `complete`, T is void.
-          return complete ? complete(tx) : (undefined as T);
+        const claim = await claimFor(input, factors);
+        spent = await spendSecondFactor(db, {
+          userId: user.id,
+          now: app.now(),
+          ip: request.ip,
+          userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
+          claim,
+          ...(signIn && { signIn }),
         });
+        if (!spent.claimed) {
+          if (claim.kind !== 'totp') throw appError('INVALID_CODE');
+          await reportReplay(input, claim.factorId);
+          throw appError('CODE_ALREADY_USED');
+        }
       } catch (error) {
-        for (const followUp of followUps.always) await followUp();
-        if (!checked && isAppError(error)) {
+        if (isAppError(error)) {
           await app.securityEvents.record({
             type: 'mfa.failed',
-            userId: input.user.id,
-            request: input.request,
+            userId: user.id,
+            request,
             metadata: { method: input.method, purpose: input.purpose },
           });
         }
         throw error;
       }
-      for (const followUp of [...followUps.always, ...followUps.committed]) await followUp();
-      await app.throttle.reset(input.user.id);
-      return result;
+      // The code was right, but a concurrent request finished this sign-in first.
+      if (signIn && !spent.sessionId) throw appError('CHALLENGE_REQUIRED');
+      if (spent.remaining !== null) {
+        await app.securityEvents.record({
+          type: 'mfa.backup_code_used',
+          userId: user.id,
+          request,
+          metadata: { remaining: spent.remaining },
+        });
+        await app.notifications.notify(user.email, templates.backupCodeUsed(spent.remaining));
+      }
+      return spent;
     },
 
     /** The X-TOTP-Code header for API clients on step-up routes: a current, unused TOTP code. */
     async verifyStepUpHeader(userId: string, code: string, request: FastifyRequest): Promise<void> {
       const user = await app.users.findById(userId);
       if (!user) throw appError('UNAUTHENTICATED');
-      const factors = await activeFactors(userId);
+      const factors = await app.factors.active(userId);
       if (!factors.some((f) => f.type === 'totp')) {
         throw appError(
           'STEP_UP_REQUIRED',

@@ -26,44 +26,58 @@ export function createSessions(app: FastifyInstance) {
 
   return {
     /**
+     * A new session's row and cookie token, before anything is written: the caller inserts the
+     * row (in its own statement, with the previous session revoked) and then sets the cookie.
+     */
+    draft(request: FastifyRequest, { userId, aal, amr, scope = 'full' }: StartSession) {
+      const token = randomToken(32);
+      const now = app.now();
+      const previous = cookieJar.read(request, 'session');
+      return {
+        token,
+        previousTokenHash: previous ? sha256Hex(previous) : null,
+        row: {
+          tokenHash: sha256Hex(token),
+          userId,
+          aal,
+          amr,
+          scope,
+          ip: request.ip,
+          userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
+          createdAt: now,
+          lastSeenAt: now,
+          expiresAt: new Date(now.getTime() + config.sessionAbsoluteMs),
+        },
+      };
+    },
+
+    setCookie(reply: FastifyReply, token: string) {
+      cookieJar.set(reply, 'session', token, Math.floor(config.sessionAbsoluteMs / 1000));
+    },
+
+    /**
      * Creates the session row (revoking the one the browser presented) and sets its cookie.
      * Inside `outer`, it commits or rolls back with the caller's other writes.
      */
     async start(
       request: FastifyRequest,
       reply: FastifyReply,
-      { userId, aal, amr, scope = 'full' }: StartSession,
+      options: StartSession,
       outer?: Transaction,
     ) {
-      const token = randomToken(32);
-      const now = app.now();
-      const previous = cookieJar.read(request, 'session');
+      const { token, previousTokenHash, row } = this.draft(request, options);
       const inTransaction = <T>(fn: (tx: Transaction) => Promise<T>) =>
         outer ? fn(outer) : db.transaction(fn);
       const [session] = await inTransaction(async (tx) => {
-        if (previous) {
+        if (previousTokenHash) {
           await tx
             .update(sessions)
-            .set({ revokedAt: now })
-            .where(and(eq(sessions.tokenHash, sha256Hex(previous)), isNull(sessions.revokedAt)));
+            .set({ revokedAt: row.createdAt })
+            .where(and(eq(sessions.tokenHash, previousTokenHash), isNull(sessions.revokedAt)));
         }
-        return tx
-          .insert(sessions)
-          .values({
-            tokenHash: sha256Hex(token),
-            userId,
-            aal,
-            amr,
-            scope,
-            ip: request.ip,
-            userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
-            createdAt: now,
-            lastSeenAt: now,
-            expiresAt: new Date(now.getTime() + config.sessionAbsoluteMs),
-          })
-          .returning();
+        return tx.insert(sessions).values(row).returning();
       });
-      cookieJar.set(reply, 'session', token, Math.floor(config.sessionAbsoluteMs / 1000));
+      this.setCookie(reply, token);
       return session!;
     },
 

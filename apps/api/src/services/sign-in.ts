@@ -39,10 +39,10 @@ export function createSignIn(app: FastifyInstance) {
     // Callers that already know whether MFA is on pass it, saving a query on the sign-in path;
     // at aal 2 it is on by definition, so inside a transaction no other connection is needed.
     const mfaEnabled = known ?? (aal === 2 || (await factors.active(user.id)).length > 0);
-    const state = await policy.forUser(
-      { role: user.role, createdAt: user.createdAt, mfaEnabled },
-      tx,
-    );
+    // With MFA on, any policy is satisfied: nothing to read.
+    const state = mfaEnabled
+      ? policy.evaluate(undefined, { createdAt: user.createdAt, mfaEnabled })
+      : await policy.forUser({ role: user.role, createdAt: user.createdAt, mfaEnabled }, tx);
     const enforced = state.status === 'enforced';
     const session: StartSession = {
       userId: user.id,
@@ -54,18 +54,25 @@ export function createSignIn(app: FastifyInstance) {
   }
   type Prepared = Awaited<ReturnType<typeof prepare>>;
 
-  /** After the session row exists: the audit trail and the answer. */
+  /** The login.succeeded event of a prepared sign-in. */
+  const succeeded = ({ session }: Prepared) => ({
+    type: 'login.succeeded' as const,
+    metadata: { aal: session.aal, amr: session.amr },
+  });
+
+  /**
+   * After the session row exists: the audit trail and the answer. `recorded`: the caller wrote
+   * login.succeeded with the session already.
+   */
   async function finish(
     request: FastifyRequest,
     user: User,
-    { session, mfaEnabled, enforced, graceEndsAt }: Prepared,
+    prepared: Prepared,
+    { recorded = false }: { recorded?: boolean } = {},
   ): Promise<AuthenticatedResponse | MfaSetupRequiredResponse> {
-    await securityEvents.record({
-      type: 'login.succeeded',
-      userId: user.id,
-      request,
-      metadata: { aal: session.aal, amr: session.amr },
-    });
+    const { mfaEnabled, enforced, graceEndsAt } = prepared;
+    if (!recorded)
+      await securityEvents.record({ ...succeeded(prepared), userId: user.id, request });
     const publicUser = users.toPublic(user, mfaEnabled);
     if (enforced) {
       await securityEvents.record({ type: 'mfa.setup_required', userId: user.id, request });
@@ -95,6 +102,7 @@ export function createSignIn(app: FastifyInstance) {
     /** `open` in two halves, for callers that create the session inside their own transaction. */
     prepare,
     finish,
+    succeeded,
 
     /** After a right password on a verified account. */
     async afterPassword(

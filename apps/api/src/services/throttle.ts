@@ -1,12 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { and, eq, lt, or, isNull, lte, sql } from 'drizzle-orm';
-import { users } from '@twofold/db';
+import { eq } from 'drizzle-orm';
+import { reserveAttempt, users, type MfaFactor, type ThrottleRules } from '@twofold/db';
 import {
   MAX_CONSECUTIVE_FAILURES,
   MFA_BACKOFF_THRESHOLD,
   MFA_MAX_DELAY_SECONDS,
 } from '@twofold/mfa-core';
 import { appError } from '../errors.js';
+
+const RULES: ThrottleRules = {
+  backoffThreshold: MFA_BACKOFF_THRESHOLD,
+  maxDelaySeconds: MFA_MAX_DELAY_SECONDS,
+  maxConsecutiveFailures: MAX_CONSECUTIVE_FAILURES,
+};
 
 /**
  * Per-account throttling of second-factor attempts, across every challenge and IP.
@@ -20,40 +26,22 @@ import { appError } from '../errors.js';
 export function createThrottle(app: FastifyInstance) {
   const { db } = app;
   return {
-    async reserve(userId: string): Promise<void> {
+    /**
+     * Reserves one attempt, or throws MFA_LOCKED; answers the user's active factors, read in
+     * the same statement.
+     */
+    async reserve(userId: string): Promise<MfaFactor[]> {
       const now = app.now();
-      const next = sql`${users.mfaFailedAttempts} + 1`;
-      const reserved = await db
-        .update(users)
-        .set({
-          mfaFailedAttempts: next,
-          mfaLockedUntil: sql`case when ${next} >= ${MFA_BACKOFF_THRESHOLD}
-            then ${now.toISOString()}::timestamptz
-              + least(${MFA_MAX_DELAY_SECONDS}, power(2, ${next} - ${MFA_BACKOFF_THRESHOLD})) * interval '1 second'
-            else null end`,
-        })
-        .where(
-          and(
-            eq(users.id, userId),
-            lt(users.mfaFailedAttempts, MAX_CONSECUTIVE_FAILURES),
-            or(isNull(users.mfaLockedUntil), lte(users.mfaLockedUntil, now)),
-          ),
-        )
-        .returning({ attempts: users.mfaFailedAttempts });
-      if (reserved.length === 1) return;
-
-      const [user] = await db
-        .select({ attempts: users.mfaFailedAttempts, lockedUntil: users.mfaLockedUntil })
-        .from(users)
-        .where(eq(users.id, userId));
-      if (!user || user.attempts >= MAX_CONSECUTIVE_FAILURES) {
+      const state = await reserveAttempt(db, { userId, now, rules: RULES });
+      if (state?.reserved) return state.factors;
+      if (!state || state.attempts >= MAX_CONSECUTIVE_FAILURES) {
         throw appError(
           'MFA_LOCKED',
           undefined,
           'Too many wrong codes: second-factor sign-in is locked. Reset your password or ask an administrator to unlock it.',
         );
       }
-      const waitMs = (user.lockedUntil?.getTime() ?? now.getTime()) - now.getTime();
+      const waitMs = (state.lockedUntil?.getTime() ?? now.getTime()) - now.getTime();
       throw appError(
         'MFA_LOCKED',
         { retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) },

@@ -17,8 +17,7 @@ export const LOGIN_CODE_TTL_MS = 10 * 60_000;
 /** The second step of sign-in: only the challenge cookie opens these two routes. */
 const secondStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const {
-    users,
-    challenges,
+    sessions,
     secondFactor,
     cookieJar,
     trustedDevices,
@@ -26,12 +25,6 @@ const secondStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
     notifications,
     factors,
   } = app;
-
-  const userOf = async (userId: string) => {
-    const user = await users.findById(userId);
-    if (!user) throw appError('CHALLENGE_REQUIRED');
-    return user;
-  };
 
   app.post(
     '/mfa/verify',
@@ -49,29 +42,27 @@ const secondStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const challenge = request.challenge!;
-      const user = await userOf(challenge.userId);
+      const { user, ...challenge } = request.challenge!;
       const { method, code, trustDevice } = request.body;
-      // The code, the challenge and the new session commit together: a failure or a crash in
-      // between leaves the code unspent and no session half-made. The policy is read only once
-      // the code is right, so refused and throttled guesses cost no more than the check.
-      const prepared = await secondFactor.verify(
+      // One statement spends the code, consumes the challenge, opens the session and records
+      // it: a failure or a crash in between leaves the code unspent and no session half-made.
+      const prepared = await app.signIn.prepare(user, {
+        aal: 2,
+        amr: ['pwd', AMR[method]],
+        mfaEnabled: true,
+      });
+      const draft = sessions.draft(request, prepared.session);
+      await secondFactor.verify(
         { user, method, code, purpose: 'login', challengeId: challenge.id, request },
-        async (tx) => {
-          // Single use: of concurrent successes on one challenge only one gets a session.
-          if (!(await challenges.consume(challenge.id, tx))) throw appError('CHALLENGE_REQUIRED');
-          const next = await app.signIn.prepare(user, { aal: 2, amr: ['pwd', AMR[method]] }, tx);
-          await app.sessions.start(request, reply, next.session, tx);
-          return next;
+        {
+          challengeId: challenge.id,
+          session: draft.row,
+          previousTokenHash: draft.previousTokenHash,
+          events: [{ type: 'mfa.verified', metadata: { method } }, app.signIn.succeeded(prepared)],
         },
       );
+      sessions.setCookie(reply, draft.token);
       cookieJar.clear(reply, 'challenge');
-      await securityEvents.record({
-        type: 'mfa.verified',
-        userId: user.id,
-        request,
-        metadata: { method },
-      });
 
       if (trustDevice) {
         const device = await trustedDevices.trust(request, reply, user.id);
@@ -83,7 +74,7 @@ const secondStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
         await notifications.notify(user.email, templates.newTrustedDevice(device.label));
       }
-      return app.signIn.finish(request, user, prepared);
+      return app.signIn.finish(request, user, prepared, { recorded: true });
     },
   );
 
@@ -100,8 +91,7 @@ const secondStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const challenge = request.challenge!;
-      const user = await userOf(challenge.userId);
+      const { user, ...challenge } = request.challenge!;
       if (!(await factors.active(user.id)).some((factor) => factor.type === 'email')) {
         throw appError(
           'FACTOR_NOT_FOUND',

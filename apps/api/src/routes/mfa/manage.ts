@@ -45,8 +45,7 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /** MFA may not be turned off while the user's role requires it. */
   async function refuseIfRequired(session: ResolvedSession) {
-    const state = await policy.forUser({
-      role: session.role,
+    const state = policy.evaluate(session.policy, {
       createdAt: session.userCreatedAt,
       mfaEnabled: true,
     });
@@ -85,8 +84,7 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         trustedDevices.list(session.userId),
       ]);
       const enabled = all.some((factor) => factor.status === 'active');
-      const state = await policy.forUser({
-        role: session.role,
+      const state = policy.evaluate(session.policy, {
         createdAt: session.userCreatedAt,
         mfaEnabled: enabled,
       });

@@ -1,0 +1,207 @@
+import { and, eq, isNull, lte, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Database, Transaction } from './client.js';
+import { mfaFactors } from './schema/mfa-factors.js';
+import { users } from './schema/users.js';
+
+/**
+ * The two statements of a second-factor check. Each is one round trip and atomic on its own,
+ * so a sign-in's second step costs three queries in all (with the challenge lookup).
+ */
+
+type Executor = Database | Transaction;
+
+export interface ThrottleRules {
+  /** Failures before backoff starts. */
+  backoffThreshold: number;
+  /** Backoff never exceeds this. */
+  maxDelaySeconds: number;
+  /** Consecutive failures after which nothing more is evaluated. */
+  maxConsecutiveFailures: number;
+}
+
+/**
+ * Counts the attempt as a failure before it is checked (a success resets the count), refusing
+ * when the account is in its backoff window or at its limit; and reads the user's active factors
+ * in the same statement. Concurrent attempts queue on the user's row, so none slips past.
+ * `attempts`/`lockedUntil` are the state before this attempt: what a refusal reports.
+ */
+export async function reserveAttempt(
+  db: Executor,
+  { userId, now, rules }: { userId: string; now: Date; rules: ThrottleRules },
+) {
+  const next = sql`${users.mfaFailedAttempts} + 1`;
+  const reserved = db.$with('reserved').as(
+    db
+      .update(users)
+      .set({
+        mfaFailedAttempts: next,
+        mfaLockedUntil: sql`case when ${next} >= ${rules.backoffThreshold}
+          then ${now.toISOString()}::timestamptz
+            + least(${rules.maxDelaySeconds}, power(2, ${next} - ${rules.backoffThreshold})) * interval '1 second'
+          else null end`,
+      })
+      .where(
+        and(
+          eq(users.id, userId),
+          lt(users.mfaFailedAttempts, rules.maxConsecutiveFailures),
+          or(isNull(users.mfaLockedUntil), lte(users.mfaLockedUntil, now)),
+        ),
+      )
+      .returning({ id: users.id }),
+  );
+  const rows = await db
+    .with(reserved)
+    .select({
+      reserved: sql<boolean>`exists (select 1 from ${reserved})`.mapWith(asBoolean),
+      attempts: users.mfaFailedAttempts,
+      lockedUntil: users.mfaLockedUntil,
+      factor: mfaFactors,
+    })
+    .from(users)
+    .leftJoin(mfaFactors, and(eq(mfaFactors.userId, users.id), eq(mfaFactors.status, 'active')))
+    .where(eq(users.id, userId));
+  const [first] = rows;
+  if (!first) return null;
+  return {
+    reserved: first.reserved,
+    attempts: first.attempts,
+    lockedUntil: first.lockedUntil,
+    factors: rows.flatMap((row) => (row.factor ? [row.factor] : [])),
+  };
+}
+
+/** What a right code spends: a TOTP time step, a backup code, or nothing (email codes spend themselves). */
+export type CodeClaim =
+  | { kind: 'totp'; factorId: string; step: number }
+  | { kind: 'backup_code'; codeHash: string }
+  | { kind: 'none' };
+
+/** The session a second step opens, with the challenge it consumes and the events it records. */
+export interface SecondStepSignIn {
+  challengeId: string;
+  session: {
+    tokenHash: string;
+    aal: number;
+    amr: string[];
+    scope: string;
+    expiresAt: Date;
+  };
+  /** The session the browser presented, revoked by the new one. */
+  previousTokenHash: string | null;
+  events: { type: string; metadata: Record<string, unknown> }[];
+}
+
+export interface SpendInput {
+  userId: string;
+  now: Date;
+  ip: string | null;
+  userAgent: string | null;
+  claim: CodeClaim;
+  /** Login: consume the challenge and open the session in the same statement. */
+  signIn?: SecondStepSignIn;
+}
+
+export interface SpendResult {
+  /** False when the code was already spent (a TOTP replay, a used backup code). */
+  claimed: boolean;
+  /** Backup codes left after this one. */
+  remaining: number | null;
+  /** The new session, when `signIn` was given and the challenge was still open. */
+  sessionId: string | null;
+}
+
+/**
+ * Spends the code and, for a sign-in, consumes the challenge, creates the session, revokes the
+ * one the browser had, records the events and resets the failure count: one statement, so it
+ * all happens or none of it does (a failure rolls the whole statement back). Each step runs
+ * only if the one before it did, so a replayed code opens nothing; a code spent on a
+ * challenge that a concurrent request consumed first stays spent.
+ */
+export async function spendSecondFactor(db: Executor, input: SpendInput): Promise<SpendResult> {
+  const { userId, claim, signIn } = input;
+  const now = input.now.toISOString();
+  const claimSql = claimStatement(claim, userId, now);
+
+  let statement: SQL;
+  if (signIn) {
+    const { session } = signIn;
+    statement = sql`with claim as (${claimSql}),
+      consumed as (
+        update login_challenges set consumed_at = ${now}::timestamptz
+        where id = ${signIn.challengeId} and user_id = ${userId} and consumed_at is null
+          and expires_at > ${now}::timestamptz and exists (select 1 from claim)
+        returning user_id
+      ),
+      created as (
+        insert into sessions
+          (token_hash, user_id, aal, amr, scope, ip, user_agent, created_at, last_seen_at, expires_at)
+        select ${session.tokenHash}, user_id, ${session.aal}, ${JSON.stringify(session.amr)}::jsonb,
+          ${session.scope}, ${input.ip}, ${input.userAgent}, ${now}::timestamptz, ${now}::timestamptz,
+          ${session.expiresAt.toISOString()}::timestamptz
+        from consumed
+        returning id
+      ),
+      revoked as (
+        update sessions set revoked_at = ${now}::timestamptz
+        where token_hash = ${signIn.previousTokenHash} and revoked_at is null
+          and exists (select 1 from created)
+      ),
+      reset as (
+        update users set mfa_failed_attempts = 0, mfa_locked_until = null
+        where id = ${userId} and exists (select 1 from created)
+      ),
+      events as (
+        insert into security_events (user_id, type, ip, user_agent, metadata, created_at)
+        select ${userId}, e.type, ${input.ip}, ${input.userAgent}, e.metadata, ${now}::timestamptz
+        from created, jsonb_to_recordset(${JSON.stringify(signIn.events)}::jsonb) as e(type text, metadata jsonb)
+      )
+      select (select count(*) from claim)::int as claimed,
+        (select remaining from claim limit 1) as remaining,
+        (select id from created) as session_id`;
+  } else {
+    statement = sql`with claim as (${claimSql}),
+      reset as (
+        update users set mfa_failed_attempts = 0, mfa_locked_until = null
+        where id = ${userId} and exists (select 1 from claim)
+      )
+      select (select count(*) from claim)::int as claimed,
+        (select remaining from claim limit 1) as remaining,
+        null::uuid as session_id`;
+  }
+  const [row] = rowsOf<{ claimed: number; remaining: number | null; session_id: string | null }>(
+    await db.execute(statement),
+  );
+  return {
+    claimed: Number(row?.claimed ?? 0) > 0,
+    remaining:
+      row?.remaining === null || row?.remaining === undefined ? null : Number(row.remaining),
+    sessionId: row?.session_id ?? null,
+  };
+}
+
+function claimStatement(claim: CodeClaim, userId: string, now: string): SQL {
+  switch (claim.kind) {
+    case 'totp':
+      return sql`update mfa_factors set last_used_step = ${claim.step}, last_used_at = ${now}::timestamptz
+        where id = ${claim.factorId} and user_id = ${userId} and status = 'active'
+          and (last_used_step is null or last_used_step < ${claim.step})
+        returning id, null::int as remaining`;
+    case 'backup_code':
+      // The count in RETURNING reads the snapshot from before this statement, this code included.
+      return sql`update backup_codes set used_at = ${now}::timestamptz
+        where user_id = ${userId} and code_hash = ${claim.codeHash} and used_at is null
+        returning id, (select count(*) from backup_codes
+          where user_id = ${userId} and used_at is null)::int - 1 as remaining`;
+    case 'none':
+      return sql`select null::uuid as id, null::int as remaining`;
+  }
+}
+
+/** postgres.js answers `db.execute` with the rows, PGlite with `{ rows }`. */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+function asBoolean(value: unknown): boolean {
+  return value === true || value === 't';
+}
