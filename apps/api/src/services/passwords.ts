@@ -1,4 +1,4 @@
-import { hash, verify } from '@node-rs/argon2';
+import { createArgon2Pool } from './argon2-pool.js';
 
 /** `Algorithm.Argon2id` (a const enum, which isolated modules cannot read). */
 const ARGON2ID = 2;
@@ -14,24 +14,27 @@ export const ARGON2_OPTIONS = {
 /** The same password typed on different systems must hash the same: normalise Unicode first. */
 const normalize = (password: string) => password.normalize('NFC');
 
+/** One thread per core, below the event loop's priority (see argon2-pool.ts). */
+export const argon2Pool = createArgon2Pool();
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(normalize(password), ARGON2_OPTIONS);
+  return argon2Pool.hash(normalize(password), ARGON2_OPTIONS);
 }
 
 /**
  * A real hash of a random password, so an unknown email costs the same verify time as a wrong
- * password (no user enumeration by timing).
+ * password (no user enumeration by timing). Made on first use.
  */
-const dummyHash = hashPassword(crypto.randomUUID());
+let dummyHash: Promise<string> | undefined;
 
 /** Verifies against the stored hash, or against a dummy hash when there is no user. */
 export async function verifyPassword(
   storedHash: string | undefined,
   password: string,
 ): Promise<boolean> {
-  const target = storedHash ?? (await dummyHash);
+  const target = storedHash ?? (await (dummyHash ??= hashPassword(crypto.randomUUID())));
   try {
-    const ok = await verify(target, normalize(password));
+    const ok = await argon2Pool.verify(target, normalize(password));
     return ok && storedHash !== undefined;
   } catch {
     return false;
