@@ -180,3 +180,35 @@ describe('sessions', () => {
     }
   });
 });
+
+describe('session secret rotation', () => {
+  const secret = (fill: string) => fill.repeat(40);
+  const withSecrets = (...secrets: string[]) =>
+    buildTestApp(db, { env: { SESSION_SECRETS: secrets.join(',') } });
+  const sessionWith = (target: App, cookie: string) =>
+    target.inject({
+      method: 'GET',
+      url: '/api/auth/session',
+      headers: { cookie: `twofold_session=${cookie}` },
+    });
+
+  it('accepts cookies signed with any listed secret, and none signed with another', async () => {
+    const before = await withSecrets(secret('a'));
+    const rotated = await withSecrets(secret('b'), secret('c'), secret('a'));
+    const other = await withSecrets(secret('d'));
+    try {
+      const { email, password } = await signUp(before, db);
+      const client = new Client(before);
+      await login(client, email, password);
+      const cookie = client.cookies.get('twofold_session')!;
+
+      // Twice each, so a remembered verification answers the same as a fresh one.
+      for (let i = 0; i < 2; i++) {
+        expect((await sessionWith(rotated, cookie)).statusCode).toBe(200);
+        expect((await sessionWith(other, cookie)).statusCode).toBe(401);
+      }
+    } finally {
+      await Promise.all([before.close(), rotated.close(), other.close()]);
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
-import jwt from '@fastify/jwt';
+import jwt, { type JWT } from '@fastify/jwt';
 
 /** The cookies Twofold sets; each carries a JWT whose `typ` must match, so none can stand in for another. */
 export type CookieKind = 'session' | 'challenge' | 'pending' | 'device';
@@ -12,6 +12,9 @@ const baseNames: Record<CookieKind, string> = {
   pending: 'twofold_pending',
   device: 'twofold_device',
 };
+
+/** Verified cookies remembered per secret (fast-jwt's LRU cache). */
+const VERIFIED_TOKEN_CACHE = 10_000;
 
 interface CookieToken {
   typ: CookieKind;
@@ -44,11 +47,15 @@ const cookiesPlugin: FastifyPluginAsync = async (app) => {
   if (!signingSecret) throw new Error('cookies plugin: SESSION_SECRETS is empty');
 
   await app.register(cookie);
-  await app.register(jwt, {
-    secret: signingSecret,
-    sign: { algorithm: 'HS256' },
-    verify: { algorithms: ['HS256'] },
-  });
+  // Verifiers are built once, at registration: one for the signing secret and one per older
+  // secret (a namespace each), so a request never builds one. Verified tokens are cached (the
+  // cache honours their expiry); revocation is checked in the database on every request anyway.
+  const verify = { algorithms: ['HS256' as const], cache: VERIFIED_TOKEN_CACHE };
+  await app.register(jwt, { secret: signingSecret, sign: { algorithm: 'HS256' }, verify });
+  const previous = olderSecrets.map((_, i) => `previousSecret${i}`);
+  for (const [i, namespace] of previous.entries()) {
+    await app.register(jwt, { secret: olderSecrets[i]!, verify, namespace });
+  }
 
   const production = config.env === 'production';
   const names = Object.fromEntries(
@@ -56,10 +63,13 @@ const cookiesPlugin: FastifyPluginAsync = async (app) => {
   ) as Record<CookieKind, string>;
   const attributes = { httpOnly: true, sameSite: 'lax' as const, path: '/', secure: production };
 
-  const verify = (value: string): CookieToken | null => {
-    for (const key of [signingSecret, ...olderSecrets]) {
+  // Namespaced registrations hang off app.jwt under their name.
+  const namespaced = app.jwt as unknown as Record<string, JWT>;
+  const jwts = [app.jwt, ...previous.map((namespace) => namespaced[namespace]!)];
+  const verifyCookie = (value: string): CookieToken | null => {
+    for (const verifier of jwts) {
       try {
-        return app.jwt.verify<CookieToken>(value, { key });
+        return verifier.verify<CookieToken>(value);
       } catch {
         // expired, malformed or signed by another key: try the next one
       }
@@ -78,7 +88,7 @@ const cookiesPlugin: FastifyPluginAsync = async (app) => {
     read(request, kind) {
       const value = request.cookies[names[kind]];
       if (!value || value.length > 2048) return null;
-      const payload = verify(value);
+      const payload = verifyCookie(value);
       return payload && payload.typ === kind && typeof payload.tok === 'string'
         ? payload.tok
         : null;
