@@ -53,6 +53,9 @@ describe('sessions', () => {
     const token = JSON.parse(Buffer.from(cookie.split('.')[1]!, 'base64url').toString())
       .tok as string;
     expect(token.length).toBeGreaterThanOrEqual(43); // 256 bits, base64url
+    const claims = JSON.parse(Buffer.from(cookie.split('.')[1]!, 'base64url').toString());
+    // The JWT expires with the cookie (12 h).
+    expect(claims.exp - claims.iat).toBe(43_200);
     for (const row of rows) {
       expect(row.tokenHash).toMatch(/^[0-9a-f]{64}$/);
       expect(row.tokenHash).not.toContain(token);

@@ -19,6 +19,8 @@ const VERIFIED_TOKEN_CACHE = 10_000;
 interface CookieToken {
   typ: CookieKind;
   tok: string;
+  /** Expiry, seconds since the epoch. */
+  exp?: number;
 }
 
 export interface CookieJar {
@@ -80,9 +82,10 @@ const cookiesPlugin: FastifyPluginAsync = async (app) => {
   const jar: CookieJar = {
     name: (kind) => names[kind],
     set(reply, kind, token, maxAgeSeconds) {
-      const value = app.jwt.sign({ typ: kind, tok: token } satisfies CookieToken, {
-        expiresIn: maxAgeSeconds,
-      });
+      // `exp` in the payload rather than an `expiresIn` option, which would build a new signer
+      // on every call.
+      const exp = Math.floor(Date.now() / 1000) + maxAgeSeconds;
+      const value = app.jwt.sign({ typ: kind, tok: token, exp } satisfies CookieToken);
       reply.setCookie(names[kind], value, { ...attributes, maxAge: maxAgeSeconds });
     },
     read(request, kind) {

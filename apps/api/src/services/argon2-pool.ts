@@ -49,7 +49,9 @@ interface Pending {
 }
 
 export function createArgon2Pool({
-  size = availableParallelism(),
+  // Two per core: while the event loop hands a finished thread its next job, the other thread
+  // on that core keeps hashing, so the cores never wait on the event loop.
+  size = 2 * availableParallelism(),
   nice = HASH_THREAD_NICE,
 }: { size?: number; nice?: number } = {}) {
   const argon2 = createRequire(import.meta.url).resolve('@node-rs/argon2');

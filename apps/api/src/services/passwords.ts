@@ -14,7 +14,7 @@ export const ARGON2_OPTIONS = {
 /** The same password typed on different systems must hash the same: normalise Unicode first. */
 const normalize = (password: string) => password.normalize('NFC');
 
-/** One thread per core, below the event loop's priority (see argon2-pool.ts). */
+/** Two threads per core, below the event loop's priority (see argon2-pool.ts). */
 export const argon2Pool = createArgon2Pool();
 
 export function hashPassword(password: string): Promise<string> {
