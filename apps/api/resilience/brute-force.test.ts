@@ -4,7 +4,7 @@ import { sharedSecrets, spawnApi, type ApiProcess } from './harness/api-process.
 import { enrollTotp, openSql, PASSWORD, signUp, type Sql } from './harness/flows.js';
 import { HttpClient, type HttpAnswer } from './harness/http-client.js';
 import { mapLimit, report } from './harness/metrics.js';
-import { startPostgres, type PostgresServer } from './harness/postgres-server.js';
+import { startPostgres, type PostgresServer } from '@twofold/db/postgres-server';
 
 /**
  * An attacker who knows the password guesses TOTP codes: 10,000 wrong guesses with real

@@ -13,7 +13,7 @@ import {
   type Sql,
 } from './harness/flows.js';
 import type { HttpClient } from './harness/http-client.js';
-import { startPostgres, type PostgresServer } from './harness/postgres-server.js';
+import { startPostgres, type PostgresServer } from '@twofold/db/postgres-server';
 
 /**
  * The API is killed (SIGKILL) in the middle of a flow that writes several rows: TOTP

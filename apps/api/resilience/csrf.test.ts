@@ -11,7 +11,7 @@ import {
   type Sql,
 } from './harness/flows.js';
 import type { HttpClient } from './harness/http-client.js';
-import { startPostgres, type PostgresServer } from './harness/postgres-server.js';
+import { startPostgres, type PostgresServer } from '@twofold/db/postgres-server';
 
 /**
  * Cross-site request forgery against every state-changing route the OpenAPI document lists,

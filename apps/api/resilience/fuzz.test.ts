@@ -15,7 +15,7 @@ import {
 import type { HttpClient } from './harness/http-client.js';
 import { headerValue, hostileString, jsonBody, type JsonSchema } from './harness/hostile.js';
 import { decodeJwt, signJwt, tamperJwt, unsignedJwt } from './harness/jwt.js';
-import { startPostgres, type PostgresServer } from './harness/postgres-server.js';
+import { startPostgres, type PostgresServer } from '@twofold/db/postgres-server';
 
 /**
  * Property-based fuzzing of every operation in the OpenAPI document the running API serves:

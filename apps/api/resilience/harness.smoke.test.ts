@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawnApi, type ApiProcess } from './harness/api-process.js';
 import { enrollTotp, openSql, passwordStep, signUp, totpCode, type Sql } from './harness/flows.js';
-import { startPostgres, type PostgresServer } from './harness/postgres-server.js';
+import { startPostgres, type PostgresServer } from '@twofold/db/postgres-server';
 
 let pg: PostgresServer;
 let api: ApiProcess;

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isErrorCode } from '@twofold/mfa-core';
 import { LIMITS } from '../src/app.js';
 import { spawnApi, type ApiProcess } from './harness/api-process.js';
-import { startPostgres, type PostgresServer } from './harness/postgres-server.js';
+import { startPostgres, type PostgresServer } from '@twofold/db/postgres-server';
 import { rawExchange, type RawAnswer } from './harness/raw-http.js';
 
 /**

@@ -11,7 +11,7 @@ import {
   type Sql,
 } from './harness/flows.js';
 import { HttpClient, type HttpAnswer } from './harness/http-client.js';
-import { startPostgres, type PostgresServer } from './harness/postgres-server.js';
+import { startPostgres, type PostgresServer } from '@twofold/db/postgres-server';
 import { startRedis, type RedisServer } from './harness/redis-server.js';
 
 // Two API processes behind an imaginary load balancer: one PostgreSQL, one Redis, the same

@@ -4,7 +4,7 @@ import { spawnApi, type ApiProcess } from './harness/api-process.js';
 import { enrollTotp, openSql, PASSWORD, signUp, type Sql } from './harness/flows.js';
 import type { HttpAnswer, HttpClient } from './harness/http-client.js';
 import { mapLimit, percentile, report, sampleRss, StatusHistogram } from './harness/metrics.js';
-import { startPostgres, type PostgresServer } from './harness/postgres-server.js';
+import { startPostgres, type PostgresServer } from '@twofold/db/postgres-server';
 
 /**
  * 200 concurrent browsers against one API process on PostgreSQL for 60 s (override with

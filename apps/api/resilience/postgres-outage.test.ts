@@ -6,7 +6,7 @@ import { report } from './harness/metrics.js';
 import { enrollTotp, openSql, PASSWORD, signUp, totpCode, type Sql } from './harness/flows.js';
 import { HttpClient } from './harness/http-client.js';
 import { waitFor } from './harness/ports.js';
-import { startPostgres, type PostgresServer } from './harness/postgres-server.js';
+import { startPostgres, type PostgresServer } from '@twofold/db/postgres-server';
 
 /**
  * PostgreSQL goes away under sign-in traffic and comes back: every request answers quickly

@@ -6,7 +6,7 @@ import { holdTableLock, waitForLockWaiters } from './harness/faults.js';
 import { openSql, PASSWORD, signUp, type Sql } from './harness/flows.js';
 import { HttpClient } from './harness/http-client.js';
 import { waitFor } from './harness/ports.js';
-import { startPostgres, type PostgresServer } from './harness/postgres-server.js';
+import { startPostgres, type PostgresServer } from '@twofold/db/postgres-server';
 
 /**
  * SIGTERM (a deploy, a scale-down): requests already in flight finish with their normal answer,

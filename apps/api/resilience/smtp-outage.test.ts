@@ -4,7 +4,7 @@ import { timed } from './harness/faults.js';
 import { report } from './harness/metrics.js';
 import { enrollTotp, openSql, PASSWORD, totpCode, uniqueEmail, type Sql } from './harness/flows.js';
 import { HttpClient } from './harness/http-client.js';
-import { startPostgres, type PostgresServer } from './harness/postgres-server.js';
+import { startPostgres, type PostgresServer } from '@twofold/db/postgres-server';
 import { SmtpSink, type SinkMode } from './harness/smtp-sink.js';
 
 /**

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DbClient } from '@twofold/db';
 import type { Config } from './config/config.js';
@@ -46,6 +46,11 @@ export interface BuildAppOptions {
   db?: DbClient;
   now?: () => Date;
   logger?: FastifyServerOptions['logger'];
+  /**
+   * The host application's own routes and plugins, registered after Twofold's, so they get its
+   * hooks (sessions, CSRF, rate limits, errors).
+   */
+  extend?: (app: FastifyInstance) => Promise<void> | void;
 }
 
 /** Paths whose values must never reach a log line. */
@@ -56,7 +61,7 @@ const REDACT = [
   'res.headers["set-cookie"]',
 ];
 
-export async function buildApp({ config, db, now, logger }: BuildAppOptions) {
+export async function buildApp({ config, db, now, logger, extend }: BuildAppOptions) {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel, redact: REDACT },
     trustProxy: config.trustProxy,
@@ -103,6 +108,7 @@ export async function buildApp({ config, db, now, logger }: BuildAppOptions) {
     },
     { prefix: '/api' },
   );
+  if (extend) await app.register(async (host) => extend(host));
   await app.register(webPlugin);
 
   await app.ready();

@@ -1,13 +1,4 @@
-import { createServer, type AddressInfo } from 'node:net';
-
-/** A TCP port on loopback that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from '@twofold/db/postgres-server';
 
 /** Polls `check` until it resolves true, or fails after `timeoutMs`. */
 export async function waitFor(

@@ -1,0 +1,51 @@
+import type postgres from 'postgres';
+
+/** Transaction control: round trips, but no work of their own. */
+const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback|savepoint|release|start\s+transaction)\b/i;
+
+export interface StatementCounts {
+  /** Executions of statements that read or write (everything but transaction control). */
+  queries: number;
+  /** BEGIN, COMMIT, ROLLBACK, SAVEPOINT... */
+  transactionControl: number;
+  /** The statements behind the counts, most executed first (normalised text, no values). */
+  statements: { query: string; calls: number }[];
+}
+
+export function classifyStatements(
+  rows: readonly { query: string; calls: number }[],
+): StatementCounts {
+  let queries = 0;
+  let transactionControl = 0;
+  for (const row of rows) {
+    if (TRANSACTION_CONTROL.test(row.query)) transactionControl += row.calls;
+    else queries += row.calls;
+  }
+  const statements = [...rows]
+    .sort((a, b) => b.calls - a.calls)
+    .map((row) => ({
+      query: row.query.replace(/\s+/g, ' ').trim().slice(0, 240),
+      calls: row.calls,
+    }));
+  return { queries, transactionControl, statements };
+}
+
+/** pg_stat_statements, through a connection to the cluster's `postgres` database. */
+export function statementStats(admin: postgres.Sql, database: string) {
+  return {
+    async reset() {
+      await admin`select pg_stat_statements_reset()`;
+    },
+    /** Executions in `database` since the last reset, the bench's own statistics queries left out. */
+    async read(): Promise<StatementCounts> {
+      const rows = await admin<{ query: string; calls: string }[]>`
+        select s.query, s.calls::text as calls
+        from pg_stat_statements s
+        join pg_database d on d.oid = s.dbid
+        where d.datname = ${database} and s.query not ilike '%pg_stat_statements%'`;
+      return classifyStatements(
+        rows.map((row) => ({ query: row.query, calls: Number(row.calls) })),
+      );
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * Twofold's whole plugin stack (config, errors, validation, database, cookies and JWT, mail,
+ * services, CSRF, rate limits, auth modes, docs) in front of a route that does nothing: what
+ * the stack costs per request before any route's own work. Production configuration, logging
+ * off, the bench's PostgreSQL.
+ */
+import { buildApp, loadConfig } from '@twofold/api';
+import { listenAndServe } from './listen.js';
+
+const config = loadConfig(process.env, { log: () => {} });
+const app = await buildApp({
+  config,
+  extend(host) {
+    // Under /api/auth/ so the per-IP auth rate limit applies too; 'public' runs the auth hook
+    // without requiring a session.
+    host.get('/api/auth/noop', { config: { auth: 'public' } }, async () => ({ ok: true }));
+  },
+});
+await listenAndServe(app);

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { readSettings, totpSupply } from '../src/lib/settings.js';
+
+describe('readSettings', () => {
+  it('has defaults for a full run', () => {
+    expect(readSettings({})).toMatchObject({
+      durationS: 10,
+      warmupS: 3,
+      connections: 100,
+      sessions: 200,
+      signInConcurrency: 8,
+      skipColdStart: false,
+    });
+  });
+
+  it('reads a quick smoke run from the environment and refuses nonsense', () => {
+    expect(readSettings({ BENCH_DURATION: '2', BENCH_WARMUP: '0.5' })).toMatchObject({
+      durationS: 2,
+      warmupS: 0.5,
+    });
+    expect(() => readSettings({ BENCH_DURATION: 'ten' })).toThrow(/BENCH_DURATION/);
+    expect(() => readSettings({ BENCH_CONNECTIONS: '0' })).toThrow(/BENCH_CONNECTIONS/);
+  });
+
+  it('selects scenarios by id', () => {
+    expect(readSettings({}).only).toBeNull();
+    expect(readSettings({ BENCH_ONLY: 'baseline, totp' }).only).toEqual(['baseline', 'totp']);
+    expect(() => readSettings({ BENCH_ONLY: 'baseline,nope' })).toThrow(/unknown scenario nope/);
+  });
+});
+
+describe('totpSupply', () => {
+  it("covers the warm-up's rate over the run, at least two per connection", () => {
+    expect(totpSupply(125.4, 10, 100)).toBe(1631);
+    expect(totpSupply(5, 10, 100)).toBe(200);
+    expect(totpSupply(0, 10, 100)).toBe(200);
+  });
+});
