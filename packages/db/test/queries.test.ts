@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DbClient, Queries } from '../src/index.js';
-import { createQueries, mfaFactors, sessions } from '../src/index.js';
+import { createQueries, mfaFactors, mfaPolicy, sessions } from '../src/index.js';
 import { createTestDbClient } from '../src/testing.js';
 import { insertUser, minutesFromNow } from './support.js';
 
@@ -72,8 +72,28 @@ describe('sessionByTokenHash', () => {
       emailVerifiedAt: new Date('2030-01-02T03:04:05Z'),
       userCreatedAt: user.createdAt,
       mfaEnabled: false,
+      policy: null,
     });
     expect(found?.createdAt).toBeInstanceOf(Date);
+  });
+
+  it("carries the MFA policy of the user's role", async () => {
+    const user = await insertUser(db, { role: 'user' });
+    const { tokenHash } = await insertSession(user.id);
+    const since = new Date('2030-05-06T07:08:09Z');
+    await db
+      .insert(mfaPolicy)
+      .values({ role: 'user', required: true, graceDays: 3, requiredSince: since })
+      .onConflictDoUpdate({
+        target: mfaPolicy.role,
+        set: { required: true, graceDays: 3, requiredSince: since },
+      });
+    try {
+      const found = await queries.sessionByTokenHash.execute({ tokenHash });
+      expect(found?.policy).toEqual({ required: true, graceDays: 3, requiredSince: since });
+    } finally {
+      await db.delete(mfaPolicy).where(eq(mfaPolicy.role, 'user'));
+    }
   });
 
   it('reports mfaEnabled only while the user has an active factor', async () => {
