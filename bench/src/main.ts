@@ -113,8 +113,8 @@ async function main(): Promise<number> {
     const busy = busyRuns(report.rows);
     if (busy.length > 0) {
       report.note(
-        `other work took CPU during ${busy.join(', ')} (column "other" above, % of one core): ` +
-          'those figures are skewed by it',
+        `the machine was busy beyond the bench's processes during ${busy.join(', ')} ` +
+          '(column "other": other processes, or kernel work charged to none): those figures are skewed by it',
       );
     }
   } catch (error) {

@@ -28,8 +28,8 @@ export interface CpuUse {
   /** PostgreSQL: the postmaster and every backend. */
   postgres?: number | null;
   /**
-   * Everything else the machine ran meanwhile (the bench's own process included): what is
-   * left of the machine's busy time. More than a few percent means outside work skewed the run.
+   * The rest of the machine's busy time: other processes, the bench's own main process, and
+   * kernel work charged to no process. More than a few percent means outside work skewed the run.
    */
   other?: number | null;
 }
