@@ -63,7 +63,9 @@ const REDACT = [
 
 export async function buildApp({ config, db, now, logger, extend }: BuildAppOptions) {
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel, redact: REDACT },
+    // Logging off means no logger at all: a silent one still builds a child per request.
+    logger:
+      logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel, redact: REDACT }),
     trustProxy: config.trustProxy,
     bodyLimit: LIMITS.bodyLimit,
     http: { maxHeaderSize: LIMITS.maxHeaderSize },

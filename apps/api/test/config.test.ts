@@ -6,7 +6,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { createTestDbClient } from '@twofold/db/testing';
 import { users, type DbClient } from '@twofold/db';
-import type { App } from '../src/app.js';
+import { buildApp, type App } from '../src/app.js';
 import { ConfigError, ephemeralSecretEnv, loadConfig } from '../src/config/config.js';
 import { hashPassword } from '../src/services/passwords.js';
 import { buildTestApp, Client, GOOD_PASSWORD, uniqueEmail } from './helpers/app.js';
@@ -230,6 +230,22 @@ describe('loadConfig defaults', () => {
     expect(loadConfig({ NODE_ENV: 'test', ...ephemeralSecretEnv() }, quiet).logLevel).toBe(
       'silent',
     );
+  });
+
+  it('builds no logger at all when logging is off (a silent one costs a child per request)', async () => {
+    const build = (level: string) =>
+      buildApp({
+        config: loadConfig({ NODE_ENV: 'test', ...ephemeralSecretEnv(), LOG_LEVEL: level }, quiet),
+        db,
+      });
+    const silent = await build('silent');
+    const info = await build('info');
+    try {
+      expect(silent.log.child({})).toBe(silent.log);
+      expect(info.log.child({})).not.toBe(info.log);
+    } finally {
+      await Promise.all([silent.close(), info.close()]);
+    }
   });
 
   it('reads overrides', () => {
