@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { appError } from '../errors.js';
+import { addRouteHook } from '../route-hooks.js';
 import type { OpenChallenge } from '../services/challenges.js';
 import type { ResolvedSession } from '../services/sessions.js';
 
@@ -43,8 +44,7 @@ const authPlugin: FastifyPluginAsync = async (app) => {
   app.decorateRequest('auth', null);
   app.decorateRequest('challenge', null);
 
-  app.addHook('onRequest', async (request) => {
-    if (request.is404) return;
+  const authenticate = async (request: FastifyRequest) => {
     const mode = request.routeOptions.config.auth ?? 'session';
     if (mode === 'public') return;
 
@@ -61,10 +61,10 @@ const authPlugin: FastifyPluginAsync = async (app) => {
     if (mode !== 'enroll' && session.scope !== 'full') throw appError('MFA_SETUP_REQUIRED');
     if (mode === 'admin' && session.role !== 'admin') throw appError('FORBIDDEN');
     request.auth = session;
-  });
+  };
 
   // After body validation, so a step-up route still answers bad input with a 400.
-  app.addHook('preHandler', async (request) => {
+  const stepUp = async (request: FastifyRequest) => {
     if (!request.routeOptions.config.stepUp) return;
     const session = sessionOf(request);
     const fresh =
@@ -77,6 +77,14 @@ const authPlugin: FastifyPluginAsync = async (app) => {
       return;
     }
     throw appError('STEP_UP_REQUIRED');
+  };
+
+  // Each route carries the hooks its mode needs. The hooks read the mode again at request
+  // time, so a plugin that makes a route public after this (docs, the SPA) is still honoured.
+  app.addHook('onRoute', (route) => {
+    if ((route.config?.auth ?? 'session') !== 'public')
+      addRouteHook(route, 'onRequest', authenticate);
+    if (route.config?.stepUp) addRouteHook(route, 'preHandler', stepUp);
   });
 };
 

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { appError } from '../errors.js';
+import { addRouteHook } from '../route-hooks.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -17,7 +18,7 @@ function ownOrigin(request: FastifyRequest): string {
 const csrfPlugin: FastifyPluginAsync = async (app) => {
   const allowed = new Set([new URL(app.config.appUrl).origin]);
 
-  app.addHook('onRequest', async (request) => {
+  const check = async (request: FastifyRequest) => {
     if (SAFE_METHODS.has(request.method)) return;
     const origin = request.headers.origin;
     if (origin !== undefined) {
@@ -29,6 +30,12 @@ const csrfPlugin: FastifyPluginAsync = async (app) => {
     const site = request.headers['sec-fetch-site'];
     if (site !== undefined && site !== 'same-origin' && site !== 'none')
       throw appError('CSRF_REJECTED');
+  };
+  // Only routes that take a state-changing method carry the check.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (methods.some((method) => !SAFE_METHODS.has(method)))
+      addRouteHook(route, 'onRequest', check);
   });
 };
 

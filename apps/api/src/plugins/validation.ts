@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { addRouteHook } from '../route-hooks.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -44,8 +45,11 @@ const validationPlugin: FastifyPluginAsync = async (app) => {
     parseJson(request, text, done);
   });
   // Routes whose body is an empty object also accept no body at all (curl -X POST).
-  app.addHook('preValidation', async (request) => {
-    if (request.body === undefined && request.routeOptions.schema?.body) request.body = {};
+  app.addHook('onRoute', (route) => {
+    if (!route.schema?.body) return;
+    addRouteHook(route, 'preValidation', async (request) => {
+      if (request.body === undefined) request.body = {};
+    });
   });
 };
 
