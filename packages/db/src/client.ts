@@ -94,9 +94,25 @@ async function createPostgresClient(url: string, options: DbClientOptions): Prom
     prepare: true,
     onnotice: () => {},
   });
+  preparedByDefault(client);
   const db = drizzlePostgres({ client, schema });
   const close = once(() => client.end({ timeout: 5 }));
   return { db, kind: 'postgres', ping: () => ping(db), close };
+}
+
+/**
+ * Drizzle runs every statement through `sql.unsafe`, which postgres.js never prepares unless
+ * told to, and Drizzle tells it to only for statements given a name with `.prepare()`. So every
+ * other query was parsed and planned again on each call. With this, each distinct statement
+ * with parameters is prepared once per connection and then only bound and executed.
+ */
+function preparedByDefault(client: postgres.Sql): void {
+  const unsafe = client.unsafe.bind(client);
+  client.unsafe = ((query: string, args?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+    unsafe(query, args as postgres.ParameterOrJSON<never>[], {
+      ...options,
+      prepare: true,
+    })) as typeof client.unsafe;
 }
 
 /**

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDbClient, migrationsFolder } from '../src/index.js';
+import { createDbClient, migrationsFolder, users } from '../src/index.js';
 import { createTestDbClient } from '../src/testing.js';
 
 const serverUrl = process.env.DATABASE_URL;
@@ -35,6 +35,35 @@ describe.skipIf(!serverUrl)('PostgreSQL server', () => {
     expect(await databaseExists(name)).toBe(true);
     await client.close();
     expect(await databaseExists(name)).toBe(false);
+  });
+
+  it('prepares each statement with parameters once per connection, builder or raw', async () => {
+    const name = `twofold_test_${randomBytes(8).toString('hex')}`;
+    await admin.unsafe(`create database "${name}"`);
+    const url = new URL(serverUrl!);
+    url.pathname = `/${name}`;
+    const client = await createDbClient({ url: url.toString(), maxConnections: 1 });
+    try {
+      const marker = randomBytes(4).toString('hex');
+      const raw = () => client.db.execute(sql`select ${marker}::text as raw_${sql.raw(marker)}`);
+      const built = () =>
+        client.db
+          .select({ id: users.id })
+          .from(users)
+          .where(eq(users.email, `${marker}@example.com`));
+      for (let i = 0; i < 3; i++) await Promise.all([raw(), built()]);
+      // One connection, so this sees that connection's statements.
+      const prepared = await client.db.execute(
+        sql`select statement from pg_prepared_statements where statement like ${`%${marker}%`} or statement like '%"users"."email" = $1%'`,
+      );
+      const statements = (Array.isArray(prepared) ? prepared : []) as { statement: string }[];
+      expect(statements.filter((row) => row.statement.includes(`raw_${marker}`))).toHaveLength(1);
+      const builtText = built().toSQL().sql;
+      expect(statements.filter((row) => row.statement === builtText)).toHaveLength(1);
+    } finally {
+      await client.close();
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    }
   });
 
   it('applies migrations once when several instances start together', async () => {
