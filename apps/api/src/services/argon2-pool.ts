@@ -18,7 +18,7 @@ export interface Argon2Options {
 }
 
 /** Nice value added to the hashing threads (0 = the event loop's priority, 19 = the lowest). */
-export const HASH_THREAD_NICE = 10;
+export const HASH_THREAD_NICE = 19;
 
 // CommonJS, evaluated in each worker: plain JavaScript, so it runs the same from the sources,
 // the build and the test runner.
