@@ -1,5 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from './client.js';
+import { loginChallenges, type LoginChallenge } from './schema/login-challenges.js';
 import { mfaFactors } from './schema/mfa-factors.js';
 import { mfaPolicy } from './schema/mfa-policy.js';
 import { sessions } from './schema/sessions.js';
@@ -56,6 +57,23 @@ function prepareSessionByTokenHash(db: Database) {
     .prepare('twofold_session_by_token_hash');
 }
 
+function prepareOpenChallenge(db: Database) {
+  return db
+    .select({ challenge: loginChallenges, user: users })
+    .from(loginChallenges)
+    .innerJoin(users, eq(users.id, loginChallenges.userId))
+    .where(
+      and(
+        eq(loginChallenges.tokenHash, sql.placeholder('tokenHash')),
+        inArray(loginChallenges.purpose, [sql.placeholder('purpose'), sql.placeholder('or')]),
+        isNull(loginChallenges.consumedAt),
+        sql`${loginChallenges.expiresAt} > ${sql.placeholder('now')}::timestamptz`,
+      ),
+    )
+    .limit(1)
+    .prepare('twofold_open_challenge');
+}
+
 function prepareTouchSession(db: Database) {
   return db
     .update(sessions)
@@ -81,6 +99,11 @@ export interface Queries {
    */
   sessionByTokenHash: PreparedQuery<{ tokenHash: string }, SessionWithUser | undefined>;
   touchSession: PreparedQuery<{ id: string; now: Date }, void>;
+  /** An unconsumed, unexpired challenge of one of `purposes` with its user, by token hash. */
+  openChallenge: PreparedQuery<
+    { tokenHash: string; purposes: readonly [string] | readonly [string, string]; now: Date },
+    { challenge: LoginChallenge; user: User } | undefined
+  >;
 }
 
 /** The statements run on (nearly) every request, prepared once per database. */
@@ -88,12 +111,25 @@ export function createQueries(db: Database): Queries {
   const userByEmail = prepareUserByEmail(db);
   const sessionByTokenHash = prepareSessionByTokenHash(db);
   const touchSession = prepareTouchSession(db);
+  const openChallenge = prepareOpenChallenge(db);
   return {
     userByEmail: {
       execute: async ({ email }) => (await userByEmail.execute({ email }))[0],
     },
     sessionByTokenHash: {
       execute: async ({ tokenHash }) => (await sessionByTokenHash.execute({ tokenHash }))[0],
+    },
+    openChallenge: {
+      execute: async ({ tokenHash, purposes, now }) => {
+        const [purpose, or = purpose] = purposes;
+        const [row] = await openChallenge.execute({
+          tokenHash,
+          purpose,
+          or,
+          now: now.toISOString(),
+        });
+        return row;
+      },
     },
     touchSession: {
       // Placeholders bypass column encoders, so the timestamp is sent as ISO text.

@@ -29,6 +29,28 @@ export async function reserveAttempt(
   db: Executor,
   { userId, now, rules }: { userId: string; now: Date; rules: ThrottleRules },
 ) {
+  const rows = await reservation(db, rules).execute({ userId, now: now.toISOString() });
+  const [first] = rows;
+  if (!first) return null;
+  return {
+    reserved: first.reserved,
+    attempts: first.attempts,
+    lockedUntil: first.lockedUntil,
+    factors: rows.flatMap((row) => (row.factor ? [row.factor] : [])),
+  };
+}
+
+/** The reservation statement, prepared once per database (the rules are constants). */
+const reservations = new WeakMap<Executor, ReturnType<typeof prepareReservation>>();
+function reservation(db: Executor, rules: ThrottleRules) {
+  let prepared = reservations.get(db);
+  if (!prepared) reservations.set(db, (prepared = prepareReservation(db, rules)));
+  return prepared;
+}
+
+function prepareReservation(db: Executor, rules: ThrottleRules) {
+  const userId = sql.placeholder('userId');
+  const now = sql`${sql.placeholder('now')}::timestamptz`;
   const next = sql`${users.mfaFailedAttempts} + 1`;
   const reserved = db.$with('reserved').as(
     db
@@ -36,9 +58,11 @@ export async function reserveAttempt(
       .set({
         mfaFailedAttempts: next,
         mfaLockedUntil: sql`case when ${next} >= ${rules.backoffThreshold}
-          then ${now.toISOString()}::timestamptz
+          then ${now}
             + least(${rules.maxDelaySeconds}, power(2, ${next} - ${rules.backoffThreshold})) * interval '1 second'
           else null end`,
+        // Explicit: the column's $onUpdate default would be computed once, when preparing.
+        updatedAt: now,
       })
       .where(
         and(
@@ -49,7 +73,7 @@ export async function reserveAttempt(
       )
       .returning({ id: users.id }),
   );
-  const rows = await db
+  return db
     .with(reserved)
     .select({
       reserved: sql<boolean>`exists (select 1 from ${reserved})`.mapWith(asBoolean),
@@ -59,15 +83,8 @@ export async function reserveAttempt(
     })
     .from(users)
     .leftJoin(mfaFactors, and(eq(mfaFactors.userId, users.id), eq(mfaFactors.status, 'active')))
-    .where(eq(users.id, userId));
-  const [first] = rows;
-  if (!first) return null;
-  return {
-    reserved: first.reserved,
-    attempts: first.attempts,
-    lockedUntil: first.lockedUntil,
-    factors: rows.flatMap((row) => (row.factor ? [row.factor] : [])),
-  };
+    .where(eq(users.id, userId))
+    .prepare('twofold_reserve_attempt');
 }
 
 /** What a right code spends: a TOTP time step, a backup code, or nothing (email codes spend themselves). */

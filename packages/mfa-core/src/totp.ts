@@ -1,19 +1,15 @@
-import {
-  generateSync,
-  NobleCryptoPlugin,
-  ScureBase32Plugin,
-  verifySync,
-  type HashAlgorithm,
-} from 'otplib';
+import { NodeCryptoPlugin } from '@otplib/plugin-crypto-node';
+import { generateSync, ScureBase32Plugin, verifySync, type HashAlgorithm } from 'otplib';
 import { encodeBase32, normalizeBase32 } from './base32.js';
 import { defaultRandom, drawBytes, type RandomSource } from './random.js';
 
 /**
  * TOTP (RFC 6238) and HOTP (RFC 4226) on top of otplib.
  *
- * Every function here is synchronous: otplib's default crypto plugin (@noble/hashes) computes
- * HMACs synchronously and otplib exposes `generateSync` / `verifySync` for it. A synchronous
- * API keeps call sites simple and cannot be misused by forgetting an `await`.
+ * Every function here is synchronous: otplib's Node crypto plugin computes HMACs with
+ * `node:crypto` synchronously (natively, several times faster than its pure-JavaScript default)
+ * and otplib exposes `generateSync` / `verifySync` for it. A synchronous API keeps call sites
+ * simple and cannot be misused by forgetting an `await`.
  */
 
 export type OtpAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
@@ -30,7 +26,7 @@ export const TOTP_DEFAULT_WINDOW = 1;
 export const TOTP_MAX_WINDOW = 10;
 
 // Plugins are stateless; one instance each is shared by every call.
-const crypto = new NobleCryptoPlugin();
+const crypto = new NodeCryptoPlugin();
 const base32 = new ScureBase32Plugin();
 
 const ALGORITHMS: Record<OtpAlgorithm, HashAlgorithm> = {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
-import { loginChallenges, users, type LoginChallenge, type User } from '@twofold/db';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import { loginChallenges, type LoginChallenge, type User } from '@twofold/db';
 import { randomToken, sha256Hex } from '@twofold/mfa-core';
 
 export type ChallengePurpose = 'mfa' | 'registration' | 'registration_decoy';
@@ -38,22 +38,13 @@ export function createChallenges(app: FastifyInstance) {
     /** The open (unconsumed, unexpired) challenge behind a cookie token, with its user, if any. */
     async findOpen(
       token: string,
-      purpose: ChallengePurpose | ChallengePurpose[],
+      purpose: ChallengePurpose | readonly [ChallengePurpose, ChallengePurpose],
     ): Promise<OpenChallenge | undefined> {
-      const [row] = await db
-        .select({ challenge: loginChallenges, user: users })
-        .from(loginChallenges)
-        .innerJoin(users, eq(users.id, loginChallenges.userId))
-        .where(
-          and(
-            eq(loginChallenges.tokenHash, sha256Hex(token)),
-            Array.isArray(purpose)
-              ? inArray(loginChallenges.purpose, purpose)
-              : eq(loginChallenges.purpose, purpose),
-            isNull(loginChallenges.consumedAt),
-            gt(loginChallenges.expiresAt, app.now()),
-          ),
-        );
+      const row = await app.queries.openChallenge.execute({
+        tokenHash: sha256Hex(token),
+        purposes: typeof purpose === 'string' ? [purpose] : purpose,
+        now: app.now(),
+      });
       return row && { ...row.challenge, user: row.user };
     },
 
