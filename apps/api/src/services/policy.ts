@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { mfaPolicy, type MfaPolicy, type Transaction } from '@twofold/db';
+import { mfaPolicy, type MfaPolicy } from '@twofold/db';
 import { DEFAULT_GRACE_DAYS, evaluateMfaPolicy } from '@twofold/mfa-core';
 
 export type PolicyStatus = ReturnType<typeof evaluateMfaPolicy>['status'];
@@ -14,10 +14,8 @@ export interface PolicyState {
 export function createPolicy(app: FastifyInstance) {
   const { db } = app;
 
-  const rules = async (
-    executor: Transaction | FastifyInstance['db'] = db,
-  ): Promise<Map<string, MfaPolicy>> =>
-    new Map((await executor.select().from(mfaPolicy)).map((row) => [row.role, row]));
+  const rules = async (): Promise<Map<string, MfaPolicy>> =>
+    new Map((await db.select().from(mfaPolicy)).map((row) => [row.role, row]));
 
   const evaluate = (
     rule: Pick<MfaPolicy, 'required' | 'graceDays' | 'requiredSince'> | null | undefined,
@@ -40,12 +38,12 @@ export function createPolicy(app: FastifyInstance) {
   return {
     rules,
     evaluate,
-    /** `executor`: a transaction the caller is in (PGlite has one connection). */
-    async forUser(
-      user: { role: string; createdAt: Date; mfaEnabled: boolean },
-      executor: Transaction | FastifyInstance['db'] = db,
-    ): Promise<PolicyState> {
-      return evaluate((await rules(executor)).get(user.role), user);
+    async forUser(user: {
+      role: string;
+      createdAt: Date;
+      mfaEnabled: boolean;
+    }): Promise<PolicyState> {
+      return evaluate((await rules()).get(user.role), user);
     },
   };
 }

@@ -55,20 +55,10 @@ export function createSessions(app: FastifyInstance) {
       cookieJar.set(reply, 'session', token, Math.floor(config.sessionAbsoluteMs / 1000));
     },
 
-    /**
-     * Creates the session row (revoking the one the browser presented) and sets its cookie.
-     * Inside `outer`, it commits or rolls back with the caller's other writes.
-     */
-    async start(
-      request: FastifyRequest,
-      reply: FastifyReply,
-      options: StartSession,
-      outer?: Transaction,
-    ) {
+    /** Creates the session row (revoking the one the browser presented) and sets its cookie. */
+    async start(request: FastifyRequest, reply: FastifyReply, options: StartSession) {
       const { token, previousTokenHash, row } = this.draft(request, options);
-      const inTransaction = <T>(fn: (tx: Transaction) => Promise<T>) =>
-        outer ? fn(outer) : db.transaction(fn);
-      const [session] = await inTransaction(async (tx) => {
+      const [session] = await db.transaction(async (tx) => {
         if (previousTokenHash) {
           await tx
             .update(sessions)

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Transaction, User } from '@twofold/db';
+import type { User } from '@twofold/db';
 import type { StartSession } from './sessions.js';
 import type {
   AuthenticatedResponse,
@@ -34,15 +34,14 @@ export function createSignIn(app: FastifyInstance) {
   async function prepare(
     user: User,
     { aal, amr, mfaEnabled: known }: { aal: 1 | 2; amr: string[]; mfaEnabled?: boolean },
-    tx?: Transaction,
   ) {
     // Callers that already know whether MFA is on pass it, saving a query on the sign-in path;
-    // at aal 2 it is on by definition, so inside a transaction no other connection is needed.
+    // at aal 2 it is on by definition.
     const mfaEnabled = known ?? (aal === 2 || (await factors.active(user.id)).length > 0);
     // With MFA on, any policy is satisfied: nothing to read.
     const state = mfaEnabled
       ? policy.evaluate(undefined, { createdAt: user.createdAt, mfaEnabled })
-      : await policy.forUser({ role: user.role, createdAt: user.createdAt, mfaEnabled }, tx);
+      : await policy.forUser({ role: user.role, createdAt: user.createdAt, mfaEnabled });
     const enforced = state.status === 'enforced';
     const session: StartSession = {
       userId: user.id,
