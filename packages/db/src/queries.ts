@@ -7,6 +7,11 @@ import { sessions } from './schema/sessions.js';
 import type { User } from './schema/users.js';
 import { users } from './schema/users.js';
 
+/** A boolean column or expression: postgres.js answers `true`, PGlite's text mode `'t'`. */
+export function asBoolean(value: unknown): boolean {
+  return value === true || value === 't';
+}
+
 /** A statement prepared once and executed with named parameters. */
 export interface PreparedQuery<TParams, TResult> {
   execute(params: TParams): Promise<TResult>;
@@ -41,7 +46,7 @@ function prepareSessionByTokenHash(db: Database) {
       mfaEnabled: sql<boolean>`exists (
         select 1 from ${mfaFactors}
         where ${and(eq(mfaFactors.userId, sessions.userId), eq(mfaFactors.status, 'active'))}
-      )`.mapWith((value: unknown) => value === true || value === 't'),
+      )`.mapWith(asBoolean),
       /** The MFA policy of the user's role; null when the role has none. */
       policy: {
         required: mfaPolicy.required,

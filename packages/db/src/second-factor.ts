@@ -1,5 +1,6 @@
 import { and, eq, isNull, lte, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Transaction } from './client.js';
+import { asBoolean } from './queries.js';
 import { mfaFactors } from './schema/mfa-factors.js';
 import { users } from './schema/users.js';
 
@@ -217,8 +218,4 @@ function claimStatement(claim: CodeClaim, userId: string, now: string): SQL {
 /** postgres.js answers `db.execute` with the rows, PGlite with `{ rows }`. */
 function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
-
-function asBoolean(value: unknown): boolean {
-  return value === true || value === 't';
 }
