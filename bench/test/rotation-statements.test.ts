@@ -39,7 +39,7 @@ describe('createRotation', () => {
 describe('classifyStatements', () => {
   it('counts transaction control apart from queries', () => {
     const counts = classifyStatements([
-      { query: 'select "id" from "sessions" where "token_hash" = $1', calls: 100 },
+      { query: 'select "id" from "sessions" where "token_hash" = $1', calls: 100, totalMs: 5 },
       { query: 'begin', calls: 40 },
       { query: 'COMMIT', calls: 40 },
       { query: 'update "mfa_factors"\n  set "last_used_step" = $1', calls: 40 },
@@ -49,6 +49,7 @@ describe('classifyStatements', () => {
     expect(counts.statements[0]).toEqual({
       query: 'select "id" from "sessions" where "token_hash" = $1',
       calls: 100,
+      meanMs: 0.05,
     });
     expect(counts.statements.at(-1)?.query).toBe('update "mfa_factors" set "last_used_step" = $1');
   });

@@ -8,12 +8,15 @@ export interface StatementCounts {
   queries: number;
   /** BEGIN, COMMIT, ROLLBACK, SAVEPOINT... */
   transactionControl: number;
-  /** The statements behind the counts, most executed first (normalised text, no values). */
-  statements: { query: string; calls: number }[];
+  /**
+   * The statements behind the counts, most executed first (normalised text, no values), with
+   * the server time each took on average (planning and execution, milliseconds).
+   */
+  statements: { query: string; calls: number; meanMs: number }[];
 }
 
 export function classifyStatements(
-  rows: readonly { query: string; calls: number }[],
+  rows: readonly { query: string; calls: number; totalMs?: number }[],
 ): StatementCounts {
   let queries = 0;
   let transactionControl = 0;
@@ -26,6 +29,7 @@ export function classifyStatements(
     .map((row) => ({
       query: row.query.replace(/\s+/g, ' ').trim().slice(0, 240),
       calls: row.calls,
+      meanMs: row.calls > 0 ? Number(((row.totalMs ?? 0) / row.calls).toFixed(4)) : 0,
     }));
   return { queries, transactionControl, statements };
 }
@@ -38,13 +42,18 @@ export function statementStats(admin: postgres.Sql, database: string) {
     },
     /** Executions in `database` since the last reset, the bench's own statistics queries left out. */
     async read(): Promise<StatementCounts> {
-      const rows = await admin<{ query: string; calls: string }[]>`
-        select s.query, s.calls::text as calls
+      const rows = await admin<{ query: string; calls: string; total_ms: string }[]>`
+        select s.query, s.calls::text as calls,
+          (s.total_exec_time + s.total_plan_time)::text as total_ms
         from pg_stat_statements s
         join pg_database d on d.oid = s.dbid
         where d.datname = ${database} and s.query not ilike '%pg_stat_statements%'`;
       return classifyStatements(
-        rows.map((row) => ({ query: row.query, calls: Number(row.calls) })),
+        rows.map((row) => ({
+          query: row.query,
+          calls: Number(row.calls),
+          totalMs: Number(row.total_ms),
+        })),
       );
     },
   };

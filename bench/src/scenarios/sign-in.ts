@@ -9,6 +9,7 @@ import {
   sampleMachineCpu,
   sampleRss,
   sampleTreeCpu,
+  sleep,
   spawnNode,
 } from '../lib/processes.js';
 import type { CpuUse } from '../lib/report.js';
@@ -121,7 +122,14 @@ export async function runSignIn(ctx: BenchContext) {
 
   const api = await startApi(ctx);
   try {
-    const run = await measure(ctx, { pid: api.pid, spec: signInSpec(ctx, api) });
+    const run = await measure(ctx, {
+      pid: api.pid,
+      spec: signInSpec(ctx, api),
+      beforeMeasured: () => ctx.stats.reset(),
+    });
+    await sleep(500);
+    const statements = await ctx.stats.read();
+    const served = Math.max(run.result.sent, 1);
     const row = report.addLoad({
       id: 'sign-in',
       label: `password sign-in (API, C=${settings.signInConcurrency})`,
@@ -141,6 +149,14 @@ export async function runSignIn(ctx: BenchContext) {
       threshold: 0.85,
       value: ratio(run.figures.reqPerSec, raw.result.perSecond),
       invalid: run.invalid ?? rawInvalid,
+    });
+    report.addValue({
+      id: 'sign-in-queries',
+      label: 'password sign-in: queries/request',
+      value: statements.queries / served,
+      unit: 'queries',
+      note: `+${(statements.transactionControl / served).toFixed(2)} begin/commit`,
+      details: { requestsServed: served, ...statements },
     });
   } finally {
     await api.stop();

@@ -1,8 +1,10 @@
 export { createDbClient, migrationsFolder } from './client.js';
 export type { Database, DbClient, DbClientOptions, Schema, Transaction } from './client.js';
 export { createQueries } from './queries.js';
-export type { PreparedQuery, Queries, SessionWithUser } from './queries.js';
+export type { PreparedQuery, Queries, SessionWithUser, SignInAccount } from './queries.js';
 export * from './schema/index.js';
+export { openSession } from './open-session.js';
+export type { NewSession, OpeningEvent, SessionOpening } from './open-session.js';
 export { reserveAttempt, spendSecondFactor } from './second-factor.js';
 export type {
   CodeClaim,

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from './client.js';
+import { backupCodes } from './schema/backup-codes.js';
 import { loginChallenges, type LoginChallenge } from './schema/login-challenges.js';
 import { mfaFactors } from './schema/mfa-factors.js';
 import { mfaPolicy } from './schema/mfa-policy.js';
@@ -26,6 +27,35 @@ function prepareUserByEmail(db: Database) {
     .prepare('twofold_user_by_email');
 }
 
+/** The MFA policy of a user's role, from a left join: all null when the role has none. */
+const rolePolicy = {
+  required: mfaPolicy.required,
+  graceDays: mfaPolicy.graceDays,
+  requiredSince: mfaPolicy.requiredSince,
+};
+
+function prepareSignInAccount(db: Database) {
+  return db
+    .select({
+      user: users,
+      /** Types of the active factors, comma-separated and sorted ('' when none). */
+      factorTypes: sql<string>`coalesce((
+        select string_agg(${mfaFactors.type}, ',' order by ${mfaFactors.type}) from ${mfaFactors}
+        where ${and(eq(mfaFactors.userId, users.id), eq(mfaFactors.status, 'active'))}
+      ), '')`,
+      backupCodesLeft: sql<number>`(
+        select count(*) from ${backupCodes}
+        where ${and(eq(backupCodes.userId, users.id), isNull(backupCodes.usedAt))}
+      )::int`.mapWith(Number),
+      policy: rolePolicy,
+    })
+    .from(users)
+    .leftJoin(mfaPolicy, eq(mfaPolicy.role, users.role))
+    .where(sql`lower(${users.email}) = lower(${sql.placeholder('email')}::text)`)
+    .limit(1)
+    .prepare('twofold_sign_in_account');
+}
+
 function prepareSessionByTokenHash(db: Database) {
   return db
     .select({
@@ -48,11 +78,7 @@ function prepareSessionByTokenHash(db: Database) {
         where ${and(eq(mfaFactors.userId, sessions.userId), eq(mfaFactors.status, 'active'))}
       )`.mapWith(asBoolean),
       /** The MFA policy of the user's role; null when the role has none. */
-      policy: {
-        required: mfaPolicy.required,
-        graceDays: mfaPolicy.graceDays,
-        requiredSince: mfaPolicy.requiredSince,
-      },
+      policy: rolePolicy,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -95,9 +121,22 @@ export type SessionWithUser = Awaited<
   ReturnType<ReturnType<typeof prepareSessionByTokenHash>['execute']>
 >[number];
 
+/** What a password sign-in needs to know about an account, read in one round trip. */
+export interface SignInAccount {
+  user: User;
+  /** Types of the user's active factors, sorted. */
+  factorTypes: string[];
+  /** Unused backup codes. */
+  backupCodesLeft: number;
+  /** The MFA policy of the user's role; null when the role has none. */
+  policy: SessionWithUser['policy'];
+}
+
 export interface Queries {
   /** Case-insensitive: served by the unique index on lower(email). */
   userByEmail: PreparedQuery<{ email: string }, User | undefined>;
+  /** The account by email (as `userByEmail`) with its active factor types, backup codes left and policy. */
+  signInAccount: PreparedQuery<{ email: string }, SignInAccount | undefined>;
   /**
    * One round trip: the session, its user, whether that user has an active factor, and the MFA
    * policy of the user's role.
@@ -114,12 +153,20 @@ export interface Queries {
 /** The statements run on (nearly) every request, prepared once per database. */
 export function createQueries(db: Database): Queries {
   const userByEmail = prepareUserByEmail(db);
+  const signInAccount = prepareSignInAccount(db);
   const sessionByTokenHash = prepareSessionByTokenHash(db);
   const touchSession = prepareTouchSession(db);
   const openChallenge = prepareOpenChallenge(db);
   return {
     userByEmail: {
       execute: async ({ email }) => (await userByEmail.execute({ email }))[0],
+    },
+    signInAccount: {
+      execute: async ({ email }) => {
+        const [row] = await signInAccount.execute({ email });
+        if (!row) return undefined;
+        return { ...row, factorTypes: row.factorTypes ? row.factorTypes.split(',') : [] };
+      },
     },
     sessionByTokenHash: {
       execute: async ({ tokenHash }) => (await sessionByTokenHash.execute({ tokenHash }))[0],

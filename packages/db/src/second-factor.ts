@@ -1,5 +1,6 @@
 import { and, eq, isNull, lte, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Transaction } from './client.js';
+import { rowsOf, sessionOpeningCtes, type SessionOpening } from './open-session.js';
 import { asBoolean } from './queries.js';
 import { mfaFactors } from './schema/mfa-factors.js';
 import { users } from './schema/users.js';
@@ -94,19 +95,9 @@ export type CodeClaim =
   | { kind: 'backup_code'; codeHash: string }
   | { kind: 'none' };
 
-/** The session a second step opens, with the challenge it consumes and the events it records. */
-export interface SecondStepSignIn {
+/** The session a second step opens, with the challenge it consumes. */
+export interface SecondStepSignIn extends SessionOpening {
   challengeId: string;
-  session: {
-    tokenHash: string;
-    aal: number;
-    amr: string[];
-    scope: string;
-    expiresAt: Date;
-  };
-  /** The session the browser presented, revoked by the new one. */
-  previousTokenHash: string | null;
-  events: { type: string; metadata: Record<string, unknown> }[];
 }
 
 export interface SpendInput {
@@ -142,7 +133,7 @@ export async function spendSecondFactor(db: Executor, input: SpendInput): Promis
 
   let statement: SQL;
   if (signIn) {
-    const { session } = signIn;
+    const context = { userId, now, ip: input.ip, userAgent: input.userAgent };
     statement = sql`with claim as (${claimSql}),
       consumed as (
         update login_challenges set consumed_at = ${now}::timestamptz
@@ -150,28 +141,10 @@ export async function spendSecondFactor(db: Executor, input: SpendInput): Promis
           and expires_at > ${now}::timestamptz and exists (select 1 from claim)
         returning user_id
       ),
-      created as (
-        insert into sessions
-          (token_hash, user_id, aal, amr, scope, ip, user_agent, created_at, last_seen_at, expires_at)
-        select ${session.tokenHash}, user_id, ${session.aal}, ${JSON.stringify(session.amr)}::jsonb,
-          ${session.scope}, ${input.ip}, ${input.userAgent}, ${now}::timestamptz, ${now}::timestamptz,
-          ${session.expiresAt.toISOString()}::timestamptz
-        from consumed
-        returning id
-      ),
-      revoked as (
-        update sessions set revoked_at = ${now}::timestamptz
-        where token_hash = ${signIn.previousTokenHash} and revoked_at is null
-          and exists (select 1 from created)
-      ),
+      ${sessionOpeningCtes('consumed', signIn, context)},
       reset as (
         update users set mfa_failed_attempts = 0, mfa_locked_until = null
         where id = ${userId} and exists (select 1 from created)
-      ),
-      events as (
-        insert into security_events (user_id, type, ip, user_agent, metadata, created_at)
-        select ${userId}, e.type, ${input.ip}, ${input.userAgent}, e.metadata, ${now}::timestamptz
-        from created, jsonb_to_recordset(${JSON.stringify(signIn.events)}::jsonb) as e(type text, metadata jsonb)
       )
       select (select count(*) from claim)::int as claimed,
         (select remaining from claim limit 1) as remaining,
@@ -213,9 +186,4 @@ function claimStatement(claim: CodeClaim, userId: string, now: string): SQL {
     case 'none':
       return sql`select null::uuid as id, null::int as remaining`;
   }
-}
-
-/** postgres.js answers `db.execute` with the rows, PGlite with `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DbClient, Queries } from '../src/index.js';
-import { createQueries, mfaFactors, mfaPolicy, sessions } from '../src/index.js';
+import {
+  backupCodes,
+  createQueries,
+  mfaFactors,
+  mfaPolicy,
+  openSession,
+  securityEvents,
+  sessions,
+} from '../src/index.js';
 import { createTestDbClient } from '../src/testing.js';
 import { insertUser, minutesFromNow } from './support.js';
 
@@ -45,6 +53,137 @@ describe('userByEmail', () => {
     await expect(
       queries.userByEmail.execute({ email: 'nobody@example.com' }),
     ).resolves.toBeUndefined();
+  });
+});
+
+describe('signInAccount', () => {
+  it('reads the user with its active factor types, unused backup codes and role policy', async () => {
+    const local = randomUUID();
+    const user = await insertUser(db, { email: `${local}@example.com` });
+    const account = () =>
+      queries.signInAccount.execute({ email: `${local.toUpperCase()}@EXAMPLE.com` });
+    expect(await account()).toEqual({
+      user,
+      factorTypes: [],
+      backupCodesLeft: 0,
+      policy: null,
+    });
+
+    await db.insert(mfaFactors).values([
+      {
+        userId: user.id,
+        type: 'totp',
+        status: 'active',
+        secretCiphertext: 'box',
+        secretKeyId: 'k1',
+      },
+      { userId: user.id, type: 'email', status: 'active' },
+    ]);
+    // A pending factor and another user's codes do not count; a used code does not either.
+    const other = await insertUser(db);
+    await db.insert(backupCodes).values([
+      { userId: user.id, codeHash: randomUUID() },
+      { userId: user.id, codeHash: randomUUID() },
+      { userId: user.id, codeHash: randomUUID(), usedAt: new Date() },
+      { userId: other.id, codeHash: randomUUID() },
+    ]);
+    const since = new Date('2030-05-06T07:08:09Z');
+    await db
+      .insert(mfaPolicy)
+      .values({ role: 'user', required: true, graceDays: 2, requiredSince: since })
+      .onConflictDoUpdate({
+        target: mfaPolicy.role,
+        set: { required: true, graceDays: 2, requiredSince: since },
+      });
+    try {
+      expect(await account()).toEqual({
+        user,
+        factorTypes: ['email', 'totp'],
+        backupCodesLeft: 2,
+        policy: { required: true, graceDays: 2, requiredSince: since },
+      });
+    } finally {
+      await db.delete(mfaPolicy).where(eq(mfaPolicy.role, 'user'));
+    }
+  });
+
+  it('returns undefined for an unknown address', async () => {
+    await expect(
+      queries.signInAccount.execute({ email: 'nobody@example.com' }),
+    ).resolves.toBeUndefined();
+  });
+});
+
+describe('openSession', () => {
+  const opening = (userId: string, previousTokenHash: string | null) => ({
+    userId,
+    now: new Date('2030-02-03T04:05:06Z'),
+    ip: '192.0.2.7',
+    userAgent: 'test agent',
+    session: {
+      tokenHash: randomUUID(),
+      aal: 1,
+      amr: ['pwd'],
+      scope: 'full',
+      expiresAt: new Date('2030-02-03T16:05:06Z'),
+    },
+    previousTokenHash,
+    events: [
+      { type: 'login.succeeded', metadata: { aal: 1 } },
+      { type: 'mfa.setup_required', metadata: {} },
+    ],
+  });
+
+  it('inserts the session, revokes the previous one and records the events together', async () => {
+    const user = await insertUser(db);
+    const previous = await insertSession(user.id);
+    const input = opening(user.id, previous.tokenHash);
+    const { id } = await openSession(db, input);
+
+    const [row] = await db.select().from(sessions).where(eq(sessions.id, id));
+    expect(row).toMatchObject({
+      userId: user.id,
+      tokenHash: input.session.tokenHash,
+      aal: 1,
+      amr: ['pwd'],
+      scope: 'full',
+      ip: '192.0.2.7',
+      userAgent: 'test agent',
+      createdAt: input.now,
+      lastSeenAt: input.now,
+      expiresAt: input.session.expiresAt,
+      revokedAt: null,
+    });
+    const [old] = await db.select().from(sessions).where(eq(sessions.id, previous.id));
+    expect(old?.revokedAt).toEqual(input.now);
+    const events = await db
+      .select({
+        type: securityEvents.type,
+        metadata: securityEvents.metadata,
+        ip: securityEvents.ip,
+      })
+      .from(securityEvents)
+      .where(eq(securityEvents.userId, user.id));
+    expect(events.map((e) => e.type).sort()).toEqual(['login.succeeded', 'mfa.setup_required']);
+    expect(events.find((e) => e.type === 'login.succeeded')).toEqual({
+      type: 'login.succeeded',
+      metadata: { aal: 1 },
+      ip: '192.0.2.7',
+    });
+  });
+
+  it('writes nothing when one part fails', async () => {
+    const user = await insertUser(db);
+    const previous = await insertSession(user.id);
+    // The token hash of a live session: the insert breaks its unique index.
+    const input = { ...opening(user.id, previous.tokenHash) };
+    input.session = { ...input.session, tokenHash: previous.tokenHash };
+    await expect(openSession(db, input)).rejects.toThrow();
+
+    const [old] = await db.select().from(sessions).where(eq(sessions.id, previous.id));
+    expect(old?.revokedAt).toBeNull();
+    const events = await db.select().from(securityEvents).where(eq(securityEvents.userId, user.id));
+    expect(events).toEqual([]);
   });
 });
 

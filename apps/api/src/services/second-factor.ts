@@ -39,6 +39,21 @@ export interface VerifyFactor {
  * is checked here; one more statement spends it, together with whatever it opens (a sign-in's
  * challenge, session and events), and resets the failure count.
  */
+/** The methods an account can finish a sign-in with, from its active factors and backup codes. */
+function methodsOf({
+  factorTypes,
+  backupCodesLeft,
+}: {
+  factorTypes: readonly string[];
+  backupCodesLeft: number;
+}): MfaMethod[] {
+  const methods: MfaMethod[] = [];
+  if (factorTypes.includes('totp')) methods.push('totp');
+  if (factorTypes.includes('email')) methods.push('email');
+  if (factorTypes.length > 0 && backupCodesLeft > 0) methods.push('backup_code');
+  return methods;
+}
+
 export function createSecondFactor(app: FastifyInstance) {
   const { db, config } = app;
 
@@ -145,14 +160,12 @@ export function createSecondFactor(app: FastifyInstance) {
 
     /** The methods the user can finish a sign-in with. */
     async methodsFor(userId: string): Promise<MfaMethod[]> {
-      const types = new Set((await app.factors.active(userId)).map((f) => f.type));
-      const methods: MfaMethod[] = [];
-      if (types.has('totp')) methods.push('totp');
-      if (types.has('email')) methods.push('email');
-      if (types.size > 0 && (await app.backupCodes.remaining(userId)) > 0)
-        methods.push('backup_code');
-      return methods;
+      const factorTypes = (await app.factors.active(userId)).map((f) => f.type);
+      const backupCodesLeft = factorTypes.length > 0 ? await app.backupCodes.remaining(userId) : 0;
+      return methodsOf({ factorTypes, backupCodesLeft });
     },
+
+    methodsOf,
 
     /**
      * Verifies one second factor; throws a stable error (and counts the failure) otherwise.

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
-import { sessions, type Transaction } from '@twofold/db';
+import { openSession, sessions, type OpeningEvent, type Transaction } from '@twofold/db';
 import { randomToken, sha256Hex, type SessionInfo } from '@twofold/mfa-core';
 
 /** lastSeenAt is written at most this often, so reads stay reads; idle expiry is exact to within it. */
@@ -55,20 +55,28 @@ export function createSessions(app: FastifyInstance) {
       cookieJar.set(reply, 'session', token, Math.floor(config.sessionAbsoluteMs / 1000));
     },
 
-    /** Creates the session row (revoking the one the browser presented) and sets its cookie. */
-    async start(request: FastifyRequest, reply: FastifyReply, options: StartSession) {
+    /**
+     * Creates the session row, revokes the one the browser presented and records `events`, in
+     * one statement; then sets the cookie. Answers the new session's id.
+     */
+    async start(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      options: StartSession,
+      events: OpeningEvent[] = [],
+    ) {
       const { token, previousTokenHash, row } = this.draft(request, options);
-      const [session] = await db.transaction(async (tx) => {
-        if (previousTokenHash) {
-          await tx
-            .update(sessions)
-            .set({ revokedAt: row.createdAt })
-            .where(and(eq(sessions.tokenHash, previousTokenHash), isNull(sessions.revokedAt)));
-        }
-        return tx.insert(sessions).values(row).returning();
+      const session = await openSession(db, {
+        userId: row.userId,
+        now: row.createdAt,
+        ip: row.ip,
+        userAgent: row.userAgent,
+        session: row,
+        previousTokenHash,
+        events,
       });
       this.setCookie(reply, token);
-      return session!;
+      return session;
     },
 
     /** The live session behind the request's cookie, with its user; null if none or expired. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { User } from '@twofold/db';
+import type { SignInAccount, User } from '@twofold/db';
 import type { StartSession } from './sessions.js';
 import type {
   AuthenticatedResponse,
@@ -33,15 +33,27 @@ export function createSignIn(app: FastifyInstance) {
   /** What a new session will be: its assurance, and whether policy lets it only enroll. */
   async function prepare(
     user: User,
-    { aal, amr, mfaEnabled: known }: { aal: 1 | 2; amr: string[]; mfaEnabled?: boolean },
+    {
+      aal,
+      amr,
+      mfaEnabled: known,
+      policy: rule,
+    }: {
+      aal: 1 | 2;
+      amr: string[];
+      mfaEnabled?: boolean;
+      /** The rule of the user's role (null: none), when the caller read it already. */
+      policy?: SignInAccount['policy'];
+    },
   ) {
     // Callers that already know whether MFA is on pass it, saving a query on the sign-in path;
     // at aal 2 it is on by definition.
     const mfaEnabled = known ?? (aal === 2 || (await factors.active(user.id)).length > 0);
     // With MFA on, any policy is satisfied: nothing to read.
-    const state = mfaEnabled
-      ? policy.evaluate(undefined, { createdAt: user.createdAt, mfaEnabled })
-      : await policy.forUser({ role: user.role, createdAt: user.createdAt, mfaEnabled });
+    const state =
+      mfaEnabled || rule !== undefined
+        ? policy.evaluate(rule, { createdAt: user.createdAt, mfaEnabled })
+        : await policy.forUser({ role: user.role, createdAt: user.createdAt, mfaEnabled });
     const enforced = state.status === 'enforced';
     const session: StartSession = {
       userId: user.id,
@@ -59,9 +71,15 @@ export function createSignIn(app: FastifyInstance) {
     metadata: { aal: session.aal, amr: session.amr },
   });
 
+  /** The events a prepared sign-in records: written with its session, in the same statement. */
+  const openingEvents = (prepared: Prepared) => [
+    succeeded(prepared),
+    ...(prepared.enforced ? [{ type: 'mfa.setup_required' as const, metadata: {} }] : []),
+  ];
+
   /**
    * After the session row exists: the audit trail and the answer. `recorded`: the caller wrote
-   * login.succeeded with the session already.
+   * the sign-in's events (`openingEvents`) with the session already.
    */
   async function finish(
     request: FastifyRequest,
@@ -89,11 +107,11 @@ export function createSignIn(app: FastifyInstance) {
     request: FastifyRequest,
     reply: FastifyReply,
     user: User,
-    options: { aal: 1 | 2; amr: string[]; mfaEnabled?: boolean },
+    options: Parameters<typeof prepare>[1],
   ): Promise<AuthenticatedResponse | MfaSetupRequiredResponse> {
     const prepared = await prepare(user, options);
-    await sessions.start(request, reply, prepared.session);
-    return finish(request, user, prepared);
+    await sessions.start(request, reply, prepared.session, openingEvents(prepared));
+    return finish(request, user, prepared, { recorded: true });
   }
 
   return {
@@ -103,19 +121,27 @@ export function createSignIn(app: FastifyInstance) {
     finish,
     succeeded,
 
-    /** After a right password on a verified account. */
+    /** After a right password on a verified account, read with `users.findForSignIn`. */
     async afterPassword(
       request: FastifyRequest,
       reply: FastifyReply,
-      user: User,
+      account: SignInAccount,
     ): Promise<SignInAnswer> {
-      const methods = await secondFactor.methodsFor(user.id);
+      const { user } = account;
+      const methods = secondFactor.methodsOf(account);
       if (methods.length === 0) {
-        return open(request, reply, user, { aal: 1, amr: ['pwd'], mfaEnabled: false });
+        return open(request, reply, user, {
+          aal: 1,
+          amr: ['pwd'],
+          mfaEnabled: false,
+          policy: account.policy,
+        });
       }
 
       const device = await trustedDevices.recognise(request, user.id);
-      if (device) return open(request, reply, user, { aal: 2, amr: ['pwd', 'device'] });
+      if (device) {
+        return open(request, reply, user, { aal: 2, amr: ['pwd', 'device'], mfaEnabled: true });
+      }
 
       const { token, challenge } = await challenges.create(
         user.id,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { eq, sql } from 'drizzle-orm';
-import { users, type User } from '@twofold/db';
+import { users, type SignInAccount, type User } from '@twofold/db';
 import type { PublicUser } from '@twofold/mfa-core';
 
 /** Emails are compared and stored trimmed and lower-cased. */
@@ -16,6 +16,11 @@ export function createUsers(app: FastifyInstance) {
 
     async findByEmail(email: string): Promise<User | undefined> {
       return queries.userByEmail.execute({ email: normalizeEmail(email) });
+    },
+
+    /** `findByEmail` with what a password sign-in needs next: factors, backup codes, policy. */
+    async findForSignIn(email: string): Promise<SignInAccount | undefined> {
+      return queries.signInAccount.execute({ email: normalizeEmail(email) });
     },
 
     /** The first account, and any address in ADMIN_EMAILS, is an admin. */

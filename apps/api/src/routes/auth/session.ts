@@ -33,17 +33,18 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const user = await users.findByEmail(request.body.email);
-      const ok = await verifyPassword(user?.passwordHash, request.body.password);
-      if (!user || !ok) {
+      const account = await users.findForSignIn(request.body.email);
+      const ok = await verifyPassword(account?.user.passwordHash, request.body.password);
+      if (!account || !ok) {
         await securityEvents.record({
           type: 'login.failed',
-          userId: user?.id ?? null,
+          userId: account?.user.id ?? null,
           request,
-          metadata: { reason: user ? 'wrong_password' : 'unknown_email' },
+          metadata: { reason: account ? 'wrong_password' : 'unknown_email' },
         });
         throw appError('INVALID_CREDENTIALS');
       }
+      const { user } = account;
 
       if (!user.emailVerifiedAt) {
         const { token, challenge } = await challenges.create(
@@ -69,7 +70,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         };
       }
 
-      return app.signIn.afterPassword(request, reply, user);
+      return app.signIn.afterPassword(request, reply, account);
     },
   );
 
