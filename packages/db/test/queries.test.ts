@@ -176,9 +176,9 @@ describe('openSession', () => {
     const user = await insertUser(db);
     const previous = await insertSession(user.id);
     // The token hash of a live session: the insert breaks its unique index.
-    const input = { ...opening(user.id, previous.tokenHash) };
-    input.session = { ...input.session, tokenHash: previous.tokenHash };
-    await expect(openSession(db, input)).rejects.toThrow();
+    const input = opening(user.id, previous.tokenHash);
+    const clashing = { ...input, session: { ...input.session, tokenHash: previous.tokenHash } };
+    await expect(openSession(db, clashing)).rejects.toThrow();
 
     const [old] = await db.select().from(sessions).where(eq(sessions.id, previous.id));
     expect(old?.revokedAt).toBeNull();
