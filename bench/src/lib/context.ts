@@ -50,7 +50,12 @@ export async function createContext(
   settings: Settings,
   report: ReportBuilder,
 ): Promise<BenchContext> {
-  const pg = await startPostgres({ settings: { shared_preload_libraries: 'pg_stat_statements' } });
+  const pg = await startPostgres({
+    settings: {
+      shared_preload_libraries: 'pg_stat_statements',
+      'pg_stat_statements.track_planning': 'on',
+    },
+  });
   onCleanup('PostgreSQL', () => pg.destroy());
   const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
   onCleanup('PostgreSQL admin connection', () => admin.end({ timeout: 5 }));

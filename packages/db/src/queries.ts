@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from './client.js';
 import { backupCodes } from './schema/backup-codes.js';
 import { loginChallenges, type LoginChallenge } from './schema/login-challenges.js';
@@ -11,6 +11,15 @@ import { users } from './schema/users.js';
 /** A boolean column or expression: postgres.js answers `true`, PGlite's text mode `'t'`. */
 export function asBoolean(value: unknown): boolean {
   return value === true || value === 't';
+}
+
+/**
+ * `mfa_factors.status = 'active'` as a literal, not a parameter: the partial unique index on
+ * active factors only matches a literal, and a parameter there makes PostgreSQL plan the
+ * prepared statement again on every execution (a generic plan could not use that index).
+ */
+export function isActiveFactor(): SQL {
+  return sql`${mfaFactors.status} = 'active'`;
 }
 
 /** A statement prepared once and executed with named parameters. */
@@ -41,7 +50,7 @@ function prepareSignInAccount(db: Database) {
       /** Types of the active factors, comma-separated and sorted ('' when none). */
       factorTypes: sql<string>`coalesce((
         select string_agg(${mfaFactors.type}, ',' order by ${mfaFactors.type}) from ${mfaFactors}
-        where ${and(eq(mfaFactors.userId, users.id), eq(mfaFactors.status, 'active'))}
+        where ${and(eq(mfaFactors.userId, users.id), isActiveFactor())}
       ), '')`,
       backupCodesLeft: sql<number>`(
         select count(*) from ${backupCodes}
@@ -75,7 +84,7 @@ function prepareSessionByTokenHash(db: Database) {
       userCreatedAt: users.createdAt,
       mfaEnabled: sql<boolean>`exists (
         select 1 from ${mfaFactors}
-        where ${and(eq(mfaFactors.userId, sessions.userId), eq(mfaFactors.status, 'active'))}
+        where ${and(eq(mfaFactors.userId, sessions.userId), isActiveFactor())}
       )`.mapWith(asBoolean),
       /** The MFA policy of the user's role; null when the role has none. */
       policy: rolePolicy,

@@ -1,7 +1,7 @@
 import { and, eq, isNull, lte, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Transaction } from './client.js';
 import { rowsOf, sessionOpeningCtes, type SessionOpening } from './open-session.js';
-import { asBoolean } from './queries.js';
+import { asBoolean, isActiveFactor } from './queries.js';
 import { mfaFactors } from './schema/mfa-factors.js';
 import { users } from './schema/users.js';
 
@@ -84,7 +84,7 @@ function prepareReservation(db: Executor, rules: ThrottleRules) {
       factor: mfaFactors,
     })
     .from(users)
-    .leftJoin(mfaFactors, and(eq(mfaFactors.userId, users.id), eq(mfaFactors.status, 'active')))
+    .leftJoin(mfaFactors, and(eq(mfaFactors.userId, users.id), isActiveFactor()))
     .where(eq(users.id, userId))
     .prepare('twofold_reserve_attempt');
 }

@@ -4,8 +4,15 @@ import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDbClient, migrationsFolder, users } from '../src/index.js';
+import {
+  createDbClient,
+  createQueries,
+  migrationsFolder,
+  reserveAttempt,
+  users,
+} from '../src/index.js';
 import { createTestDbClient } from '../src/testing.js';
+import { insertUser } from './support.js';
 
 const serverUrl = process.env.DATABASE_URL;
 
@@ -60,6 +67,55 @@ describe.skipIf(!serverUrl)('PostgreSQL server', () => {
       expect(statements.filter((row) => row.statement.includes(`raw_${marker}`))).toHaveLength(1);
       const builtText = built().toSQL().sql;
       expect(statements.filter((row) => row.statement === builtText)).toHaveLength(1);
+    } finally {
+      await client.close();
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    }
+  });
+
+  it("keeps the active-factor index usable by the hot statements' generic plans", async () => {
+    // A statement whose generic plan is worse than a custom one gets planned again on every
+    // execution. `status = 'active'` written as a parameter did that to the reservation: only
+    // a literal matches the partial index on active factors.
+    const name = `twofold_test_${randomBytes(8).toString('hex')}`;
+    await admin.unsafe(`create database "${name}"`);
+    const url = new URL(serverUrl!);
+    url.pathname = `/${name}`;
+    const client = await createDbClient({ url: url.toString(), maxConnections: 1 });
+    try {
+      const { db } = client;
+      const queries = createQueries(db);
+      const user = await insertUser(db);
+      const rules = { backoffThreshold: 5, maxDelaySeconds: 900, maxConsecutiveFailures: 100 };
+      await reserveAttempt(db, { userId: user.id, now: new Date(), rules });
+      await queries.sessionByTokenHash.execute({ tokenHash: 'none' });
+      await queries.signInAccount.execute({ email: user.email });
+
+      // One connection: these are the statements it prepared, planned here as generic plans.
+      const rowsOf = <T>(result: unknown) => (Array.isArray(result) ? result : []) as T[];
+      const prepared = rowsOf<{ name: string; statement: string; parameters: number }>(
+        await db.execute(
+          sql`select name, statement, cardinality(parameter_types)::int as parameters
+              from pg_prepared_statements`,
+        ),
+      );
+      await db.execute(sql`set plan_cache_mode = force_generic_plan`);
+      const genericPlan = async (marker: string) => {
+        const statement = prepared.find((row) => row.statement.includes(marker));
+        if (!statement) throw new Error(`no prepared statement contains ${marker}`);
+        const nulls = Array.from({ length: statement.parameters }, () => 'null').join(', ');
+        const plan = rowsOf<{ 'QUERY PLAN': string }>(
+          await db.execute(sql.raw(`explain execute "${statement.name}"(${nulls})`)),
+        );
+        return plan.map((line) => line['QUERY PLAN']).join('\n');
+      };
+      for (const marker of [
+        'with "reserved" as (update "users"',
+        'from "sessions" inner join "users"',
+        'string_agg(',
+      ]) {
+        expect(await genericPlan(marker), marker).toContain('mfa_factors_active_type_key');
+      }
     } finally {
       await client.close();
       await admin.unsafe(`drop database if exists "${name}" with (force)`);

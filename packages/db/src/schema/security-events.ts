@@ -17,10 +17,9 @@ export const securityEvents = pgTable(
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    index('security_events_user_created_idx').on(t.userId, t.createdAt.desc(), t.id),
-    index('security_events_type_idx').on(t.type),
-  ],
+  // Only the per-user timeline is queried (newest first, paginated). The table takes an insert
+  // on nearly every request that changes something, so it carries no index nothing reads.
+  (t) => [index('security_events_user_created_idx').on(t.userId, t.createdAt.desc(), t.id)],
 );
 
 export const securityEventsRelations = relations(securityEvents, ({ one }) => ({
