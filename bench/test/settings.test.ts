@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSettings, totpSupply } from '../src/lib/settings.js';
+import { readSettings, roundWarmup, totpSupply } from '../src/lib/settings.js';
 
 describe('readSettings', () => {
   it('has defaults for a full run', () => {
@@ -9,8 +9,17 @@ describe('readSettings', () => {
       connections: 100,
       sessions: 200,
       signInConcurrency: 8,
+      rounds: 3,
       skipColdStart: false,
     });
+  });
+
+  it('warms up fully before the first round of a comparison and briefly before later ones', () => {
+    const settings = readSettings({ BENCH_WARMUP: '3', BENCH_ROUNDS: '5' });
+    expect(settings.rounds).toBe(5);
+    expect([0, 1, 4].map((round) => roundWarmup(settings, round))).toEqual([3, 1, 1]);
+    expect(roundWarmup(readSettings({ BENCH_WARMUP: '0' }), 2)).toBe(0);
+    expect(() => readSettings({ BENCH_ROUNDS: '0' })).toThrow(/BENCH_ROUNDS/);
   });
 
   it('reads a quick smoke run from the environment and refuses nonsense', () => {

@@ -28,6 +28,8 @@ export interface MeasureOptions {
   measured?: (warmup: LoadResult | null) => Promise<LoadSpec> | LoadSpec;
   /** Right before the measured run starts (e.g. resetting statement statistics). */
   beforeMeasured?: () => Promise<void>;
+  /** Seconds of warm-up, instead of the settings' (later rounds of a comparison). */
+  warmupS?: number;
 }
 
 export const roundCpu = (value: number | null) => (value === null ? null : Math.round(value));
@@ -64,7 +66,8 @@ export function countsOf(result: LoadResult): RunCounts {
 
 /** A warm-up (not recorded), then the measured run with the server's RSS sampled throughout. */
 export async function measure(ctx: BenchContext, options: MeasureOptions): Promise<Measured> {
-  const { durationS, warmupS } = ctx.settings;
+  const { durationS } = ctx.settings;
+  const warmupS = options.warmupS ?? ctx.settings.warmupS;
   const worker = await LoadWorker.start();
   try {
     const warmup = warmupS > 0 ? await worker.run({ ...options.spec, durationS: warmupS }) : null;

@@ -4,6 +4,11 @@ export interface Settings {
   durationS: number;
   /** Seconds of load before each measured run, not recorded (BENCH_WARMUP). */
   warmupS: number;
+  /**
+   * Rounds of each paired comparison (BENCH_ROUNDS): baseline and plugin stack, raw and API
+   * session reads, raw argon2 and sign-in run alternately this many times each.
+   */
+  rounds: number;
   /** Connections of the closed-loop HTTP scenarios (BENCH_CONNECTIONS). */
   connections: number;
   /** Signed-in sessions the session read rotates through (BENCH_SESSIONS). */
@@ -26,6 +31,14 @@ export interface Settings {
   only: string[] | null;
 }
 
+/** Warm-up before a later round of a comparison: the server is warm, the connections are new. */
+export const LATER_ROUND_WARMUP_S = 1;
+
+/** Warm-up seconds before round `round` (from 0) of a comparison. */
+export function roundWarmup(settings: Settings, round: number): number {
+  return round === 0 ? settings.warmupS : Math.min(settings.warmupS, LATER_ROUND_WARMUP_S);
+}
+
 export const SCENARIO_IDS = ['baseline', 'session', 'totp', 'sign-in', 'isolation', 'cold-start'];
 
 type Env = Record<string, string | undefined>;
@@ -45,6 +58,7 @@ export function readSettings(env: Env): Settings {
   return {
     durationS,
     warmupS: number(env, 'BENCH_WARMUP', 3, 0, 120),
+    rounds: Math.round(number(env, 'BENCH_ROUNDS', 3, 1, 20)),
     connections: Math.round(number(env, 'BENCH_CONNECTIONS', 100, 1, 1000)),
     sessions: Math.round(number(env, 'BENCH_SESSIONS', 200, 1, 10_000)),
     signInConcurrency: Math.round(number(env, 'BENCH_SIGNIN_CONCURRENCY', 8, 1, 256)),

@@ -1,6 +1,9 @@
 import type { BenchContext } from '../lib/context.js';
 import type { LoadSpec } from '../lib/load-spec.js';
 import { measure } from '../lib/measure.js';
+import type { StatementCounts } from '../lib/pg-stats.js';
+import { alternate, invalidRound, medianRun, roundRates, roundRatios } from '../lib/rounds.js';
+import { roundWarmup } from '../lib/settings.js';
 import { sleep } from '../lib/processes.js';
 import { seedUsers, signIn } from '../lib/seed.js';
 import { startApi, startRawSession, type Server } from '../lib/servers.js';
@@ -30,115 +33,134 @@ async function sessionBody(origin: string, cookie: string): Promise<string> {
 /**
  * 2. Session read: `GET /api/auth/session` with real session cookies (signed in over HTTP),
  * round-robin over many sessions; the same route written by hand with postgres.js as the floor.
+ * Both servers are up at once and measured in alternating rounds.
  */
 export async function runSession(ctx: BenchContext) {
   const { report, settings } = ctx;
   const accounts = await seedUsers(ctx, 'session', settings.sessions);
 
-  let api = await startApi(ctx);
-  let apiBody: string;
-  let cookies: string[];
+  const api = await startApi(ctx);
   try {
-    cookies = await signIn(
+    const cookies = await signIn(
       api.origin,
       accounts.map((account) => account.email),
     );
-    apiBody = await sessionBody(api.origin, cookies[0]!);
-  } finally {
-    await api.stop();
-  }
-  ctx.shared.sessionCookies = cookies;
+    ctx.shared.sessionCookies = cookies;
+    const apiBody = await sessionBody(api.origin, cookies[0]!);
 
-  const raw = await startRawSession(ctx);
-  let rawRate: number | null;
-  try {
-    const rawBody = await sessionBody(raw.origin, cookies[0]!);
-    if (rawBody !== apiBody) {
-      report.note(
-        `raw session route answers differently from the API:\n    raw: ${rawBody}\n    api: ${apiBody}`,
-      );
+    const raw = await startRawSession(ctx);
+    try {
+      const rawBody = await sessionBody(raw.origin, cookies[0]!);
+      if (rawBody !== apiBody) {
+        report.note(
+          `raw session route answers differently from the API:\n    raw: ${rawBody}\n    api: ${apiBody}`,
+        );
+      }
+      // Statements are counted in each measured run and summed per side.
+      const counted = {
+        raw: { queries: 0, sent: 0 },
+        api: { queries: 0, transactionControl: 0, sent: 0 },
+      };
+      let apiStatements: StatementCounts | undefined;
+      const round = (server: Server, side: 'raw' | 'api') => async (index: number) => {
+        const run = await measure(ctx, {
+          pid: server.pid,
+          spec: sessionSpec(ctx, server, cookies),
+          warmupS: roundWarmup(settings, index),
+          beforeMeasured: () => ctx.stats.reset(),
+        });
+        // Every request written was (or is being) served, answered or not.
+        await sleep(500);
+        const statements = await ctx.stats.read();
+        counted[side].queries += statements.queries;
+        counted[side].sent += run.result.sent;
+        if (side === 'api') {
+          counted.api.transactionControl += statements.transactionControl;
+          apiStatements = statements;
+        }
+        return run;
+      };
+      const rounds = await alternate(settings.rounds, round(raw, 'raw'), round(api, 'api'));
+
+      const rawRun = medianRun(rounds.a);
+      const rawInvalid = invalidRound(rounds.a);
+      report.addLoad({
+        id: 'session-raw',
+        label: 'session read: raw postgres.js',
+        figures: rawRun.figures,
+        counts: rawRun.counts,
+        details: {
+          connections: settings.connections,
+          sessions: cookies.length,
+          queriesPerRequest: counted.raw.queries / Math.max(counted.raw.sent, 1),
+          roundReqPerSec: roundRates(rounds.a),
+        },
+        cpu: rawRun.cpu,
+      });
+      if (rawInvalid) report.note(`session read (raw route): ${rawInvalid}`);
+
+      const run = medianRun(rounds.b);
+      const invalid = invalidRound(rounds.b);
+      const ratios = roundRatios(rounds.a, rounds.b);
+      ctx.shared.sessionMaxReqPerSec = invalid ? undefined : (run.figures.reqPerSec ?? undefined);
+      const row = report.addLoad({
+        id: 'session',
+        label: 'session read (API)',
+        figures: run.figures,
+        counts: run.counts,
+        cpu: run.cpu,
+        details: {
+          connections: settings.connections,
+          sessions: cookies.length,
+          roundReqPerSec: roundRates(rounds.b),
+          roundRatiosToRaw: ratios,
+        },
+      });
+      report.addTarget({
+        id: 'session-vs-baseline',
+        scenario: row.id,
+        description: 'req/s ÷ baseline',
+        comparator: '>=',
+        threshold: 0.3,
+        value: ratio(run.figures.reqPerSec, report.baseline?.reqPerSec),
+        invalid: againstBaseline(ctx, invalid),
+      });
+      report.addTarget({
+        id: 'session-p99',
+        scenario: row.id,
+        description: `p99 at ${settings.connections} connections`,
+        comparator: '<',
+        threshold: 20,
+        unit: ' ms',
+        value: run.figures.p99Ms,
+        invalid,
+      });
+      report.addTarget({
+        id: 'session-vs-raw',
+        scenario: row.id,
+        description: 'req/s ÷ raw postgres.js route',
+        comparator: '>=',
+        threshold: 0.9,
+        value: ratio(run.figures.reqPerSec, rawRun.figures.reqPerSec),
+        invalid: invalid ?? (rawInvalid ? `raw route ${rawInvalid}` : undefined),
+      });
+      const served = Math.max(counted.api.sent, 1);
+      report.addValue({
+        id: 'session-queries',
+        label: 'session read: queries/request',
+        value: counted.api.queries / served,
+        unit: 'queries',
+        note: `+${(counted.api.transactionControl / served).toFixed(2)} begin/commit`,
+        details: {
+          requestsServed: served,
+          queries: counted.api.queries,
+          transactionControl: counted.api.transactionControl,
+          lastRoundStatements: apiStatements?.statements,
+        },
+      });
+    } finally {
+      await raw.stop();
     }
-    const run = await measure(ctx, {
-      pid: raw.pid,
-      spec: sessionSpec(ctx, raw, cookies),
-      beforeMeasured: () => ctx.stats.reset(),
-    });
-    await sleep(500);
-    const statements = await ctx.stats.read();
-    rawRate = run.invalid ? null : run.figures.reqPerSec;
-    report.addLoad({
-      id: 'session-raw',
-      label: 'session read: raw postgres.js',
-      figures: run.figures,
-      counts: run.counts,
-      details: {
-        connections: settings.connections,
-        sessions: cookies.length,
-        queriesPerRequest: statements.queries / Math.max(run.result.sent, 1),
-      },
-      cpu: run.cpu,
-    });
-    if (run.invalid) report.note(`session read (raw route): ${run.invalid}`);
-  } finally {
-    await raw.stop();
-  }
-
-  api = await startApi(ctx);
-  try {
-    const run = await measure(ctx, {
-      pid: api.pid,
-      spec: sessionSpec(ctx, api, cookies),
-      beforeMeasured: () => ctx.stats.reset(),
-    });
-    // Every request written was (or is being) served, answered or not.
-    await sleep(500);
-    const statements = await ctx.stats.read();
-    const served = Math.max(run.result.sent, 1);
-    ctx.shared.sessionMaxReqPerSec = run.invalid ? undefined : (run.figures.reqPerSec ?? undefined);
-    const row = report.addLoad({
-      id: 'session',
-      label: 'session read (API)',
-      figures: run.figures,
-      counts: run.counts,
-      cpu: run.cpu,
-      details: { connections: settings.connections, sessions: cookies.length },
-    });
-    report.addTarget({
-      id: 'session-vs-baseline',
-      scenario: row.id,
-      description: 'req/s ÷ baseline',
-      comparator: '>=',
-      threshold: 0.3,
-      value: ratio(run.figures.reqPerSec, report.baseline?.reqPerSec),
-      invalid: againstBaseline(ctx, run.invalid),
-    });
-    report.addTarget({
-      id: 'session-p99',
-      scenario: row.id,
-      description: `p99 at ${settings.connections} connections`,
-      comparator: '<',
-      threshold: 20,
-      unit: ' ms',
-      value: run.figures.p99Ms,
-      invalid: run.invalid,
-    });
-    report.addTarget({
-      id: 'session-vs-raw',
-      scenario: row.id,
-      description: 'req/s ÷ raw postgres.js route',
-      comparator: '>=',
-      threshold: 0.9,
-      value: ratio(run.figures.reqPerSec, rawRate),
-      invalid: run.invalid ?? (rawRate === null ? 'raw route run invalid' : undefined),
-    });
-    report.addValue({
-      id: 'session-queries',
-      label: 'session read: queries/request',
-      value: statements.queries / served,
-      unit: 'queries',
-      note: `+${(statements.transactionControl / served).toFixed(2)} begin/commit`,
-      details: { requestsServed: served, ...statements },
-    });
   } finally {
     await api.stop();
   }

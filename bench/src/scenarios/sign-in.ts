@@ -12,11 +12,14 @@ import {
   sleep,
   spawnNode,
 } from '../lib/processes.js';
-import type { CpuUse } from '../lib/report.js';
+import type { StatementCounts } from '../lib/pg-stats.js';
+import type { CpuUse, Figures } from '../lib/report.js';
+import { alternate, invalidRound, medianRun, roundRates, roundRatios } from '../lib/rounds.js';
+import { roundWarmup } from '../lib/settings.js';
+import { ratio } from '../lib/stats.js';
 import { loginBodies, seedUsers } from '../lib/seed.js';
 import type { Server } from '../lib/servers.js';
 import { startApi } from '../lib/servers.js';
-import { ratio } from '../lib/stats.js';
 
 /** Accounts for password sign-in (no MFA), shared by the sign-in and isolation scenarios. */
 const SIGN_IN_ACCOUNTS = 100;
@@ -41,8 +44,10 @@ export function signInSpec(ctx: BenchContext, api: Server): LoadSpec {
   };
 }
 
-/** The raw @node-rs/argon2 verify loop in its own process: verifies per second and RSS. */
-async function rawArgon2(ctx: BenchContext) {
+type LoopResult = Extract<Argon2LoopMessage, { type: 'result' }>;
+
+/** The raw @node-rs/argon2 verify loop in its own process, measured one round at a time. */
+async function startArgon2Loop(ctx: BenchContext) {
   const { settings } = ctx;
   const loop = spawnNode(
     'argon2 loop',
@@ -50,115 +55,163 @@ async function rawArgon2(ctx: BenchContext) {
     { ...baseEnv(), NODE_ENV: 'production' },
     { ipc: true },
   );
-  try {
-    return await new Promise<{
-      result: Extract<Argon2LoopMessage, { type: 'result' }>;
-      rssMiB: number | null;
-      cpu: CpuUse;
-    }>((resolve, reject) => {
-      let rss: ReturnType<typeof sampleRss> | undefined;
-      let cpu: ReturnType<typeof sampleCpu> | undefined;
-      let postgresCpu: ReturnType<typeof sampleTreeCpu> | undefined;
-      let machineCpu: ReturnType<typeof sampleMachineCpu> | undefined;
-      loop.child.on('message', (message: Argon2LoopMessage) => {
-        if (message.type === 'ready') {
-          const request: Argon2LoopRequest = {
-            type: 'run',
-            hash: ctx.passwordHash,
-            password: BENCH_PASSWORD.normalize('NFC'),
-            concurrency: settings.signInConcurrency,
-            warmupMs: settings.warmupS * 1000,
-            durationMs: settings.durationS * 1000,
-          };
-          loop.child.send(request);
-        } else if (message.type === 'measuring') {
-          rss = sampleRss(loop.pid);
-          cpu = sampleCpu(loop.pid);
-          if (ctx.postmasterPid) postgresCpu = sampleTreeCpu(ctx.postmasterPid);
-          machineCpu = sampleMachineCpu();
-        } else if (message.type === 'result') {
+  let exited = false;
+  void loop.exited.then(() => (exited = true));
+  await new Promise<void>((resolve, reject) => {
+    loop.child.once('message', (message: Argon2LoopMessage) =>
+      message.type === 'ready'
+        ? resolve()
+        : reject(new Error(`argon2 loop: ${JSON.stringify(message)}`)),
+    );
+    void loop.exited.then(() => reject(new Error(`argon2 loop exited:\n${loop.output()}`)));
+  });
+
+  /** One round: a warm-up, then verifies per second and RSS over the measured window. */
+  const round = (warmupS: number) =>
+    new Promise<{ result: LoopResult; figures: Figures; cpu: CpuUse; invalid: string | undefined }>(
+      (resolve, reject) => {
+        if (exited) return reject(new Error(`argon2 loop exited:\n${loop.output()}`));
+        let rss: ReturnType<typeof sampleRss> | undefined;
+        let cpu: ReturnType<typeof sampleCpu> | undefined;
+        let postgresCpu: ReturnType<typeof sampleTreeCpu> | undefined;
+        let machineCpu: ReturnType<typeof sampleMachineCpu> | undefined;
+        const onMessage = (message: Argon2LoopMessage) => {
+          if (message.type === 'measuring') {
+            rss = sampleRss(loop.pid);
+            cpu = sampleCpu(loop.pid);
+            if (ctx.postmasterPid) postgresCpu = sampleTreeCpu(ctx.postmasterPid);
+            machineCpu = sampleMachineCpu();
+            return;
+          }
+          loop.child.off('message', onMessage);
+          if (message.type !== 'result') {
+            reject(
+              new Error(
+                `argon2 loop: ${message.type === 'error' ? message.message : message.type}`,
+              ),
+            );
+            return;
+          }
           resolve({
             result: message,
-            rssMiB: rss?.stop() ?? null,
+            figures: {
+              reqPerSec: message.perSecond,
+              p50Ms: message.p50Ms,
+              p99Ms: message.p99Ms,
+              rssMiB: rss?.stop() ?? null,
+            },
             cpu: cpuUse({
               server: cpu?.stop() ?? null,
               loadGenerator: null,
               postgres: postgresCpu?.stop() ?? null,
               machine: machineCpu?.stop() ?? null,
             }),
+            invalid: message.failures > 0 ? `${message.failures} failed verifies` : undefined,
           });
-        } else {
-          reject(new Error(`argon2 loop: ${message.message}`));
-        }
-      });
-      void loop.exited.then(() => reject(new Error(`argon2 loop exited:\n${loop.output()}`)));
-    });
-  } finally {
-    await loop.stop();
-  }
+        };
+        loop.child.on('message', onMessage);
+        const request: Argon2LoopRequest = {
+          type: 'run',
+          hash: ctx.passwordHash,
+          password: BENCH_PASSWORD.normalize('NFC'),
+          concurrency: settings.signInConcurrency,
+          warmupMs: warmupS * 1000,
+          durationMs: settings.durationS * 1000,
+        };
+        loop.child.send(request);
+      },
+    );
+  return { round, stop: () => loop.stop() };
 }
 
-/** 4. Password sign-in at OWASP argon2id settings against a raw verify loop at the same concurrency. */
+/**
+ * 4. Password sign-in at OWASP argon2id settings against a raw verify loop at the same
+ * concurrency, measured in alternating rounds.
+ */
 export async function runSignIn(ctx: BenchContext) {
   const { report, settings } = ctx;
   await ensureSignInAccounts(ctx);
-  const raw = await rawArgon2(ctx);
-  const rawInvalid = raw.result.failures > 0 ? `${raw.result.failures} failed verifies` : undefined;
-  report.addLoad({
-    id: 'argon2-raw',
-    label: `argon2 verify loop (raw, C=${settings.signInConcurrency})`,
-    figures: {
-      reqPerSec: raw.result.perSecond,
-      p50Ms: raw.result.p50Ms,
-      p99Ms: raw.result.p99Ms,
-      rssMiB: raw.rssMiB,
-    },
-    details: {
-      concurrency: settings.signInConcurrency,
-      verifies: raw.result.verifies,
-    },
-    cpu: raw.cpu,
-  });
-
-  const api = await startApi(ctx);
+  const loop = await startArgon2Loop(ctx);
   try {
-    const run = await measure(ctx, {
-      pid: api.pid,
-      spec: signInSpec(ctx, api),
-      beforeMeasured: () => ctx.stats.reset(),
-    });
-    await sleep(500);
-    const statements = await ctx.stats.read();
-    const served = Math.max(run.result.sent, 1);
-    const row = report.addLoad({
-      id: 'sign-in',
-      label: `password sign-in (API, C=${settings.signInConcurrency})`,
-      figures: run.figures,
-      counts: run.counts,
-      details: {
-        concurrency: settings.signInConcurrency,
-        accounts: ctx.shared.signInEmails?.length,
-      },
-      cpu: run.cpu,
-    });
-    report.addTarget({
-      id: 'sign-in-vs-raw-argon2',
-      scenario: row.id,
-      description: 'req/s ÷ raw argon2 verifies/s',
-      comparator: '>=',
-      threshold: 0.85,
-      value: ratio(run.figures.reqPerSec, raw.result.perSecond),
-      invalid: run.invalid ?? rawInvalid,
-    });
-    report.addValue({
-      id: 'sign-in-queries',
-      label: 'password sign-in: queries/request',
-      value: statements.queries / served,
-      unit: 'queries',
-      note: `+${(statements.transactionControl / served).toFixed(2)} begin/commit`,
-      details: { requestsServed: served, ...statements },
-    });
+    const api = await startApi(ctx);
+    try {
+      const counted = { queries: 0, transactionControl: 0, sent: 0 };
+      let lastStatements: StatementCounts | undefined;
+      const rounds = await alternate(
+        settings.rounds,
+        (round) => loop.round(roundWarmup(settings, round)),
+        async (round) => {
+          const run = await measure(ctx, {
+            pid: api.pid,
+            spec: signInSpec(ctx, api),
+            warmupS: roundWarmup(settings, round),
+            beforeMeasured: () => ctx.stats.reset(),
+          });
+          await sleep(500);
+          lastStatements = await ctx.stats.read();
+          counted.queries += lastStatements.queries;
+          counted.transactionControl += lastStatements.transactionControl;
+          counted.sent += run.result.sent;
+          return run;
+        },
+      );
+
+      const raw = medianRun(rounds.a);
+      const rawInvalid = invalidRound(rounds.a);
+      report.addLoad({
+        id: 'argon2-raw',
+        label: `argon2 verify loop (raw, C=${settings.signInConcurrency})`,
+        figures: raw.figures,
+        details: {
+          concurrency: settings.signInConcurrency,
+          verifies: raw.result.verifies,
+          roundReqPerSec: roundRates(rounds.a),
+        },
+        cpu: raw.cpu,
+      });
+
+      const run = medianRun(rounds.b);
+      const ratios = roundRatios(rounds.a, rounds.b);
+      const row = report.addLoad({
+        id: 'sign-in',
+        label: `password sign-in (API, C=${settings.signInConcurrency})`,
+        figures: run.figures,
+        counts: run.counts,
+        details: {
+          concurrency: settings.signInConcurrency,
+          accounts: ctx.shared.signInEmails?.length,
+          roundReqPerSec: roundRates(rounds.b),
+          roundRatiosToRaw: ratios,
+        },
+        cpu: run.cpu,
+      });
+      report.addTarget({
+        id: 'sign-in-vs-raw-argon2',
+        scenario: row.id,
+        description: 'req/s ÷ raw argon2 verifies/s',
+        comparator: '>=',
+        threshold: 0.85,
+        value: ratio(run.figures.reqPerSec, raw.figures.reqPerSec),
+        invalid: invalidRound(rounds.b) ?? rawInvalid,
+      });
+      const served = Math.max(counted.sent, 1);
+      report.addValue({
+        id: 'sign-in-queries',
+        label: 'password sign-in: queries/request',
+        value: counted.queries / served,
+        unit: 'queries',
+        note: `+${(counted.transactionControl / served).toFixed(2)} begin/commit`,
+        details: {
+          requestsServed: served,
+          queries: counted.queries,
+          transactionControl: counted.transactionControl,
+          lastRoundStatements: lastStatements?.statements,
+        },
+      });
+    } finally {
+      await api.stop();
+    }
   } finally {
-    await api.stop();
+    await loop.stop();
   }
 }
