@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestDbClient } from '@twofold/db/testing';
-import { mfaPolicy, type DbClient } from '@twofold/db';
+import { mfaPolicy, securityEvents, type DbClient } from '@twofold/db';
+import { and, eq, gte } from 'drizzle-orm';
 import type { App } from '../src/app.js';
 import { buildTestApp, Client, GOOD_PASSWORD, signUp, uniqueEmail } from './helpers/app.js';
 import { enrollTotp, nextStep } from './helpers/mfa.js';
@@ -272,6 +273,7 @@ describe('MFA required by policy', () => {
     const account = await signUp(app, db);
     await requirePolicy(0, new Date(Date.now() - DAY_MS));
 
+    const signedIn = new Date();
     const { client, body } = await passwordStep(app, account.email, account.password);
     expect(body).toMatchObject({
       status: 'mfa_setup_required',
@@ -281,6 +283,17 @@ describe('MFA required by policy', () => {
     const session = await client.get('/api/auth/session');
     expect(session.statusCode).toBe(200);
     expect(session.json().session.scope).toBe('enroll_only');
+    // Written once each, with the session.
+    const events = await db.db
+      .select({ type: securityEvents.type, metadata: securityEvents.metadata })
+      .from(securityEvents)
+      .where(
+        and(eq(securityEvents.userId, account.user.id), gte(securityEvents.createdAt, signedIn)),
+      );
+    expect(events.sort((a, b) => a.type.localeCompare(b.type))).toEqual([
+      { type: 'login.succeeded', metadata: { aal: 1, amr: ['pwd'] } },
+      { type: 'mfa.setup_required', metadata: {} },
+    ]);
     expect((await client.get('/api/sessions')).json().code).toBe('MFA_SETUP_REQUIRED');
     expect((await client.get('/api/mfa')).json().policy).toMatchObject({
       required: true,

@@ -30,15 +30,6 @@ export interface VerifyFactor {
   request: FastifyRequest;
 }
 
-/**
- * Checks a second factor for sign-in and step-up, behind the per-account throttle: TOTP with
- * replay protection (a time step is accepted once per factor, atomically), email codes bound to
- * their challenge, and single-use backup codes.
- *
- * A check is two statements: the throttle reserves the attempt and reads the factors; the code
- * is checked here; one more statement spends it, together with whatever it opens (a sign-in's
- * challenge, session and events), and resets the failure count.
- */
 /** The methods an account can finish a sign-in with, from its active factors and backup codes. */
 function methodsOf({
   factorTypes,
@@ -54,6 +45,15 @@ function methodsOf({
   return methods;
 }
 
+/**
+ * Checks a second factor for sign-in and step-up, behind the per-account throttle: TOTP with
+ * replay protection (a time step is accepted once per factor, atomically), email codes bound to
+ * their challenge, and single-use backup codes.
+ *
+ * A check is two statements: the throttle reserves the attempt and reads the factors; the code
+ * is checked here; one more statement spends it, together with whatever it opens (a sign-in's
+ * challenge, session and events), and resets the failure count.
+ */
 export function createSecondFactor(app: FastifyInstance) {
   const { db, config } = app;
 

@@ -65,34 +65,20 @@ export function createSignIn(app: FastifyInstance) {
   }
   type Prepared = Awaited<ReturnType<typeof prepare>>;
 
-  /** The login.succeeded event of a prepared sign-in. */
-  const succeeded = ({ session }: Prepared) => ({
-    type: 'login.succeeded' as const,
-    metadata: { aal: session.aal, amr: session.amr },
-  });
-
   /** The events a prepared sign-in records: written with its session, in the same statement. */
-  const openingEvents = (prepared: Prepared) => [
-    succeeded(prepared),
-    ...(prepared.enforced ? [{ type: 'mfa.setup_required' as const, metadata: {} }] : []),
+  const openingEvents = ({ session, enforced }: Prepared) => [
+    { type: 'login.succeeded' as const, metadata: { aal: session.aal, amr: session.amr } },
+    ...(enforced ? [{ type: 'mfa.setup_required' as const, metadata: {} }] : []),
   ];
 
-  /**
-   * After the session row exists: the audit trail and the answer. `recorded`: the caller wrote
-   * the sign-in's events (`openingEvents`) with the session already.
-   */
-  async function finish(
-    request: FastifyRequest,
+  /** The answer to a sign-in whose session (and events) were written. */
+  function answer(
     user: User,
     prepared: Prepared,
-    { recorded = false }: { recorded?: boolean } = {},
-  ): Promise<AuthenticatedResponse | MfaSetupRequiredResponse> {
+  ): AuthenticatedResponse | MfaSetupRequiredResponse {
     const { mfaEnabled, enforced, graceEndsAt } = prepared;
-    if (!recorded)
-      await securityEvents.record({ ...succeeded(prepared), userId: user.id, request });
     const publicUser = users.toPublic(user, mfaEnabled);
     if (enforced) {
-      await securityEvents.record({ type: 'mfa.setup_required', userId: user.id, request });
       return {
         status: 'mfa_setup_required',
         user: publicUser,
@@ -111,15 +97,18 @@ export function createSignIn(app: FastifyInstance) {
   ): Promise<AuthenticatedResponse | MfaSetupRequiredResponse> {
     const prepared = await prepare(user, options);
     await sessions.start(request, reply, prepared.session, openingEvents(prepared));
-    return finish(request, user, prepared, { recorded: true });
+    return answer(user, prepared);
   }
 
   return {
     open,
-    /** `open` in two halves, for callers that create the session inside their own transaction. */
+    /**
+     * `open` in parts, for callers that write the session in a statement of their own: what it
+     * will be, the events to write with it, and the answer once it is written.
+     */
     prepare,
-    finish,
-    succeeded,
+    openingEvents,
+    answer,
 
     /** After a right password on a verified account, read with `users.findForSignIn`. */
     async afterPassword(

@@ -58,7 +58,10 @@ const secondStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
           challengeId: challenge.id,
           session: draft.row,
           previousTokenHash: draft.previousTokenHash,
-          events: [{ type: 'mfa.verified', metadata: { method } }, app.signIn.succeeded(prepared)],
+          events: [
+            { type: 'mfa.verified', metadata: { method } },
+            ...app.signIn.openingEvents(prepared),
+          ],
         },
       );
       sessions.setCookie(reply, draft.token);
@@ -74,7 +77,7 @@ const secondStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
         await notifications.notify(user.email, templates.newTrustedDevice(device.label));
       }
-      return app.signIn.finish(request, user, prepared, { recorded: true });
+      return app.signIn.answer(user, prepared);
     },
   );
 
