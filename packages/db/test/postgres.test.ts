@@ -8,6 +8,7 @@ import {
   createDbClient,
   createQueries,
   migrationsFolder,
+  type DbClient,
   reserveAttempt,
   users,
 } from '../src/index.js';
@@ -32,6 +33,31 @@ describe.skipIf(!serverUrl)('PostgreSQL server', () => {
     return rows.length === 1;
   }
 
+  /** A fresh database for `use`, given its URL; dropped afterwards whatever happens. */
+  async function withScratchDatabase(use: (url: string) => Promise<void>): Promise<void> {
+    const name = `twofold_test_${randomBytes(8).toString('hex')}`;
+    await admin.unsafe(`create database "${name}"`);
+    try {
+      const url = new URL(serverUrl!);
+      url.pathname = `/${name}`;
+      await use(url.toString());
+    } finally {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    }
+  }
+
+  /** `use` with a client of one connection (so pg_prepared_statements sees all its statements). */
+  function withOneConnection(use: (client: DbClient) => Promise<void>): Promise<void> {
+    return withScratchDatabase(async (url) => {
+      const client = await createDbClient({ url, maxConnections: 1 });
+      try {
+        await use(client);
+      } finally {
+        await client.close();
+      }
+    });
+  }
+
   it('gives each test client its own database and drops it on close', async () => {
     const client = await createTestDbClient();
     const [row] = await client.db
@@ -45,12 +71,7 @@ describe.skipIf(!serverUrl)('PostgreSQL server', () => {
   });
 
   it('prepares each statement with parameters once per connection, builder or raw', async () => {
-    const name = `twofold_test_${randomBytes(8).toString('hex')}`;
-    await admin.unsafe(`create database "${name}"`);
-    const url = new URL(serverUrl!);
-    url.pathname = `/${name}`;
-    const client = await createDbClient({ url: url.toString(), maxConnections: 1 });
-    try {
+    await withOneConnection(async (client) => {
       const marker = randomBytes(4).toString('hex');
       const raw = () => client.db.execute(sql`select ${marker}::text as raw_${sql.raw(marker)}`);
       const built = () =>
@@ -67,23 +88,14 @@ describe.skipIf(!serverUrl)('PostgreSQL server', () => {
       expect(statements.filter((row) => row.statement.includes(`raw_${marker}`))).toHaveLength(1);
       const builtText = built().toSQL().sql;
       expect(statements.filter((row) => row.statement === builtText)).toHaveLength(1);
-    } finally {
-      await client.close();
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    }
+    });
   });
 
   it("keeps the active-factor index usable by the hot statements' generic plans", async () => {
     // A statement whose generic plan is worse than a custom one gets planned again on every
     // execution. `status = 'active'` written as a parameter did that to the reservation: only
     // a literal matches the partial index on active factors.
-    const name = `twofold_test_${randomBytes(8).toString('hex')}`;
-    await admin.unsafe(`create database "${name}"`);
-    const url = new URL(serverUrl!);
-    url.pathname = `/${name}`;
-    const client = await createDbClient({ url: url.toString(), maxConnections: 1 });
-    try {
-      const { db } = client;
+    await withOneConnection(async ({ db }) => {
       const queries = createQueries(db);
       const user = await insertUser(db);
       const rules = { backoffThreshold: 5, maxDelaySeconds: 900, maxConsecutiveFailures: 100 };
@@ -116,20 +128,13 @@ describe.skipIf(!serverUrl)('PostgreSQL server', () => {
       ]) {
         expect(await genericPlan(marker), marker).toContain('mfa_factors_active_type_key');
       }
-    } finally {
-      await client.close();
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    }
+    });
   });
 
   it('applies migrations once when several instances start together', async () => {
-    const name = `twofold_test_${randomBytes(8).toString('hex')}`;
-    await admin.unsafe(`create database "${name}"`);
-    try {
-      const url = new URL(serverUrl!);
-      url.pathname = `/${name}`;
+    await withScratchDatabase(async (url) => {
       const clients = await Promise.all(
-        Array.from({ length: 4 }, () => createDbClient({ url: url.toString(), maxConnections: 2 })),
+        Array.from({ length: 4 }, () => createDbClient({ url, maxConnections: 2 })),
       );
       const journal = JSON.parse(
         await readFile(join(migrationsFolder, 'meta/_journal.json'), 'utf8'),
@@ -141,8 +146,6 @@ describe.skipIf(!serverUrl)('PostgreSQL server', () => {
         .from(sql`drizzle.__drizzle_migrations`);
       expect(applied).toEqual([{ count: journal.entries.length }]);
       await Promise.all(clients.map((client) => client.close()));
-    } finally {
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    }
+    });
   });
 });
