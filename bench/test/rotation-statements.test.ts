@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateTotp, generateTotpSecret } from '@twofold/mfa-core';
-import { classifyStatements } from '../src/lib/pg-stats.js';
+import { classifyStatements, StatementTally } from '../src/lib/pg-stats.js';
 import { createRotation } from '../src/lib/rotation.js';
 
 describe('createRotation', () => {
@@ -52,5 +52,27 @@ describe('classifyStatements', () => {
       meanMs: 0.05,
     });
     expect(counts.statements.at(-1)?.query).toBe('update "mfa_factors" set "last_used_step" = $1');
+  });
+});
+
+describe('StatementTally', () => {
+  it('sums runs and reports queries per request served', () => {
+    const tally = new StatementTally();
+    tally.add(
+      classifyStatements([
+        { query: 'select 1', calls: 30 },
+        { query: 'begin', calls: 5 },
+      ]),
+      10,
+    );
+    tally.add(classifyStatements([{ query: 'select 2', calls: 10 }]), 10);
+    expect(tally.row('q', 'queries')).toMatchObject({
+      value: 2,
+      note: '+0.25 begin/commit',
+      details: { requestsServed: 20, queries: 40, transactionControl: 5 },
+    });
+    expect(tally.row('q', 'queries').details.lastRoundStatements).toEqual([
+      { query: 'select 2', calls: 10, meanMs: 0 },
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import type { BenchContext } from './context.js';
 import { LoadWorker } from './load.js';
 import type { LoadResult, LoadSpec } from './load-spec.js';
+import type { StatementTally } from './pg-stats.js';
 import type { CpuUse, Figures, RunCounts } from './report.js';
 import { sampleCpu, sampleMachineCpu, sampleRss, sampleTreeCpu, sleep } from './processes.js';
 import { invalidRun } from './targets.js';
@@ -98,6 +99,21 @@ export async function measure(ctx: BenchContext, options: MeasureOptions): Promi
   } finally {
     await worker.stop();
   }
+}
+
+/**
+ * `measure`, with the statements PostgreSQL ran for the measured run added to `tally`
+ * (statistics reset right before it, read once every request written was served).
+ */
+export async function measureCounting(
+  ctx: BenchContext,
+  tally: StatementTally,
+  options: Omit<MeasureOptions, 'beforeMeasured'>,
+): Promise<Measured> {
+  const run = await measure(ctx, { ...options, beforeMeasured: () => ctx.stats.reset() });
+  await sleep(500);
+  tally.add(await ctx.stats.read(), run.result.sent);
+  return run;
 }
 
 /** Headers a same-origin browser page sends with a state-changing fetch (the CSRF check reads them). */

@@ -58,3 +58,38 @@ export function statementStats(admin: postgres.Sql, database: string) {
     },
   };
 }
+
+/** The statements of several measured runs of one server, summed. */
+export class StatementTally {
+  queries = 0;
+  transactionControl = 0;
+  /** Requests written in those runs (each one served, answered or not). */
+  sent = 0;
+  /** The last run's statements, for the report's details. */
+  last: StatementCounts | undefined;
+
+  add(statements: StatementCounts, sent: number) {
+    this.queries += statements.queries;
+    this.transactionControl += statements.transactionControl;
+    this.sent += sent;
+    this.last = statements;
+  }
+
+  /** Queries per request served, as a report row (BEGIN/COMMIT shown beside them). */
+  row(id: string, label: string) {
+    const served = Math.max(this.sent, 1);
+    return {
+      id,
+      label,
+      value: this.queries / served,
+      unit: 'queries',
+      note: `+${(this.transactionControl / served).toFixed(2)} begin/commit`,
+      details: {
+        requestsServed: served,
+        queries: this.queries,
+        transactionControl: this.transactionControl,
+        lastRoundStatements: this.last?.statements,
+      },
+    };
+  }
+}

@@ -1,10 +1,9 @@
 import type { BenchContext } from '../lib/context.js';
 import type { LoadSpec } from '../lib/load-spec.js';
-import { measure } from '../lib/measure.js';
-import type { StatementCounts } from '../lib/pg-stats.js';
+import { measureCounting } from '../lib/measure.js';
+import { StatementTally } from '../lib/pg-stats.js';
 import { alternate, invalidRound, medianRun, roundRates, roundRatios } from '../lib/rounds.js';
 import { roundWarmup } from '../lib/settings.js';
-import { sleep } from '../lib/processes.js';
 import { seedUsers, signIn } from '../lib/seed.js';
 import { startApi, startRawSession, type Server } from '../lib/servers.js';
 import { ratio } from '../lib/stats.js';
@@ -57,29 +56,13 @@ export async function runSession(ctx: BenchContext) {
         );
       }
       // Statements are counted in each measured run and summed per side.
-      const counted = {
-        raw: { queries: 0, sent: 0 },
-        api: { queries: 0, transactionControl: 0, sent: 0 },
-      };
-      let apiStatements: StatementCounts | undefined;
-      const round = (server: Server, side: 'raw' | 'api') => async (index: number) => {
-        const run = await measure(ctx, {
+      const tally = { raw: new StatementTally(), api: new StatementTally() };
+      const round = (server: Server, side: 'raw' | 'api') => (index: number) =>
+        measureCounting(ctx, tally[side], {
           pid: server.pid,
           spec: sessionSpec(ctx, server, cookies),
           warmupS: roundWarmup(settings, index),
-          beforeMeasured: () => ctx.stats.reset(),
         });
-        // Every request written was (or is being) served, answered or not.
-        await sleep(500);
-        const statements = await ctx.stats.read();
-        counted[side].queries += statements.queries;
-        counted[side].sent += run.result.sent;
-        if (side === 'api') {
-          counted.api.transactionControl += statements.transactionControl;
-          apiStatements = statements;
-        }
-        return run;
-      };
       const rounds = await alternate(settings.rounds, round(raw, 'raw'), round(api, 'api'));
 
       const rawRun = medianRun(rounds.a);
@@ -92,7 +75,7 @@ export async function runSession(ctx: BenchContext) {
         details: {
           connections: settings.connections,
           sessions: cookies.length,
-          queriesPerRequest: counted.raw.queries / Math.max(counted.raw.sent, 1),
+          queriesPerRequest: tally.raw.queries / Math.max(tally.raw.sent, 1),
           roundReqPerSec: roundRates(rounds.a),
         },
         cpu: rawRun.cpu,
@@ -144,20 +127,7 @@ export async function runSession(ctx: BenchContext) {
         value: ratio(run.figures.reqPerSec, rawRun.figures.reqPerSec),
         invalid: invalid ?? (rawInvalid ? `raw route ${rawInvalid}` : undefined),
       });
-      const served = Math.max(counted.api.sent, 1);
-      report.addValue({
-        id: 'session-queries',
-        label: 'session read: queries/request',
-        value: counted.api.queries / served,
-        unit: 'queries',
-        note: `+${(counted.api.transactionControl / served).toFixed(2)} begin/commit`,
-        details: {
-          requestsServed: served,
-          queries: counted.api.queries,
-          transactionControl: counted.api.transactionControl,
-          lastRoundStatements: apiStatements?.statements,
-        },
-      });
+      report.addValue(tally.api.row('session-queries', 'session read: queries/request'));
     } finally {
       await raw.stop();
     }

@@ -1,7 +1,7 @@
 import type { Argon2LoopMessage, Argon2LoopRequest } from '../argon2-loop.js';
 import { BENCH_PASSWORD, type BenchContext } from '../lib/context.js';
 import type { LoadSpec } from '../lib/load-spec.js';
-import { cpuUse, measure, sameOriginHeaders } from '../lib/measure.js';
+import { cpuUse, measureCounting, sameOriginHeaders } from '../lib/measure.js';
 import { benchScript } from '../lib/paths.js';
 import {
   baseEnv,
@@ -9,10 +9,9 @@ import {
   sampleMachineCpu,
   sampleRss,
   sampleTreeCpu,
-  sleep,
   spawnNode,
 } from '../lib/processes.js';
-import type { StatementCounts } from '../lib/pg-stats.js';
+import { StatementTally } from '../lib/pg-stats.js';
 import type { CpuUse, Figures } from '../lib/report.js';
 import { alternate, invalidRound, medianRun, roundRates, roundRatios } from '../lib/rounds.js';
 import { roundWarmup } from '../lib/settings.js';
@@ -135,25 +134,16 @@ export async function runSignIn(ctx: BenchContext) {
   try {
     const api = await startApi(ctx);
     try {
-      const counted = { queries: 0, transactionControl: 0, sent: 0 };
-      let lastStatements: StatementCounts | undefined;
+      const tally = new StatementTally();
       const rounds = await alternate(
         settings.rounds,
         (round) => loop.round(roundWarmup(settings, round)),
-        async (round) => {
-          const run = await measure(ctx, {
+        (round) =>
+          measureCounting(ctx, tally, {
             pid: api.pid,
             spec: signInSpec(ctx, api),
             warmupS: roundWarmup(settings, round),
-            beforeMeasured: () => ctx.stats.reset(),
-          });
-          await sleep(500);
-          lastStatements = await ctx.stats.read();
-          counted.queries += lastStatements.queries;
-          counted.transactionControl += lastStatements.transactionControl;
-          counted.sent += run.result.sent;
-          return run;
-        },
+          }),
       );
 
       const raw = medianRun(rounds.a);
@@ -194,20 +184,7 @@ export async function runSignIn(ctx: BenchContext) {
         value: ratio(run.figures.reqPerSec, raw.figures.reqPerSec),
         invalid: invalidRound(rounds.b) ?? rawInvalid,
       });
-      const served = Math.max(counted.sent, 1);
-      report.addValue({
-        id: 'sign-in-queries',
-        label: 'password sign-in: queries/request',
-        value: counted.queries / served,
-        unit: 'queries',
-        note: `+${(counted.transactionControl / served).toFixed(2)} begin/commit`,
-        details: {
-          requestsServed: served,
-          queries: counted.queries,
-          transactionControl: counted.transactionControl,
-          lastRoundStatements: lastStatements?.statements,
-        },
-      });
+      report.addValue(tally.row('sign-in-queries', 'password sign-in: queries/request'));
     } finally {
       await api.stop();
     }
