@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database, Transaction } from './client.js';
+import { rowsOf } from './queries.js';
 
 type Executor = Database | Transaction;
 
@@ -87,9 +88,4 @@ export async function openSession(
   const [row] = rows;
   if (!row) throw new Error('openSession: no session was created');
   return row;
-}
-
-/** postgres.js answers `db.execute` with the rows, PGlite with `{ rows }`. */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }

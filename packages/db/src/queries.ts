@@ -13,6 +13,11 @@ export function asBoolean(value: unknown): boolean {
   return value === true || value === 't';
 }
 
+/** postgres.js answers `db.execute` with the rows, PGlite with `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
 /**
  * `mfa_factors.status = 'active'` as a literal, not a parameter: the partial unique index on
  * active factors only matches a literal, and a parameter there makes PostgreSQL plan the

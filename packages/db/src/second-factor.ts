@@ -1,7 +1,7 @@
 import { and, eq, isNull, lte, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Transaction } from './client.js';
-import { rowsOf, sessionOpeningCtes, type SessionOpening } from './open-session.js';
-import { asBoolean, isActiveFactor } from './queries.js';
+import { sessionOpeningCtes, type SessionOpening } from './open-session.js';
+import { asBoolean, isActiveFactor, rowsOf } from './queries.js';
 import { mfaFactors } from './schema/mfa-factors.js';
 import { users } from './schema/users.js';
 

@@ -37,6 +37,22 @@ async function insertSession(userId: string) {
   return session!;
 }
 
+/** Runs `check` while the 'user' role has this MFA policy, removed afterwards. */
+async function withUserPolicy(
+  policy: { required: boolean; graceDays: number; requiredSince: Date },
+  check: () => Promise<void>,
+) {
+  await db
+    .insert(mfaPolicy)
+    .values({ role: 'user', ...policy })
+    .onConflictDoUpdate({ target: mfaPolicy.role, set: policy });
+  try {
+    await check();
+  } finally {
+    await db.delete(mfaPolicy).where(eq(mfaPolicy.role, 'user'));
+  }
+}
+
 describe('userByEmail', () => {
   it('finds a user whatever the case of the address', async () => {
     const local = randomUUID();
@@ -87,24 +103,19 @@ describe('signInAccount', () => {
       { userId: user.id, codeHash: randomUUID(), usedAt: new Date() },
       { userId: other.id, codeHash: randomUUID() },
     ]);
-    const since = new Date('2030-05-06T07:08:09Z');
-    await db
-      .insert(mfaPolicy)
-      .values({ role: 'user', required: true, graceDays: 2, requiredSince: since })
-      .onConflictDoUpdate({
-        target: mfaPolicy.role,
-        set: { required: true, graceDays: 2, requiredSince: since },
-      });
-    try {
+    const policy = {
+      required: true,
+      graceDays: 2,
+      requiredSince: new Date('2030-05-06T07:08:09Z'),
+    };
+    await withUserPolicy(policy, async () => {
       expect(await account()).toEqual({
         user,
         factorTypes: ['email', 'totp'],
         backupCodesLeft: 2,
-        policy: { required: true, graceDays: 2, requiredSince: since },
+        policy,
       });
-    } finally {
-      await db.delete(mfaPolicy).where(eq(mfaPolicy.role, 'user'));
-    }
+    });
   });
 
   it('returns undefined for an unknown address', async () => {
@@ -219,20 +230,15 @@ describe('sessionByTokenHash', () => {
   it("carries the MFA policy of the user's role", async () => {
     const user = await insertUser(db, { role: 'user' });
     const { tokenHash } = await insertSession(user.id);
-    const since = new Date('2030-05-06T07:08:09Z');
-    await db
-      .insert(mfaPolicy)
-      .values({ role: 'user', required: true, graceDays: 3, requiredSince: since })
-      .onConflictDoUpdate({
-        target: mfaPolicy.role,
-        set: { required: true, graceDays: 3, requiredSince: since },
-      });
-    try {
+    const policy = {
+      required: true,
+      graceDays: 3,
+      requiredSince: new Date('2030-05-06T07:08:09Z'),
+    };
+    await withUserPolicy(policy, async () => {
       const found = await queries.sessionByTokenHash.execute({ tokenHash });
-      expect(found?.policy).toEqual({ required: true, graceDays: 3, requiredSince: since });
-    } finally {
-      await db.delete(mfaPolicy).where(eq(mfaPolicy.role, 'user'));
-    }
+      expect(found?.policy).toEqual(policy);
+    });
   });
 
   it('reports mfaEnabled only while the user has an active factor', async () => {
