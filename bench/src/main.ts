@@ -136,6 +136,7 @@ async function main(): Promise<number> {
       connections: settings.connections,
       sessions: settings.sessions,
       signInConcurrency: settings.signInConcurrency,
+      poolSize: settings.poolSize,
       ...(settings.only && { only: settings.only.join(',') }),
     },
     rows: report.rows,

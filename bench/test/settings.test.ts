@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultPoolSize } from '@twofold/db';
 import { readSettings, roundWarmup, totpSupply } from '../src/lib/settings.js';
 
 describe('readSettings', () => {
@@ -29,6 +30,12 @@ describe('readSettings', () => {
     });
     expect(() => readSettings({ BENCH_DURATION: 'ten' })).toThrow(/BENCH_DURATION/);
     expect(() => readSettings({ BENCH_CONNECTIONS: '0' })).toThrow(/BENCH_CONNECTIONS/);
+  });
+
+  it('gives the API and the raw route the same pool: the API default unless DATABASE_POOL_SIZE says', () => {
+    expect(readSettings({}).poolSize).toBe(defaultPoolSize());
+    expect(readSettings({ DATABASE_POOL_SIZE: '6' }).poolSize).toBe(6);
+    expect(() => readSettings({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
   });
 
   it('selects scenarios by id', () => {

@@ -221,6 +221,7 @@ describe('loadConfig defaults', () => {
     expect(config.rateLimitAuthMax).toBe(20);
     expect(config.trustProxy).toBe(false);
     expect(config.databaseUrl).toBeUndefined();
+    expect(config.databasePoolSize).toBeUndefined();
     expect(config.redisUrl).toBeUndefined();
     expect(config.adminEmails).toEqual([]);
     expect(config.logLevel).toBe('info');
@@ -261,10 +262,12 @@ describe('loadConfig defaults', () => {
         APP_URL: 'https://app.example.com//',
         ADMIN_EMAILS: ' Boss@Example.com , ,ops@example.com ',
         TRUST_PROXY: 'true',
+        DATABASE_POOL_SIZE: '4',
       },
       quiet,
     );
     expect(config.port).toBe(8080);
+    expect(config.databasePoolSize).toBe(4);
     expect(config.sessionIdleMs).toBe(5 * 60_000);
     expect(config.sessionAbsoluteMs).toBe(2 * 3_600_000);
     expect(config.totpDriftSteps).toBe(0);
@@ -302,6 +305,8 @@ describe('loadConfig refuses bad values with a clear ConfigError', () => {
     ['SESSION_ABSOLUTE_HOURS', 'twelve'],
     ['TOTP_DRIFT_STEPS', '4'],
     ['RATE_LIMIT_AUTH_MAX', '0'],
+    ['DATABASE_POOL_SIZE', '0'],
+    ['DATABASE_POOL_SIZE', 'ten'],
     ['PORT', ' '],
     ['PORT', '0x50'],
     ['PORT', '1e3'],

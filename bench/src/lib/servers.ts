@@ -46,6 +46,7 @@ function apiEnv(ctx: BenchContext, port?: number): Record<string, string> {
     DATA_DIR: ctx.tempDir('api'),
     DATABASE_URL: ctx.databaseUrl,
     SMTP_URL: ctx.smtpUrl,
+    DATABASE_POOL_SIZE: String(ctx.settings.poolSize),
     RATE_LIMIT_AUTH_MAX: '1000000',
     ...(port && { APP_URL: `http://127.0.0.1:${port}` }),
     ...ctx.secrets,
@@ -61,7 +62,11 @@ export const startRawSession = (ctx: BenchContext) =>
   start(
     'raw session route',
     benchScript('servers/raw-session.js'),
-    { DATABASE_URL: ctx.databaseUrl, SESSION_SECRETS: ctx.secrets.SESSION_SECRETS! },
+    {
+      DATABASE_URL: ctx.databaseUrl,
+      DATABASE_POOL_SIZE: String(ctx.settings.poolSize),
+      SESSION_SECRETS: ctx.secrets.SESSION_SECRETS!,
+    },
     '/',
   );
 

@@ -1,3 +1,5 @@
+import { defaultPoolSize } from '@twofold/db';
+
 /** Every knob of a run, from the environment, so a quick smoke run is one variable away. */
 export interface Settings {
   /** Seconds of each measured run (BENCH_DURATION). */
@@ -22,6 +24,11 @@ export interface Settings {
   totpWarmupUsers: number;
   /** Seconds `pnpm dev` may take before the cold start counts as failed (BENCH_COLD_START_TIMEOUT). */
   coldStartTimeoutS: number;
+  /**
+   * PostgreSQL connections of the API and of the raw session route alike (DATABASE_POOL_SIZE;
+   * unset: the API's own default, packages/db's `defaultPoolSize()`).
+   */
+  poolSize: number;
   /** Skip the cold-start scenario (BENCH_SKIP_COLD_START=1). */
   skipColdStart: boolean;
   /**
@@ -64,6 +71,7 @@ export function readSettings(env: Env): Settings {
     signInConcurrency: Math.round(number(env, 'BENCH_SIGNIN_CONCURRENCY', 8, 1, 256)),
     totpWarmupUsers: Math.round(number(env, 'BENCH_TOTP_WARMUP_USERS', 5000, 100, 1_000_000)),
     coldStartTimeoutS: number(env, 'BENCH_COLD_START_TIMEOUT', 120, 5, 900),
+    poolSize: Math.round(number(env, 'DATABASE_POOL_SIZE', defaultPoolSize(), 1, 1000)),
     skipColdStart: env.BENCH_SKIP_COLD_START === '1',
     only: scenarioList(env.BENCH_ONLY),
   };

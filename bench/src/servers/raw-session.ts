@@ -16,15 +16,20 @@ import { verifyCookieJwt } from '../lib/jwt.js';
 import { listenAndServe } from './listen.js';
 
 const secret = (process.env.SESSION_SECRETS ?? '').split(',')[0]?.trim();
-if (!secret || !process.env.DATABASE_URL) {
-  throw new Error('raw-session: SESSION_SECRETS and DATABASE_URL are required');
+const poolSize = Number(process.env.DATABASE_POOL_SIZE);
+if (!secret || !process.env.DATABASE_URL || !(poolSize >= 1)) {
+  throw new Error('raw-session: SESSION_SECRETS, DATABASE_URL and DATABASE_POOL_SIZE are required');
 }
 const idleMs = Number(process.env.SESSION_IDLE_MINUTES || 30) * 60_000;
 /** As the API: lastSeenAt is written at most this often. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-// The API's pool size (packages/db's default), prepared statements on.
-const sql = postgres(process.env.DATABASE_URL, { max: 10, prepare: true, onnotice: () => {} });
+// The API's pool size (the bench passes the same DATABASE_POOL_SIZE to both), prepared statements on.
+const sql = postgres(process.env.DATABASE_URL, {
+  max: poolSize,
+  prepare: true,
+  onnotice: () => {},
+});
 
 interface Row {
   id: string;

@@ -1,4 +1,4 @@
-export { createDbClient, migrationsFolder } from './client.js';
+export { createDbClient, defaultPoolSize, migrationsFolder } from './client.js';
 export type { Database, DbClient, DbClientOptions, Schema, Transaction } from './client.js';
 export { createQueries } from './queries.js';
 export type { PreparedQuery, Queries, SessionWithUser, SignInAccount } from './queries.js';

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createDbClient,
   createQueries,
+  defaultPoolSize,
   migrationsFolder,
   type DbClient,
   reserveAttempt,
@@ -57,6 +58,31 @@ describe.skipIf(!serverUrl)('PostgreSQL server', () => {
       }
     });
   }
+
+  it('opens at most defaultPoolSize() connections, however many queries wait', async () => {
+    await withScratchDatabase(async (url) => {
+      const client = await createDbClient({ url });
+      const backends = async () => {
+        const [row] = await admin<{ n: number }[]>`
+          select count(*)::int as n from pg_stat_activity
+          where datname = ${new URL(url).pathname.slice(1)} and pid <> pg_backend_pid()`;
+        return row!.n;
+      };
+      try {
+        const size = defaultPoolSize();
+        expect(size).toBeGreaterThanOrEqual(2);
+        // Promise.all starts them: a Drizzle query runs only once awaited.
+        const sleeping = Promise.all(
+          Array.from({ length: size + 4 }, () => client.db.execute(sql`select pg_sleep(0.3)`)),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        expect(await backends()).toBe(size);
+        await sleeping;
+      } finally {
+        await client.close();
+      }
+    });
+  });
 
   it('gives each test client its own database and drops it on close', async () => {
     const client = await createTestDbClient();

@@ -15,6 +15,8 @@ export interface Config {
   appUrl: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL connections per API process (postgres.js pool); unset: packages/db's default. */
+  databasePoolSize: number | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
   /** First signs cookies, all verify (rotation). */
@@ -197,6 +199,9 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     appUrl: (env.APP_URL || 'http://localhost:5173').replace(/\/+$/, ''),
     dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
+    databasePoolSize: env.DATABASE_POOL_SIZE
+      ? integer(env, 'DATABASE_POOL_SIZE', 0, 1, 1000)
+      : undefined,
     smtpUrl,
     mailFrom: env.MAIL_FROM || 'Twofold <no-reply@twofold.localhost>',
     ...parseSecrets(secrets),

@@ -22,7 +22,11 @@ const dbPlugin: FastifyPluginAsync<DbPluginOptions> = async (app, { client }) =>
   if (!client) {
     owned = true;
     const dataDir = config.databaseUrl ? undefined : path.join(config.dataDir, 'pglite');
-    client = await createDbClient({ url: config.databaseUrl, dataDir });
+    client = await createDbClient({
+      url: config.databaseUrl,
+      dataDir,
+      maxConnections: config.databasePoolSize,
+    });
     app.log.info(
       config.databaseUrl ? 'database: PostgreSQL' : `database: embedded PGlite in ${dataDir}`,
     );
