@@ -34,7 +34,13 @@ afterAll(async () => {
 });
 
 async function start() {
-  const api = await spawnApi({ databaseUrl: dbUrl });
+  // A connection per sign-in, so each one held in flight waits on the lock inside PostgreSQL,
+  // where waitForLockWaiters can count it; with the default pool (a few connections) the rest
+  // would wait for a connection inside the API, out of the probe's sight.
+  const api = await spawnApi({
+    databaseUrl: dbUrl,
+    env: { DATABASE_POOL_SIZE: String(IN_FLIGHT) },
+  });
   apis.push(api);
   return api;
 }
