@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { createTestDbClient } from '@twofold/db/testing';
-import { users, type DbClient } from '@twofold/db';
+import { defaultPoolSize, users, type DbClient } from '@twofold/db';
 import { buildApp, type App } from '../src/app.js';
 import { ConfigError, ephemeralSecretEnv, loadConfig } from '../src/config/config.js';
 import { hashPassword } from '../src/services/passwords.js';
@@ -221,7 +221,7 @@ describe('loadConfig defaults', () => {
     expect(config.rateLimitAuthMax).toBe(20);
     expect(config.trustProxy).toBe(false);
     expect(config.databaseUrl).toBeUndefined();
-    expect(config.databasePoolSize).toBeUndefined();
+    expect(config.databasePoolSize).toBe(defaultPoolSize());
     expect(config.redisUrl).toBeUndefined();
     expect(config.adminEmails).toEqual([]);
     expect(config.logLevel).toBe('info');

@@ -75,13 +75,18 @@ export class StatementTally {
     this.last = statements;
   }
 
+  /** Queries per request served. */
+  get perRequest(): number {
+    return this.queries / Math.max(this.sent, 1);
+  }
+
   /** Queries per request served, as a report row (BEGIN/COMMIT shown beside them). */
   row(id: string, label: string) {
     const served = Math.max(this.sent, 1);
     return {
       id,
       label,
-      value: this.queries / served,
+      value: this.perRequest,
       unit: 'queries',
       note: `+${(this.transactionControl / served).toFixed(2)} begin/commit`,
       details: {

@@ -75,7 +75,7 @@ export async function runSession(ctx: BenchContext) {
         details: {
           connections: settings.connections,
           sessions: cookies.length,
-          queriesPerRequest: tally.raw.queries / Math.max(tally.raw.sent, 1),
+          queriesPerRequest: tally.raw.perRequest,
           roundReqPerSec: roundRates(rounds.a),
         },
         cpu: rawRun.cpu,

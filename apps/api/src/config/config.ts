@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { defaultPoolSize } from '@twofold/db';
 import { encodeKeyList, parseKeyList, type SecretKey } from '@twofold/mfa-core';
 
 export type RuntimeEnv = 'development' | 'production' | 'test';
@@ -15,8 +16,8 @@ export interface Config {
   appUrl: string;
   dataDir: string;
   databaseUrl: string | undefined;
-  /** PostgreSQL connections per API process (postgres.js pool); unset: packages/db's default. */
-  databasePoolSize: number | undefined;
+  /** PostgreSQL connections per API process (postgres.js pool). */
+  databasePoolSize: number;
   smtpUrl: string | undefined;
   mailFrom: string;
   /** First signs cookies, all verify (rotation). */
@@ -199,9 +200,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     appUrl: (env.APP_URL || 'http://localhost:5173').replace(/\/+$/, ''),
     dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
-    databasePoolSize: env.DATABASE_POOL_SIZE
-      ? integer(env, 'DATABASE_POOL_SIZE', 0, 1, 1000)
-      : undefined,
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', defaultPoolSize(), 1, 1000),
     smtpUrl,
     mailFrom: env.MAIL_FROM || 'Twofold <no-reply@twofold.localhost>',
     ...parseSecrets(secrets),
