@@ -31,6 +31,8 @@ FROM base AS build
 # Only the lockfile and workspace file: this layer (every package tarball) stays
 # cached until the dependencies change.
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+# pnpm-workspace.yaml names the dependency patches; pnpm reads them with the lockfile.
+COPY packages/db/patches packages/db/patches
 RUN pnpm fetch
 
 COPY . .

@@ -25,6 +25,8 @@ RUN npm install --global "pnpm@${PNPM_VERSION}" \
 WORKDIR /repo
 
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+# pnpm-workspace.yaml names the dependency patches; pnpm reads them with the lockfile.
+COPY packages/db/patches packages/db/patches
 RUN pnpm fetch
 
 COPY . .
