@@ -259,6 +259,14 @@ it(
         `logouts=${seen.logouts} settings=${seen.deviceRevokes + seen.enrollStarts + seen.enrollCancels}`,
     );
 
+    // A 5xx is logged by the API's error handler: show why, not only how many.
+    const serverErrors = api
+      .output()
+      .split('\n')
+      .filter((line) => /"level":(50|60)/.test(line));
+    if (serverErrors.length > 0) report(`load: API errors:\n${serverErrors.join('\n')}`);
+    if (unexpected.length > 0) report(`load: unexpected answers:\n${unexpected.join('\n')}`);
+
     // Availability: every request answered, none with a 5xx, each the answer its flow expects.
     expect(networkErrors).toEqual([]);
     expect(histogram.count((status) => status.startsWith('5'))).toBe(0);
