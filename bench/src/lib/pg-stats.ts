@@ -75,14 +75,19 @@ export class StatementTally {
     this.last = statements;
   }
 
+  /** Requests served, at least 1 so a run that served none divides safely. */
+  private get served(): number {
+    return Math.max(this.sent, 1);
+  }
+
   /** Queries per request served. */
   get perRequest(): number {
-    return this.queries / Math.max(this.sent, 1);
+    return this.queries / this.served;
   }
 
   /** Queries per request served, as a report row (BEGIN/COMMIT shown beside them). */
   row(id: string, label: string) {
-    const served = Math.max(this.sent, 1);
+    const { served } = this;
     return {
       id,
       label,

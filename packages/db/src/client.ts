@@ -45,11 +45,10 @@ export interface DbClient {
 
 /**
  * One connection per CPU core of this host, at least two. postgres.js pipelines queries on a
- * busy connection, so a few connections carry a full load: on a 2-core host running the API
- * beside PostgreSQL, session reads went from about 3,000 req/s with 10 connections to 4,300
- * with 2, and TOTP verifies from about 700/s to 890/s (`pnpm bench`), because each connection
- * then carries more queries per write and PostgreSQL wakes fewer backends. Two, not one, so a
- * transaction (which holds its connection) never stalls every other query.
+ * busy connection, so a few connections carry a full load, each write carries more queries and
+ * PostgreSQL wakes fewer backends: on a 2-core host, 2 connections served more session reads
+ * and TOTP verifies than 10 (figures by pool size in the README's Benchmarks). Two, not one, so
+ * a transaction (which holds its connection) never stalls every other query.
  */
 export function defaultPoolSize(): number {
   return Math.max(2, availableParallelism());
