@@ -113,6 +113,8 @@ function bodyFor(path: string): Record<string, unknown> {
       currentPassword: PASSWORD,
       newPassword: 'a completely different passphrase 42',
     },
+    '/api/account/email': { email: uniqueEmail('forged-change') },
+    '/api/account/email/verify': { code: '000000' },
     '/api/mfa/disable': { method: 'backup_code', code: victim.backupCodes[2] },
     '/api/admin/policy': { roles: [{ role: 'user', required: true, graceDays: 0 }] },
   };
@@ -194,6 +196,8 @@ describe('cross-site requests with a valid session cookie', () => {
     for (const expected of [
       'POST /api/auth/logout',
       'POST /api/account/password',
+      'POST /api/account/email',
+      'POST /api/account/email/verify',
       'POST /api/mfa/disable',
       'DELETE /api/sessions/{id}',
       'DELETE /api/mfa/trusted-devices/{id}',

@@ -19,6 +19,7 @@ import passwordRoutes from './routes/auth/password.js';
 import reauthenticateRoutes from './routes/auth/reauthenticate.js';
 import secondStepRoutes from './routes/auth/second-step.js';
 import sessionRoutes from './routes/auth/session.js';
+import accountEmailRoutes from './routes/account/email.js';
 import accountPasswordRoutes from './routes/account/password.js';
 import adminRoutes from './routes/admin/index.js';
 import mailboxRoutes from './routes/dev/mailbox.js';
@@ -105,6 +106,7 @@ export async function buildApp({ config, db, now, logger, extend }: BuildAppOpti
       await api.register(sessionListRoutes, { prefix: '/sessions' });
       await api.register(securityEventRoutes, { prefix: '/security' });
       await api.register(accountPasswordRoutes, { prefix: '/account' });
+      await api.register(accountEmailRoutes, { prefix: '/account' });
       await api.register(adminRoutes, { prefix: '/admin' });
       if (app.mailer.kind === 'outbox') await api.register(mailboxRoutes, { prefix: '/dev' });
     },

@@ -35,3 +35,15 @@ export function isAppError(error: unknown): error is AppError {
   const code = (error as { code?: unknown } | null)?.code;
   return error instanceof Error && typeof code === 'string' && code in ErrorCodes;
 }
+
+/**
+ * A unique constraint refused the write (SQLSTATE 23505). Drizzle wraps the driver's error in
+ * `cause`, so the chain is walked.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth += 1) {
+    if ((current as { code?: unknown }).code === '23505') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -26,6 +26,9 @@ const samples = {
   adminMfaReset: templates.adminMfaReset(),
   passwordChangedByReset: templates.passwordChanged('reset'),
   passwordChangedInSettings: templates.passwordChanged('change'),
+  emailChangeCode: templates.emailChangeCode('123456', 15),
+  emailChangeAttempt: templates.emailChangeAttempt(),
+  emailChanged: templates.emailChanged('new@example.com'),
 };
 
 describe('email templates', () => {

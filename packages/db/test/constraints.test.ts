@@ -160,6 +160,22 @@ describe('email_codes', () => {
       CHECK_VIOLATION,
     );
   });
+
+  it('keeps the new address with an email-change code, and only there', async () => {
+    const user = await insertUser(db);
+    const code = { userId: user.id, codeHash: 'c', expiresAt: minutesFromNow(10) };
+    await expectSqlState(
+      db.insert(emailCodes).values({ ...code, purpose: 'email_change' }),
+      CHECK_VIOLATION,
+    );
+    await expectSqlState(
+      db.insert(emailCodes).values({ ...code, purpose: 'login', address: 'new@example.com' }),
+      CHECK_VIOLATION,
+    );
+    await db
+      .insert(emailCodes)
+      .values({ ...code, purpose: 'email_change', address: 'new@example.com' });
+  });
 });
 
 describe('checks on sessions, challenges and policy', () => {

@@ -166,4 +166,29 @@ export const templates = {
         'If this was not you, reset your password now and contact your administrator.',
       ],
     }),
+
+  emailChangeCode: (code: string, minutes: number) =>
+    render('Confirm your new Twofold email address', {
+      paragraphs: [
+        `Use this code to make this the email address of your Twofold account. It expires in ${minutes} minutes.`,
+        ignoreIfNotYou,
+      ],
+      code,
+    }),
+
+  emailChangeAttempt: () =>
+    render('Someone tried to move your email to another Twofold account', {
+      paragraphs: [
+        'Someone signed in to another Twofold account asked to use this email address, which already belongs to your account. Nothing was changed, and no code was sent.',
+        'If that was you, give this account a different email address first, or choose another address for the other one.',
+      ],
+    }),
+
+  emailChanged: (newEmail: string) =>
+    render('The email address of your Twofold account was changed', {
+      paragraphs: [
+        `The email address of your account was changed to ${newEmail}. Codes and notices now go there, and this address no longer signs in.`,
+        'If this was not you, contact your administrator now: whoever made the change had your password and a second factor.',
+      ],
+    }),
 };

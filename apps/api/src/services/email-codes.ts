@@ -8,11 +8,17 @@ import {
   normalizeEmailCode,
   randomToken,
 } from '@twofold/mfa-core';
-import { appError } from '../errors.js';
+import { appError, isUniqueViolation } from '../errors.js';
 import type { MailContent } from '../mail/templates.js';
 
 export type EmailCodePurpose =
-  'registration' | 'registration_decoy' | 'login' | 'step_up' | 'password_reset' | 'enroll';
+  | 'registration'
+  | 'registration_decoy'
+  | 'login'
+  | 'step_up'
+  | 'password_reset'
+  | 'enroll'
+  | 'email_change';
 
 export const EMAIL_CODE_MAX_ATTEMPTS = 5;
 export const EMAIL_CODE_RESEND_MS = 60_000;
@@ -23,6 +29,8 @@ export interface IssueEmailCode {
   purpose: EmailCodePurpose;
   challengeId?: string | null;
   ttlMs: number;
+  /** email_change: the new address, kept with the code that confirms it. */
+  address?: string;
   message: (code: string) => MailContent;
   /** Skip the resend cooldown: the caller has just proved the password. */
   force?: boolean;
@@ -103,6 +111,7 @@ export function createEmailCodes(app: FastifyInstance) {
               userId,
               purpose,
               challengeId,
+              address: options.address ?? null,
               codeHash: hash(userId, purpose, challengeId, options.decoy ? randomToken(32) : code),
               createdAt: now,
               expiresAt,
@@ -112,10 +121,7 @@ export function createEmailCodes(app: FastifyInstance) {
         });
       } catch (error) {
         // A concurrent issue for the same (user, purpose) won the one-live-code index.
-        if (
-          (error as { code?: string }).code === '23505' ||
-          String(error).includes('email_codes_live_key')
-        ) {
+        if (isUniqueViolation(error)) {
           throw appError('RESEND_TOO_SOON', { retryAfter: Math.ceil(EMAIL_CODE_RESEND_MS / 1000) });
         }
         throw error;
@@ -135,13 +141,14 @@ export function createEmailCodes(app: FastifyInstance) {
     },
 
     /**
-     * Accepts the live code once. Throws CODE_EXPIRED (none live for this attempt, or past its
-     * time), INVALID_CODE with attemptsLeft, or TOO_MANY_ATTEMPTS (the code is now void).
+     * Accepts the live code once and answers the address stored with it (email_change). Throws
+     * CODE_EXPIRED (none live for this attempt, or past its time), INVALID_CODE with
+     * attemptsLeft, or TOO_MANY_ATTEMPTS (the code is now void).
      */
     async check(
       { userId, purpose, challengeId = null, code }: CheckEmailCode,
       tx: Transaction | FastifyInstance['db'] = db,
-    ): Promise<void> {
+    ): Promise<{ address: string | null }> {
       const now = app.now();
       const [live] = await tx
         .select()
@@ -174,7 +181,7 @@ export function createEmailCodes(app: FastifyInstance) {
             ),
           )
           .returning({ id: emailCodes.id });
-        if (consumed.length === 1) return;
+        if (consumed.length === 1) return { address: live.address };
         throw appError('CODE_EXPIRED');
       }
 
@@ -191,6 +198,14 @@ export function createEmailCodes(app: FastifyInstance) {
       const attemptsLeft = EMAIL_CODE_MAX_ATTEMPTS - counted.attempts;
       if (attemptsLeft <= 0) throw appError('TOO_MANY_ATTEMPTS');
       throw appError('INVALID_CODE', { attemptsLeft });
+    },
+
+    /** Voids every live code of the user (their address changed: those went to the old one). */
+    async voidAll(userId: string, tx: Transaction | FastifyInstance['db'] = db): Promise<void> {
+      await tx
+        .update(emailCodes)
+        .set({ usedAt: app.now() })
+        .where(and(eq(emailCodes.userId, userId), isNull(emailCodes.usedAt)));
     },
   };
 }

@@ -23,6 +23,8 @@ export const emailCodes = pgTable(
     purpose: text('purpose').notNull(),
     challengeId: uuid('challenge_id').references(() => loginChallenges.id, { onDelete: 'cascade' }),
     codeHash: text('code_hash').notNull(),
+    /** email_change only: the new address, which the code was sent to and which it confirms. */
+    address: text('address'),
     attempts: integer('attempts').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
@@ -37,7 +39,11 @@ export const emailCodes = pgTable(
     index('email_codes_challenge_idx').on(t.challengeId),
     check(
       'email_codes_purpose_check',
-      sql`${t.purpose} in ('registration', 'registration_decoy', 'login', 'step_up', 'password_reset', 'enroll')`,
+      sql`${t.purpose} in ('registration', 'registration_decoy', 'login', 'step_up', 'password_reset', 'enroll', 'email_change')`,
+    ),
+    check(
+      'email_codes_address_check',
+      sql`(${t.purpose} = 'email_change') = (${t.address} is not null)`,
     ),
     check('email_codes_attempts_check', sql`${t.attempts} >= 0`),
   ],

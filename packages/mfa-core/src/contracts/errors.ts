@@ -45,6 +45,11 @@ export const ErrorCodes = {
     message: 'The request was blocked because it came from another site.',
   },
   EMAIL_ALREADY_VERIFIED: { status: 409, message: 'This email address is already verified.' },
+  EMAIL_UNCHANGED: { status: 400, message: 'That is already the email address of your account.' },
+  EMAIL_TAKEN: {
+    status: 409,
+    message: 'That email address now belongs to another account. Choose a different one.',
+  },
   FACTOR_NOT_FOUND: { status: 404, message: 'That authentication method was not found.' },
   FACTOR_ALREADY_ACTIVE: { status: 409, message: 'That authentication method is already set up.' },
   MFA_NOT_ENABLED: { status: 409, message: 'Two-factor authentication is not enabled.' },

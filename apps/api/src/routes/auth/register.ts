@@ -11,15 +11,13 @@ import {
   VerificationRequiredResponse,
   VerifyCodeBody,
 } from '@twofold/mfa-core';
-import { appError } from '../../errors.js';
+import { appError, isUniqueViolation } from '../../errors.js';
 import { templates } from '../../mail/templates.js';
 import { hashPassword, passwordWeakness } from '../../services/passwords.js';
 import { normalizeEmail } from '../../services/users.js';
 import { codeTimes } from '../../services/email-codes.js';
 
 export const REGISTRATION_CODE_TTL_MS = 15 * 60_000;
-
-const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
 
 /**
  * Sign-up with an emailed code. An address that already has an account gets the very same
