@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { createTestDbClient } from '@twofold/db/testing';
 import { emailCodes, securityEvents, users, type DbClient } from '@twofold/db';
 import type { App } from '../src/app.js';
+import { isUniqueViolation } from '../src/errors.js';
 import {
   buildTestApp,
   Client,
@@ -84,6 +85,26 @@ describe('registration', () => {
     expect(
       await db.db.select().from(users).where(eq(users.email, email.toLowerCase())),
     ).toHaveLength(1);
+  });
+
+  it('answers concurrent sign-ups for one new address alike: one account, no 5xx', async () => {
+    const email = uniqueEmail('race');
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        new Client(app).post('/api/auth/register', { email, password: GOOD_PASSWORD }),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201, 201]);
+    expect(await db.db.select().from(users).where(eq(users.email, email))).toHaveLength(1);
+  });
+
+  it("recognises the duplicate address a sign-up race meets behind Drizzle's error wrapper", async () => {
+    const email = uniqueEmail('dup');
+    await app.users.create(email, 'not a real hash');
+    const error: unknown = await app.users.create(email, 'not a real hash').catch((e) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(isUniqueViolation(error)).toBe(true);
+    expect(isUniqueViolation(new Error('something else'))).toBe(false);
   });
 
   it('answers a sign-up for an existing address exactly like a new one, and tells the owner instead', async () => {
