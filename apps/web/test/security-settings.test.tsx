@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ToastProvider } from '../src/components/ui/toast';
 import { SecuritySettings } from '../src/features/security-settings/components/security-settings';
-import { callsTo, mockApi, renderWithProviders } from './utils';
+import { callsTo, mockApi, renderWithProviders, testUser } from './utils';
 
 const CURRENT_SESSION = '11111111-1111-4111-8111-111111111111';
 const OTHER_SESSION = '22222222-2222-4222-8222-222222222222';
@@ -89,7 +89,7 @@ const firstPage = {
 function renderPage() {
   return renderWithProviders(
     <ToastProvider>
-      <SecuritySettings />
+      <SecuritySettings email={testUser.email} />
     </ToastProvider>,
   );
 }

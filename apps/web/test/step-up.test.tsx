@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ToastProvider } from '../src/components/ui/toast';
 import { SecuritySettings } from '../src/features/security-settings/components/security-settings';
-import { callsTo, mockApi, renderWithProviders } from './utils';
+import { callsTo, mockApi, renderWithProviders, testUser } from './utils';
 
 const stepUpRequired = {
   status: 403,
@@ -62,7 +62,7 @@ function routes(enabled: boolean) {
 function renderPage() {
   return renderWithProviders(
     <ToastProvider>
-      <SecuritySettings />
+      <SecuritySettings email={testUser.email} />
     </ToastProvider>,
   );
 }

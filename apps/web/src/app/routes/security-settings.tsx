@@ -5,7 +5,9 @@ export function SecuritySettingsPage() {
   return (
     <div className="page page--wide stack">
       <title>Security · Twofold</title>
-      <RequireSession>{() => <SecuritySettings />}</RequireSession>
+      <RequireSession>
+        {(session) => <SecuritySettings email={session.user.email} />}
+      </RequireSession>
     </div>
   );
 }

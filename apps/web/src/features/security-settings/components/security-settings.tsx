@@ -3,6 +3,7 @@ import { ErrorAlert } from '../../../components/ui/error-alert';
 import { useMfaStatus } from '../api/get-mfa-status';
 import '../security-settings.css';
 import { BackupCodesCard } from './backup-codes-card';
+import { ChangeEmailCard } from './change-email-card';
 import { ChangePasswordCard } from './change-password-card';
 import { SecurityEventsCard } from './security-events-card';
 import { SessionsCard } from './sessions-card';
@@ -10,8 +11,11 @@ import { StepUpProvider } from './step-up-provider';
 import { TrustedBrowsersCard } from './trusted-browsers-card';
 import { TwoFactorCard } from './two-factor-card';
 
-/** The security settings page (factors, backup codes, trusted browsers, sessions, timeline). */
-export function SecuritySettings() {
+/**
+ * The security settings page (factors, backup codes, trusted browsers, sessions, email address,
+ * password, timeline) for the signed-in account whose address is `email`.
+ */
+export function SecuritySettings({ email }: { email: string }) {
   const status = useMfaStatus();
 
   return (
@@ -38,6 +42,7 @@ export function SecuritySettings() {
         </>
       )}
       <SessionsCard />
+      <ChangeEmailCard currentEmail={email} />
       <ChangePasswordCard />
       <SecurityEventsCard />
     </StepUpProvider>
