@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, startStack, type Stack } from './stack';
+import { chromiumAvailable, mailedCode, startStack, type Stack } from './stack';
 import {
   PASSWORD,
   authenticatorCode,
@@ -97,6 +97,29 @@ describe.skipIf(!run)('two-factor authentication in Chromium', () => {
     const other = await stack.newContext();
     expect(await passwordStep(await other.newPage(), email)).toBe(false);
     await other.close();
+
+    // Change the email address: step-up, a code to the new address, and it signs in from then on.
+    const moved = `moved-${email}`;
+    const settings = await stack.newContext();
+    const settingsPage = await settings.newPage();
+    expect(await passwordStep(settingsPage, email)).toBe(false);
+    await settingsPage.goto('/settings/security');
+    await settingsPage.getByLabel('New email address').fill(moved);
+    await settingsPage.getByRole('button', { name: 'Send a code' }).click();
+    const confirmIt = settingsPage.getByRole('dialog', { name: 'Confirm it’s you' });
+    await visible(settingsPage, confirmIt);
+    await confirmIt.getByLabel('Password').fill(PASSWORD);
+    await confirmIt.getByRole('button', { name: 'Confirm' }).click();
+    const movedCode = settingsPage.getByRole('textbox', { name: 'Code from the email' });
+    await visible(settingsPage, movedCode);
+    await shot(settingsPage, 'change-email');
+    await movedCode.fill(await mailedCode(stack, moved));
+    await settingsPage.getByRole('button', { name: 'Confirm new address' }).click();
+    await visible(settingsPage, settingsPage.getByText(`Email address changed to ${moved}.`));
+    await settings.close();
+    const after = await stack.newContext();
+    expect(await passwordStep(await after.newPage(), moved)).toBe(false);
+    await after.close();
   });
 
   it('works at 375 px: sign-up, setup wizard and the sign-in modal', async () => {
