@@ -96,6 +96,15 @@ describe('registration', () => {
     );
     expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201, 201]);
     expect(await db.db.select().from(users).where(eq(users.email, email))).toHaveLength(1);
+
+    // Now the address exists: concurrent sign-ups race for its decoy code, and still all answer
+    // as for a new address (a refusal here would tell that the account exists).
+    const again = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        new Client(app).post('/api/auth/register', { email, password: GOOD_PASSWORD }),
+      ),
+    );
+    expect(again.map((a) => a.statusCode)).toEqual([201, 201, 201, 201]);
   });
 
   it("recognises the duplicate address a sign-up race meets behind Drizzle's error wrapper", async () => {

@@ -92,9 +92,8 @@ export function createEmailCodes(app: FastifyInstance) {
 
       const code = generateEmailCode();
       const expiresAt = new Date(now.getTime() + ttlMs);
-      let id: string;
-      try {
-        id = await db.transaction(async (tx) => {
+      const replaceLiveCode = () =>
+        db.transaction(async (tx) => {
           await tx
             .update(emailCodes)
             .set({ usedAt: now })
@@ -119,12 +118,23 @@ export function createEmailCodes(app: FastifyInstance) {
             .returning({ id: emailCodes.id });
           return row!.id;
         });
+      let id: string;
+      try {
+        id = await replaceLiveCode();
       } catch (error) {
-        // A concurrent issue for the same (user, purpose) won the one-live-code index.
-        if (isUniqueViolation(error)) {
+        // A concurrent issue for the same (user, purpose) won the one-live-code index. Without
+        // the cooldown (a fresh sign-up or a proven password) the newest code wins, as it would
+        // have a moment later: replace the winner's code. Otherwise the cooldown answer holds.
+        if (!isUniqueViolation(error)) throw error;
+        if (!options.force) {
           throw appError('RESEND_TOO_SOON', { retryAfter: Math.ceil(EMAIL_CODE_RESEND_MS / 1000) });
         }
-        throw error;
+        try {
+          id = await replaceLiveCode();
+        } catch (again) {
+          if (!isUniqueViolation(again)) throw again;
+          throw appError('RESEND_TOO_SOON', { retryAfter: Math.ceil(EMAIL_CODE_RESEND_MS / 1000) });
+        }
       }
 
       if (!options.decoy) {
