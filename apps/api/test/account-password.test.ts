@@ -1,10 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { createTestDbClient } from '@twofold/db/testing';
-import { securityEvents, sessions, trustedDevices, users, type DbClient } from '@twofold/db';
+import { securityEvents, trustedDevices, users, type DbClient } from '@twofold/db';
 import { randomToken, sha256Hex } from '@twofold/mfa-core';
 import type { App } from '../src/app.js';
-import { buildTestApp, Client, GOOD_PASSWORD, latestMail, signUp } from './helpers/app.js';
+import {
+  buildTestApp,
+  Client,
+  GOOD_PASSWORD,
+  latestMail,
+  signUp,
+  openStepUpWindow,
+} from './helpers/app.js';
 
 let db: DbClient;
 let app: App;
@@ -26,18 +33,6 @@ async function signIn(email: string, password: string) {
   const client = new Client(app);
   const response = await client.post('/api/auth/login', { email, password });
   return { client, response };
-}
-
-async function sessionId(client: Client): Promise<string> {
-  return (await client.get('/api/auth/session')).json().session.id as string;
-}
-
-/** Opens the step-up window as POST /api/auth/reauthenticate would. */
-async function reauthenticate(client: Client, at = new Date()) {
-  await db.db
-    .update(sessions)
-    .set({ reauthenticatedAt: at })
-    .where(eq(sessions.id, await sessionId(client)));
 }
 
 const changePassword = (client: Client, body: unknown) =>
@@ -75,7 +70,7 @@ describe('POST /api/account/password', () => {
     const otherDevice = await trustDevice(user.id);
     const bystander = await signUp(app, db);
     const bystanderDevice = await trustDevice(bystander.user.id);
-    await reauthenticate(client);
+    await openStepUpWindow(db, client);
     const changedAfter = Date.now();
 
     const response = await changePassword(client, {
@@ -125,7 +120,7 @@ describe('POST /api/account/password', () => {
     const { client, email, user } = await signUp(app, db);
     const other = (await signIn(email, GOOD_PASSWORD)).client;
     const before = await passwordHashOf(user.id);
-    await reauthenticate(client);
+    await openStepUpWindow(db, client);
 
     const response = await changePassword(client, {
       currentPassword: 'not the password at all',
@@ -143,7 +138,7 @@ describe('POST /api/account/password', () => {
     const { client, email, user } = await signUp(app, db);
     const other = (await signIn(email, GOOD_PASSWORD)).client;
     const before = await passwordHashOf(user.id);
-    await reauthenticate(client);
+    await openStepUpWindow(db, client);
 
     for (const newPassword of ['aaaaaaaaaaaa', `${email}!`, `my ${email.split('@')[0]} pass`]) {
       const weak = await changePassword(client, { currentPassword: GOOD_PASSWORD, newPassword });
@@ -185,7 +180,7 @@ describe('POST /api/account/password', () => {
     const before = await passwordHashOf(user.id);
     vi.useFakeTimers({ toFake: ['Date'] });
     const start = Date.now();
-    await reauthenticate(client, new Date(start));
+    await openStepUpWindow(db, client, new Date(start));
     vi.setSystemTime(start + 16 * 60_000);
 
     const response = await changePassword(client, {

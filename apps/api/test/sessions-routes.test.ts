@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { and, desc, eq } from 'drizzle-orm';
 import { createTestDbClient } from '@twofold/db/testing';
-import { mfaFactors, securityEvents, sessions, type DbClient } from '@twofold/db';
+import { mfaFactors, securityEvents, type DbClient } from '@twofold/db';
 import { generateTotp, generateTotpSecret } from '@twofold/mfa-core';
 import type { App } from '../src/app.js';
-import { buildTestApp, Client, signUp } from './helpers/app.js';
+import { buildTestApp, Client, signUp, currentSessionId, openStepUpWindow } from './helpers/app.js';
 
 let db: DbClient;
 let app: App;
@@ -33,20 +33,6 @@ async function signIn(email: string, password: string, userAgent = 'lightMyReque
   return client;
 }
 
-async function sessionId(client: Client): Promise<string> {
-  const response = await client.get('/api/auth/session');
-  expect(response.statusCode).toBe(200);
-  return response.json().session.id as string;
-}
-
-/** Opens the step-up window as POST /api/auth/reauthenticate would. */
-async function reauthenticate(client: Client, at = new Date()) {
-  await db.db
-    .update(sessions)
-    .set({ reauthenticatedAt: at })
-    .where(eq(sessions.id, await sessionId(client)));
-}
-
 const revoke = (client: Client, id: string, headers?: Record<string, string>) =>
   client.request({ method: 'DELETE', url: `/api/sessions/${id}`, headers });
 const revokeOthers = (client: Client) => client.request({ method: 'DELETE', url: '/api/sessions' });
@@ -69,7 +55,7 @@ describe('GET /api/sessions', () => {
     const second = await signIn(email, password, 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0');
     const ended = await signIn(email, password);
     await ended.post('/api/auth/logout');
-    const [firstId, secondId] = [await sessionId(first), await sessionId(second)];
+    const [firstId, secondId] = [await currentSessionId(first), await currentSessionId(second)];
 
     const response = await first.get('/api/sessions');
     expect(response.statusCode).toBe(200);
@@ -107,8 +93,8 @@ describe('GET /api/sessions', () => {
     const alice = await signUp(app, db);
     const bob = await signUp(app, db);
     const listed = (await alice.client.get('/api/sessions')).json().sessions as { id: string }[];
-    expect(listed.map((s) => s.id)).toEqual([await sessionId(alice.client)]);
-    expect(listed.map((s) => s.id)).not.toContain(await sessionId(bob.client));
+    expect(listed.map((s) => s.id)).toEqual([await currentSessionId(alice.client)]);
+    expect(listed.map((s) => s.id)).not.toContain(await currentSessionId(bob.client));
 
     const anonymous = await new Client(app).get('/api/sessions');
     expect(anonymous.statusCode).toBe(401);
@@ -120,8 +106,8 @@ describe('DELETE /api/sessions/:id', () => {
   it('ends another session at once and records the event', async () => {
     const { client: mine, email, password, user } = await signUp(app, db);
     const other = await signIn(email, password);
-    const otherId = await sessionId(other);
-    await reauthenticate(mine);
+    const otherId = await currentSessionId(other);
+    await openStepUpWindow(db, mine);
 
     const response = await revoke(mine, otherId);
     expect(response.statusCode).toBe(200);
@@ -144,9 +130,9 @@ describe('DELETE /api/sessions/:id', () => {
 
   it('ending the current session also clears its cookie', async () => {
     const { client } = await signUp(app, db);
-    const id = await sessionId(client);
+    const id = await currentSessionId(client);
     const cookie = client.cookies.get('twofold_session')!;
-    await reauthenticate(client);
+    await openStepUpWindow(db, client);
 
     const response = await revoke(client, id);
     expect(response.statusCode).toBe(200);
@@ -164,9 +150,9 @@ describe('DELETE /api/sessions/:id', () => {
   it("answers 404 for another user's session and leaves it alone", async () => {
     const alice = await signUp(app, db);
     const bob = await signUp(app, db);
-    await reauthenticate(alice.client);
+    await openStepUpWindow(db, alice.client);
 
-    const response = await revoke(alice.client, await sessionId(bob.client));
+    const response = await revoke(alice.client, await currentSessionId(bob.client));
     expect(response.statusCode).toBe(404);
     expect(response.json().code).toBe('NOT_FOUND');
     expect(await isSignedIn(bob.client)).toBe(true);
@@ -182,12 +168,12 @@ describe('DELETE /api/sessions/:id', () => {
     const { client: mine, email, password } = await signUp(app, db);
     const other = await signIn(email, password);
 
-    const response = await revoke(mine, await sessionId(other));
+    const response = await revoke(mine, await currentSessionId(other));
     expect(response.statusCode).toBe(403);
     expect(response.json().code).toBe('STEP_UP_REQUIRED');
     expect(await isSignedIn(other)).toBe(true);
 
-    const anonymous = await revoke(new Client(app), await sessionId(other));
+    const anonymous = await revoke(new Client(app), await currentSessionId(other));
     expect(anonymous.statusCode).toBe(401);
   });
 
@@ -197,13 +183,13 @@ describe('DELETE /api/sessions/:id', () => {
     const stale = await signIn(email, password);
     vi.useFakeTimers({ toFake: ['Date'] });
     const start = Date.now();
-    await reauthenticate(mine, new Date(start));
+    await openStepUpWindow(db, mine, new Date(start));
 
     vi.setSystemTime(start + 14 * MINUTE);
-    expect((await revoke(mine, await sessionId(recent))).statusCode).toBe(200);
+    expect((await revoke(mine, await currentSessionId(recent))).statusCode).toBe(200);
 
     vi.setSystemTime(start + 16 * MINUTE);
-    const response = await revoke(mine, await sessionId(stale));
+    const response = await revoke(mine, await currentSessionId(stale));
     expect(response.statusCode).toBe(403);
     expect(response.json().code).toBe('STEP_UP_REQUIRED');
     expect(await isSignedIn(stale)).toBe(true);
@@ -229,14 +215,14 @@ describe('DELETE /api/sessions/:id', () => {
     const valid = new Set([-30_000, 0, 30_000].map((d) => generateTotp({ secret, now: now + d })));
     let wrongCode = 0;
     while (valid.has(String(wrongCode).padStart(6, '0'))) wrongCode += 1;
-    const wrong = await revoke(mine, await sessionId(other), {
+    const wrong = await revoke(mine, await currentSessionId(other), {
       'x-totp-code': String(wrongCode).padStart(6, '0'),
     });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().code).toBe('INVALID_CODE');
     expect(await isSignedIn(other)).toBe(true);
 
-    const response = await revoke(mine, await sessionId(other), { 'x-totp-code': code });
+    const response = await revoke(mine, await currentSessionId(other), { 'x-totp-code': code });
     expect(response.statusCode).toBe(200);
     expect(await isSignedIn(other)).toBe(false);
   });
@@ -247,7 +233,7 @@ describe('DELETE /api/sessions', () => {
     const { client: mine, email, password, user } = await signUp(app, db);
     const others = [await signIn(email, password), await signIn(email, password)];
     const bystander = await signUp(app, db);
-    await reauthenticate(mine);
+    await openStepUpWindow(db, mine);
 
     const response = await revokeOthers(mine);
     expect(response.statusCode).toBe(200);

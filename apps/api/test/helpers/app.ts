@@ -1,6 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
-import { devOutbox, type DbClient } from '@twofold/db';
+import { expect } from 'vitest';
+import { devOutbox, sessions, type DbClient } from '@twofold/db';
 import { buildApp, type App } from '../../src/app.js';
 import { ephemeralSecretEnv, loadConfig, type Config } from '../../src/config/config.js';
 
@@ -127,4 +128,19 @@ export async function signUp(
     password,
     user: verified.json().user as { id: string; email: string; role: string },
   };
+}
+
+/** The id of the session `client` is signed in with. */
+export async function currentSessionId(client: Client): Promise<string> {
+  const response = await client.get('/api/auth/session');
+  expect(response.statusCode).toBe(200);
+  return response.json().session.id as string;
+}
+
+/** Opens the step-up window of `client`'s session as POST /api/auth/reauthenticate would. */
+export async function openStepUpWindow(db: DbClient, client: Client, at = new Date()) {
+  await db.db
+    .update(sessions)
+    .set({ reauthenticatedAt: at })
+    .where(eq(sessions.id, await currentSessionId(client)));
 }
