@@ -37,13 +37,18 @@ export function isAppError(error: unknown): error is AppError {
 }
 
 /**
- * A unique constraint refused the write (SQLSTATE 23505). Drizzle wraps the driver's error in
- * `cause`, so the chain is walked.
+ * The `code`s down an error's `cause` chain (Drizzle wraps the driver's error, which carries the
+ * SQLSTATE or the socket error), outermost first.
  */
-export function isUniqueViolation(error: unknown): boolean {
+export function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
   for (let current = error, depth = 0; current && depth < 5; depth += 1) {
-    if ((current as { code?: unknown }).code === '23505') return true;
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') codes.push(code);
     current = (current as { cause?: unknown }).cause;
   }
-  return false;
+  return codes;
 }
+
+/** A unique constraint refused the write (SQLSTATE 23505). */
+export const isUniqueViolation = (error: unknown): boolean => errorCodes(error).includes('23505');

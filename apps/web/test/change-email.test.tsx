@@ -46,7 +46,7 @@ function renderPage() {
 
 async function emailCard() {
   const heading = await screen.findByRole('heading', { name: 'Email address' });
-  return heading.closest('section') ?? heading.parentElement!.parentElement!;
+  return heading.closest('section')!;
 }
 
 async function askFor(user: ReturnType<typeof renderPage>['user'], email: string) {

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify';
 import { ErrorCodes, type ErrorCode } from '@twofold/mfa-core';
-import { isAppError } from '../errors.js';
+import { errorCodes, isAppError } from '../errors.js';
 
 interface ErrorBody {
   code: string;
@@ -85,16 +85,8 @@ const UNREACHABLE_CODES = new Set([
 ]);
 
 /** Drizzle wraps driver errors in `cause`; the connection failure sits somewhere down the chain. */
-function databaseUnavailableCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current && depth < 5; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) {
-      return code;
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
+const databaseUnavailableCode = (error: unknown): string | undefined =>
+  errorCodes(error).find((code) => UNREACHABLE_CODES.has(code) || code.startsWith('08'));
 
 /** Seconds a client is asked to wait before retrying while the database is away. */
 const DATABASE_RETRY_AFTER_SECONDS = 5;

@@ -118,22 +118,20 @@ export function createEmailCodes(app: FastifyInstance) {
             .returning({ id: emailCodes.id });
           return row!.id;
         });
-      let id: string;
-      try {
-        id = await replaceLiveCode();
-      } catch (error) {
-        // A concurrent issue for the same (user, purpose) won the one-live-code index. Without
-        // the cooldown (a fresh sign-up or a proven password) the newest code wins, as it would
-        // have a moment later: replace the winner's code. Otherwise the cooldown answer holds.
-        if (!isUniqueViolation(error)) throw error;
-        if (!options.force) {
-          throw appError('RESEND_TOO_SOON', { retryAfter: Math.ceil(EMAIL_CODE_RESEND_MS / 1000) });
-        }
+      // A concurrent issue for the same (user, purpose) can win the one-live-code index. Without
+      // the cooldown (a fresh sign-up or a proven password) the newest code wins, as it would have
+      // a moment later: one more try replaces the winner's code. Otherwise the cooldown holds.
+      let id: string | undefined;
+      for (let tries = options.force ? 2 : 1; id === undefined; tries -= 1) {
         try {
           id = await replaceLiveCode();
-        } catch (again) {
-          if (!isUniqueViolation(again)) throw again;
-          throw appError('RESEND_TOO_SOON', { retryAfter: Math.ceil(EMAIL_CODE_RESEND_MS / 1000) });
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          if (tries === 1) {
+            throw appError('RESEND_TOO_SOON', {
+              retryAfter: Math.ceil(EMAIL_CODE_RESEND_MS / 1000),
+            });
+          }
         }
       }
 
