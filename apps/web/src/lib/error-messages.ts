@@ -40,6 +40,11 @@ export function attemptsLeftMessage(error: ApiError | null | undefined): string 
   return `${error.attemptsLeft} ${error.attemptsLeft === 1 ? 'attempt' : 'attempts'} left.`;
 }
 
+/** A refused code's sentence, with the tries left for it when the API said: "That code is not right. 2 attempts left." */
+export function codeErrorMessage(error: ApiError): string {
+  return [errorMessage(error), attemptsLeftMessage(error)].filter(Boolean).join(' ');
+}
+
 /** Per-field messages of a VALIDATION_ERROR, keyed by field name ("/email" -> "email"). */
 export function fieldErrors(error: ApiError | null | undefined): Record<string, string> {
   if (error?.code !== 'VALIDATION_ERROR' || !error.details) return {};

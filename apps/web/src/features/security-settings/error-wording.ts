@@ -1,6 +1,6 @@
 import type { MfaMethod, MfaStatusResponse } from '@twofold/mfa-core/contracts';
 import type { ApiError } from '../../lib/api-error';
-import { attemptsLeftMessage, errorMessage } from '../../lib/error-messages';
+import { codeErrorMessage, errorMessage } from '../../lib/error-messages';
 
 export const methodLabels: Record<MfaMethod, string> = {
   totp: 'Authenticator app',
@@ -31,7 +31,7 @@ export const CODE_ERRORS = new Set([
  * The shared wording speaks of emailed codes and sign-in; on this page the same codes come from
  * an authenticator app or a backup code list, and the password is already known to be yours.
  */
-export function codeErrorMessage(error: ApiError, method: MfaMethod): string {
+export function factorCodeErrorMessage(error: ApiError, method: MfaMethod): string {
   if (error.code === 'INVALID_CODE' && method === 'totp') {
     return 'That code is not right. Check your authenticator app (and that your phone’s clock is set automatically) and try again.';
   }
@@ -41,7 +41,7 @@ export function codeErrorMessage(error: ApiError, method: MfaMethod): string {
   if (error.code === 'CODE_ALREADY_USED' && method === 'totp') {
     return 'That code has just been used. Wait for the next code in your authenticator app.';
   }
-  return [errorMessage(error), attemptsLeftMessage(error)].filter(Boolean).join(' ');
+  return codeErrorMessage(error);
 }
 
 export function passwordErrorMessage(error: ApiError, field: 'current' | 'confirm'): string {

@@ -5,8 +5,9 @@ import { Button } from '../../../components/ui/button';
 import { ErrorAlert } from '../../../components/ui/error-alert';
 import { OtpInput } from '../../../components/ui/otp-input';
 import { ResendCodeButton } from '../../../components/ui/resend-code-button';
-import { useSecondsUntil } from '../../../hooks/use-seconds-until';
-import { attemptsLeftMessage, errorMessage } from '../../../lib/error-messages';
+import { useCodeField } from '../../../hooks/use-code-field';
+import { useResendClock } from '../../../hooks/use-resend-clock';
+import { codeErrorMessage } from '../../../lib/error-messages';
 import { formatTime } from '../../../lib/format';
 import { useResendEmailCode } from '../api/resend-email-code';
 import { useVerifyEmail } from '../api/verify-email';
@@ -36,29 +37,22 @@ export function EmailCodeStep({
   title = 'Check your email',
   intro,
 }: EmailCodeStepProps) {
-  const [code, setCode] = useState('');
-  const [missingCode, setMissingCode] = useState(false);
   const [expiresAt, setExpiresAt] = useState(challenge.expiresAt);
-  const [resendAvailableAt, setResendAvailableAt] = useState<string | number>(
-    challenge.resendAvailableAt,
-  );
   const [resent, setResent] = useState(false);
   const verify = useVerifyEmail();
   const resend = useResendEmailCode();
-  const secondsToResend = useSecondsUntil(resendAvailableAt);
-
-  function handleCodeChange(next: string) {
-    setCode(next);
-    setMissingCode(false);
-    if (verify.isError) verify.reset();
-  }
+  const field = useCodeField({
+    length: CODE_LENGTH,
+    onEdit: () => {
+      if (verify.isError) verify.reset();
+    },
+  });
+  const resendClock = useResendClock(challenge.resendAvailableAt);
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (code.length !== CODE_LENGTH) {
-      setMissingCode(true);
-      return;
-    }
+    const code = field.take();
+    if (code === null) return;
     verify.mutate(
       { code },
       {
@@ -75,22 +69,19 @@ export function EmailCodeStep({
     resend.mutate(undefined, {
       onSuccess: (result) => {
         setExpiresAt(result.expiresAt);
-        setResendAvailableAt(result.resendAvailableAt);
-        setCode('');
+        resendClock.restart(result.resendAvailableAt);
+        field.clear();
         verify.reset();
         setResent(true);
       },
-      onError: (error) => {
-        // The server knows best when the next code may go out; follow its clock.
-        if (error.retryAfter) setResendAvailableAt(Date.now() + error.retryAfter * 1000);
-      },
+      onError: resendClock.follow,
     });
   }
 
-  const codeError = missingCode
+  const codeError = field.incomplete
     ? `Enter the ${CODE_LENGTH}-digit code from the email.`
     : verify.error
-      ? [errorMessage(verify.error), attemptsLeftMessage(verify.error)].filter(Boolean).join(' ')
+      ? codeErrorMessage(verify.error)
       : undefined;
   // A resend refused for timing is already explained by the countdown on the button.
   const resendError = resend.error?.code === 'RESEND_TOO_SOON' ? null : resend.error;
@@ -113,8 +104,8 @@ export function EmailCodeStep({
         <OtpInput
           label="Verification code"
           name="code"
-          value={code}
-          onChange={handleCodeChange}
+          value={field.code}
+          onChange={field.change}
           length={CODE_LENGTH}
           error={codeError}
           autoFocus
@@ -129,7 +120,7 @@ export function EmailCodeStep({
 
       <div className="row row--between">
         <ResendCodeButton
-          secondsLeft={secondsToResend}
+          secondsLeft={resendClock.secondsLeft}
           pending={resend.isPending}
           onResend={handleResend}
         />

@@ -6,7 +6,8 @@ import { Button } from '../../../components/ui/button';
 import { ErrorAlert } from '../../../components/ui/error-alert';
 import { OtpInput } from '../../../components/ui/otp-input';
 import { TextField } from '../../../components/ui/text-field';
-import { attemptsLeftMessage, errorMessage, fieldErrors } from '../../../lib/error-messages';
+import { useCodeField } from '../../../hooks/use-code-field';
+import { codeErrorMessage, errorMessage, fieldErrors } from '../../../lib/error-messages';
 import { useResetPassword } from '../api/reset-password';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password-policy';
 
@@ -26,17 +27,17 @@ export interface ResetPasswordFormProps {
 
 export function ResetPasswordForm({ defaultEmail = '', defaultCode = '' }: ResetPasswordFormProps) {
   const [email, setEmail] = useState(defaultEmail);
-  const [code, setCode] = useState(() => defaultCode.replace(/\D/g, '').slice(0, CODE_LENGTH));
   const [password, setPassword] = useState('');
-  const [missingCode, setMissingCode] = useState(false);
+  const field = useCodeField({
+    length: CODE_LENGTH,
+    initial: defaultCode.replace(/\D/g, '').slice(0, CODE_LENGTH),
+  });
   const reset = useResetPassword();
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (code.length !== CODE_LENGTH) {
-      setMissingCode(true);
-      return;
-    }
+    const code = field.take();
+    if (code === null) return;
     reset.mutate({ email: email.trim(), code, password }, { onSuccess: () => setPassword('') });
   }
 
@@ -59,10 +60,10 @@ export function ResetPasswordForm({ defaultEmail = '', defaultCode = '' }: Reset
 
   const error = reset.error;
   const fields = fieldErrors(error);
-  const codeError = missingCode
+  const codeError = field.incomplete
     ? `Enter the ${CODE_LENGTH}-digit code from the email.`
     : error && CODE_ERRORS.has(error.code)
-      ? [errorMessage(error), attemptsLeftMessage(error)].filter(Boolean).join(' ')
+      ? codeErrorMessage(error)
       : fields.code;
   const passwordError = error?.code === 'WEAK_PASSWORD' ? errorMessage(error) : fields.password;
   const formError = error && !codeError && !passwordError && !fields.email ? error : null;
@@ -89,11 +90,8 @@ export function ResetPasswordForm({ defaultEmail = '', defaultCode = '' }: Reset
       <OtpInput
         label="Reset code"
         name="code"
-        value={code}
-        onChange={(next) => {
-          setCode(next);
-          setMissingCode(false);
-        }}
+        value={field.code}
+        onChange={field.change}
         length={CODE_LENGTH}
         error={codeError}
         required

@@ -5,8 +5,9 @@ import { Button } from '../../../components/ui/button';
 import { ErrorAlert } from '../../../components/ui/error-alert';
 import { OtpInput } from '../../../components/ui/otp-input';
 import { ResendCodeButton } from '../../../components/ui/resend-code-button';
-import { useSecondsUntil } from '../../../hooks/use-seconds-until';
-import { attemptsLeftMessage, errorMessage } from '../../../lib/error-messages';
+import { useCodeField } from '../../../hooks/use-code-field';
+import { useResendClock } from '../../../hooks/use-resend-clock';
+import { codeErrorMessage } from '../../../lib/error-messages';
 import { formatTime } from '../../../lib/format';
 import { useConfirmEmailFactor } from '../api/confirm-email-factor';
 import { useStartEmailFactor } from '../api/start-email-factor';
@@ -28,26 +29,22 @@ export interface EmailStepProps {
 
 /** Step 2 for email codes: type the code just emailed, or ask for another after the countdown. */
 export function EmailStep({ email, sent, onConfirmed, onBack }: EmailStepProps) {
-  const [code, setCode] = useState('');
-  const [missingCode, setMissingCode] = useState(false);
-  const [current, setCurrent] = useState<EmailCodeSent>(sent);
+  const [expiresAt, setExpiresAt] = useState(sent.expiresAt);
   const [resent, setResent] = useState(false);
   const confirm = useConfirmEmailFactor();
   const resend = useStartEmailFactor();
-  const secondsToResend = useSecondsUntil(current.resendAvailableAt);
-
-  function handleCodeChange(next: string) {
-    setCode(next);
-    setMissingCode(false);
-    if (confirm.isError) confirm.reset();
-  }
+  const field = useCodeField({
+    length: CODE_LENGTH,
+    onEdit: () => {
+      if (confirm.isError) confirm.reset();
+    },
+  });
+  const resendClock = useResendClock(sent.resendAvailableAt);
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (code.length !== CODE_LENGTH) {
-      setMissingCode(true);
-      return;
-    }
+    const code = field.take();
+    if (code === null) return;
     confirm.mutate({ code }, { onSuccess: onConfirmed });
   }
 
@@ -55,28 +52,20 @@ export function EmailStep({ email, sent, onConfirmed, onBack }: EmailStepProps) 
     setResent(false);
     resend.mutate(undefined, {
       onSuccess: (result) => {
-        setCurrent(result);
-        setCode('');
+        setExpiresAt(result.expiresAt);
+        resendClock.restart(result.resendAvailableAt);
+        field.clear();
         confirm.reset();
         setResent(true);
       },
-      onError: (error) => {
-        // The server knows when the next code may go out; follow its clock.
-        if (error.retryAfter) {
-          const retryAfter = error.retryAfter;
-          setCurrent((previous) => ({
-            ...previous,
-            resendAvailableAt: Date.now() + retryAfter * 1000,
-          }));
-        }
-      },
+      onError: resendClock.follow,
     });
   }
 
-  const fieldError = missingCode
+  const fieldError = field.incomplete
     ? `Enter the ${CODE_LENGTH}-digit code from the email.`
     : confirm.error
-      ? [errorMessage(confirm.error), attemptsLeftMessage(confirm.error)].filter(Boolean).join(' ')
+      ? codeErrorMessage(confirm.error)
       : undefined;
   // A refusal for timing is already shown by the countdown on the button.
   const resendError = resend.error?.code === 'RESEND_TOO_SOON' ? null : resend.error;
@@ -85,7 +74,7 @@ export function EmailStep({ email, sent, onConfirmed, onBack }: EmailStepProps) 
     <div className="stack">
       <p>
         We sent a 6-digit code to <strong className="break-all">{email}</strong>.
-        {current.expiresAt && ` It expires at ${formatTime(current.expiresAt)}.`}
+        {expiresAt && ` It expires at ${formatTime(expiresAt)}.`}
       </p>
       {resent && (
         <Alert tone="success">A new code is on its way. The previous one no longer works.</Alert>
@@ -95,8 +84,8 @@ export function EmailStep({ email, sent, onConfirmed, onBack }: EmailStepProps) 
         <OtpInput
           label="Code from the email"
           name="code"
-          value={code}
-          onChange={handleCodeChange}
+          value={field.code}
+          onChange={field.change}
           length={CODE_LENGTH}
           error={fieldError}
           required
@@ -110,7 +99,7 @@ export function EmailStep({ email, sent, onConfirmed, onBack }: EmailStepProps) 
 
       <div className="row row--between">
         <ResendCodeButton
-          secondsLeft={secondsToResend}
+          secondsLeft={resendClock.secondsLeft}
           pending={resend.isPending}
           onResend={handleResend}
         />

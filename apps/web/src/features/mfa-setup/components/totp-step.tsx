@@ -1,8 +1,9 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, type FormEvent } from 'react';
 import type { FactorConfirmResponse, TotpEnrollResponse } from '@twofold/mfa-core/contracts';
 import { Button } from '../../../components/ui/button';
 import { ErrorAlert } from '../../../components/ui/error-alert';
 import { OtpInput } from '../../../components/ui/otp-input';
+import { useCodeField } from '../../../hooks/use-code-field';
 import type { ApiError } from '../../../lib/api-error';
 import { errorMessage } from '../../../lib/error-messages';
 import { useConfirmTotp } from '../api/confirm-totp';
@@ -39,32 +40,22 @@ export function TotpStep({ enrollment, onConfirmed, onBack }: TotpStepProps) {
   const { account, issuer } = otpauthLabel(enrollment.otpauthUri);
   const copy = useCopyText();
   const confirm = useConfirmTotp();
-  const [code, setCode] = useState('');
-  const [missingCode, setMissingCode] = useState(false);
   const secret = enrollment.secret.replace(/\s/g, '');
-
-  function handleCodeChange(next: string) {
-    setCode(next);
-    setMissingCode(false);
-    if (confirm.isError) confirm.reset();
-  }
+  const field = useCodeField({
+    length: CODE_LENGTH,
+    onEdit: () => {
+      if (confirm.isError) confirm.reset();
+    },
+  });
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (code.length !== CODE_LENGTH) {
-      setMissingCode(true);
-      return;
-    }
-    confirm.mutate(
-      { code },
-      {
-        onSuccess: onConfirmed,
-        onError: () => setCode(''),
-      },
-    );
+    const code = field.take();
+    if (code === null) return;
+    confirm.mutate({ code }, { onSuccess: onConfirmed, onError: field.clear });
   }
 
-  const fieldError = missingCode
+  const fieldError = field.incomplete
     ? `Enter the ${CODE_LENGTH}-digit code shown in your authenticator app.`
     : confirm.error
       ? codeErrorText(confirm.error)
@@ -122,8 +113,8 @@ export function TotpStep({ enrollment, onConfirmed, onBack }: TotpStepProps) {
         <OtpInput
           label="6-digit code from the app"
           name="code"
-          value={code}
-          onChange={handleCodeChange}
+          value={field.code}
+          onChange={field.change}
           length={CODE_LENGTH}
           error={fieldError}
           required

@@ -7,8 +7,9 @@ import { OtpInput } from '../../../components/ui/otp-input';
 import { ResendCodeButton } from '../../../components/ui/resend-code-button';
 import { TextField } from '../../../components/ui/text-field';
 import { useToast } from '../../../components/ui/toast';
-import { useSecondsUntil } from '../../../hooks/use-seconds-until';
-import { attemptsLeftMessage, errorMessage, fieldErrors } from '../../../lib/error-messages';
+import { useCodeField } from '../../../hooks/use-code-field';
+import { useResendClock } from '../../../hooks/use-resend-clock';
+import { codeErrorMessage, fieldErrors } from '../../../lib/error-messages';
 import { formatTime } from '../../../lib/format';
 import { useConfirmEmailChange, useRequestEmailChange } from '../api/change-email';
 import { isStepUpCancelled } from '../hooks/use-step-up';
@@ -24,13 +25,16 @@ export function ChangeEmailCard({ currentEmail }: { currentEmail: string }) {
   const [newEmail, setNewEmail] = useState('');
   const [problem, setProblem] = useState<string>();
   const [pending, setPending] = useState<EmailChangePendingResponse | null>(null);
-  const [resendAvailableAt, setResendAvailableAt] = useState<string | number>();
-  const [code, setCode] = useState('');
-  const [missingCode, setMissingCode] = useState(false);
   const request = useRequestEmailChange();
   const confirm = useConfirmEmailChange();
   const toast = useToast();
-  const secondsToResend = useSecondsUntil(resendAvailableAt);
+  const field = useCodeField({
+    length: CODE_LENGTH,
+    onEdit: () => {
+      if (confirm.isError) confirm.reset();
+    },
+  });
+  const resendClock = useResendClock();
 
   function send(email: string) {
     request.mutate(
@@ -38,14 +42,11 @@ export function ChangeEmailCard({ currentEmail }: { currentEmail: string }) {
       {
         onSuccess: (answer) => {
           setPending(answer);
-          setResendAvailableAt(answer.resendAvailableAt);
-          setCode('');
+          resendClock.restart(answer.resendAvailableAt);
+          field.clear();
           confirm.reset();
         },
-        onError: (error) => {
-          // The server knows best when the next code may go out; follow its clock.
-          if (error.retryAfter) setResendAvailableAt(Date.now() + error.retryAfter * 1000);
-        },
+        onError: resendClock.follow,
       },
     );
   }
@@ -64,10 +65,8 @@ export function ChangeEmailCard({ currentEmail }: { currentEmail: string }) {
 
   function handleConfirm(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (code.length !== CODE_LENGTH) {
-      setMissingCode(true);
-      return;
-    }
+    const code = field.take();
+    if (code === null) return;
     confirm.mutate(
       { code },
       {
@@ -75,7 +74,7 @@ export function ChangeEmailCard({ currentEmail }: { currentEmail: string }) {
           toast.show(`Email address changed to ${answer.user.email}.`, 'success');
           setPending(null);
           setNewEmail('');
-          setCode('');
+          field.clear();
           request.reset();
         },
       },
@@ -84,8 +83,7 @@ export function ChangeEmailCard({ currentEmail }: { currentEmail: string }) {
 
   function handleCancel() {
     setPending(null);
-    setCode('');
-    setMissingCode(false);
+    field.clear();
     request.reset();
     confirm.reset();
   }
@@ -137,10 +135,10 @@ export function ChangeEmailCard({ currentEmail }: { currentEmail: string }) {
     );
   }
 
-  const codeError = missingCode
+  const codeError = field.incomplete
     ? `Enter the ${CODE_LENGTH}-digit code from the email.`
     : confirm.error && CODE_ERRORS.includes(confirm.error.code)
-      ? [errorMessage(confirm.error), attemptsLeftMessage(confirm.error)].filter(Boolean).join(' ')
+      ? codeErrorMessage(confirm.error)
       : undefined;
   const otherConfirmError =
     confirm.error && !CODE_ERRORS.includes(confirm.error.code) ? confirm.error : null;
@@ -159,12 +157,8 @@ export function ChangeEmailCard({ currentEmail }: { currentEmail: string }) {
         <OtpInput
           label="Code from the email"
           name="email-change-code"
-          value={code}
-          onChange={(next) => {
-            setCode(next);
-            setMissingCode(false);
-            if (confirm.isError) confirm.reset();
-          }}
+          value={field.code}
+          onChange={field.change}
           length={CODE_LENGTH}
           error={codeError}
           autoFocus
@@ -181,7 +175,7 @@ export function ChangeEmailCard({ currentEmail }: { currentEmail: string }) {
       </form>
       <ErrorAlert error={resendError} />
       <ResendCodeButton
-        secondsLeft={secondsToResend}
+        secondsLeft={resendClock.secondsLeft}
         pending={request.isPending}
         onResend={() => send(pending.email)}
       />

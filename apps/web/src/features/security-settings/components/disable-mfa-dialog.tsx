@@ -4,7 +4,7 @@ import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { ErrorAlert } from '../../../components/ui/error-alert';
 import { useDisableMfa } from '../api/disable-mfa';
-import { availableMethods, CODE_ERRORS, codeErrorMessage } from '../error-wording';
+import { availableMethods, CODE_ERRORS, factorCodeErrorMessage } from '../error-wording';
 import { isStepUpCancelled } from '../hooks/use-step-up';
 import { FactorCodeFields } from './factor-code-fields';
 
@@ -58,7 +58,7 @@ function DisableMfaForm({ status, onClose, onDisabled }: Omit<DisableMfaDialogPr
   const codeError = missing
     ? 'Enter a current code to turn two-factor authentication off.'
     : error && CODE_ERRORS.has(error.code)
-      ? codeErrorMessage(error, method)
+      ? factorCodeErrorMessage(error, method)
       : undefined;
 
   return (

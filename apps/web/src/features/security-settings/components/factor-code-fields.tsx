@@ -1,11 +1,10 @@
-import { useState } from 'react';
 import type { MfaMethod } from '@twofold/mfa-core/contracts';
 import { Button } from '../../../components/ui/button';
 import { ErrorAlert } from '../../../components/ui/error-alert';
 import { FormField } from '../../../components/ui/form-field';
 import { OtpInput } from '../../../components/ui/otp-input';
 import { TextField } from '../../../components/ui/text-field';
-import { useSecondsUntil } from '../../../hooks/use-seconds-until';
+import { useResendClock } from '../../../hooks/use-resend-clock';
 import { formatCountdown, formatTime } from '../../../lib/format';
 import { useSendStepUpEmail } from '../api/send-step-up-email';
 import { methodLabels } from '../error-wording';
@@ -29,15 +28,12 @@ export function FactorCodeFields({
   error,
 }: FactorCodeFieldsProps) {
   const send = useSendStepUpEmail();
-  const [resendAt, setResendAt] = useState<string | number | undefined>(undefined);
-  const secondsToResend = useSecondsUntil(resendAt);
+  const resendClock = useResendClock();
 
   function sendCode() {
     send.mutate(undefined, {
-      onSuccess: (result) => setResendAt(result.resendAvailableAt),
-      onError: (failure) => {
-        if (failure.retryAfter) setResendAt(Date.now() + failure.retryAfter * 1000);
-      },
+      onSuccess: (result) => resendClock.restart(result.resendAvailableAt),
+      onError: resendClock.follow,
     });
   }
 
@@ -95,10 +91,10 @@ export function FactorCodeFields({
               variant="secondary"
               onClick={sendCode}
               pending={send.isPending}
-              disabled={secondsToResend > 0}
+              disabled={resendClock.secondsLeft > 0}
             >
-              {secondsToResend > 0
-                ? `Send again in ${formatCountdown(secondsToResend)}`
+              {resendClock.secondsLeft > 0
+                ? `Send again in ${formatCountdown(resendClock.secondsLeft)}`
                 : send.data
                   ? 'Send a new code'
                   : 'Send code'}

@@ -9,7 +9,7 @@ import { useReauthenticate } from '../api/reauthenticate';
 import {
   availableMethods,
   CODE_ERRORS,
-  codeErrorMessage,
+  factorCodeErrorMessage,
   passwordErrorMessage,
 } from '../error-wording';
 import { FactorCodeFields } from './factor-code-fields';
@@ -68,7 +68,7 @@ function StepUpForm({ onConfirmed, onCancel }: Omit<StepUpDialogProps, 'open'>) 
     missing === 'code'
       ? 'Enter a code to continue.'
       : error && method && CODE_ERRORS.has(error.code)
-        ? codeErrorMessage(error, method)
+        ? factorCodeErrorMessage(error, method)
         : undefined;
   const otherError =
     error && error.code !== 'INVALID_CREDENTIALS' && !CODE_ERRORS.has(error.code) ? error : null;
