@@ -108,11 +108,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .map((factor) => (factor.type === 'email' ? 'email' : 'totp') as FactorType);
         const mfaEnabled = types.length > 0;
         return {
-          id: user.id,
-          email: user.email,
-          role: user.role === 'admin' ? 'admin' : 'user',
-          emailVerified: user.emailVerifiedAt !== null,
-          mfaEnabled,
+          ...userService.toPublic(user, mfaEnabled),
           factors: types,
           createdAt: user.createdAt.toISOString(),
           policyStatus: policy.evaluate(rules.get(user.role), {
