@@ -1,36 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { createTestDbClient } from '@twofold/db/testing';
-import { emailCodes, securityEvents, users, type DbClient } from '@twofold/db';
-import type { App } from '../src/app.js';
+import { emailCodes, securityEvents, users } from '@twofold/db';
 import {
-  buildTestApp,
   Client,
   GOOD_PASSWORD,
   signUp,
   uniqueEmail,
   openStepUpWindow,
+  useTestApp,
 } from './helpers/app.js';
 import { mailedCode, mailsTo } from './helpers/security.js';
 
-let db: DbClient;
-let app: App;
-beforeAll(async () => {
-  db = await createTestDbClient();
-  app = await buildTestApp(db);
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+const ctx = useTestApp();
 
 /** A signed-in account inside its step-up window. */
 async function steppedUp() {
-  const account = await signUp(app, db);
-  await openStepUpWindow(db, account.client);
+  const account = await signUp(ctx.app, ctx.db);
+  await openStepUpWindow(ctx.db, account.client);
   return account;
 }
 
@@ -40,12 +26,12 @@ const confirm = (client: Client, code: string) =>
   client.post('/api/account/email/verify', { code });
 
 async function emailOf(userId: string) {
-  const [row] = await db.db.select().from(users).where(eq(users.id, userId));
+  const [row] = await ctx.db.db.select().from(users).where(eq(users.id, userId));
   return row!.email;
 }
 
 async function eventsOf(userId: string, type: string) {
-  return db.db
+  return ctx.db.db
     .select()
     .from(securityEvents)
     .where(and(eq(securityEvents.userId, userId), eq(securityEvents.type, type)));
@@ -58,7 +44,7 @@ describe('POST /api/account/email and /api/account/email/verify', () => {
     const { client, email: oldEmail, user } = await steppedUp();
     const newEmail = uniqueEmail('moved');
 
-    const { code, result: requested } = await mailedCode(db, newEmail, () =>
+    const { code, result: requested } = await mailedCode(ctx.db, newEmail, () =>
       requestChange(client, newEmail.toUpperCase()),
     );
     expect(requested.statusCode).toBe(200);
@@ -68,7 +54,7 @@ describe('POST /api/account/email and /api/account/email/verify', () => {
     expect(Date.parse(pending.resendAvailableAt)).toBeGreaterThan(Date.now());
     // Nothing changes until the code comes back, and the old address gets no code.
     expect(await emailOf(user.id)).toBe(oldEmail);
-    expect((await mailsTo(db, oldEmail)).map((m) => m.subject)).not.toContain(CODE_SUBJECT);
+    expect((await mailsTo(ctx.db, oldEmail)).map((m) => m.subject)).not.toContain(CODE_SUBJECT);
 
     const confirmed = await confirm(client, code);
     expect(confirmed.statusCode).toBe(200);
@@ -86,18 +72,18 @@ describe('POST /api/account/email and /api/account/email/verify', () => {
     expect((await client.get('/api/auth/session')).json().user.email).toBe(newEmail);
 
     // The old address is told, with the new one.
-    const notices = await mailsTo(db, oldEmail);
+    const notices = await mailsTo(ctx.db, oldEmail);
     const notice = notices.find((m) => m.subject.includes('email address of your Twofold account'));
     expect(notice?.text).toContain(newEmail);
     expect(notice?.html).toContain(newEmail);
 
     // The new address signs in; the old one no longer does.
-    const withNew = await new Client(app).post('/api/auth/login', {
+    const withNew = await new Client(ctx.app).post('/api/auth/login', {
       email: newEmail,
       password: GOOD_PASSWORD,
     });
     expect(withNew.json().status).toBe('authenticated');
-    const withOld = await new Client(app).post('/api/auth/login', {
+    const withOld = await new Client(ctx.app).post('/api/auth/login', {
       email: oldEmail,
       password: GOOD_PASSWORD,
     });
@@ -115,14 +101,14 @@ describe('POST /api/account/email and /api/account/email/verify', () => {
   });
 
   it('needs the step-up window, and a session', async () => {
-    const { client, email, user } = await signUp(app, db);
+    const { client, email, user } = await signUp(ctx.app, ctx.db);
     const newEmail = uniqueEmail('moved');
     const refused = await requestChange(client, newEmail);
     expect(refused.statusCode).toBe(403);
     expect(refused.json().code).toBe('STEP_UP_REQUIRED');
-    expect(await mailsTo(db, newEmail)).toHaveLength(0);
+    expect(await mailsTo(ctx.db, newEmail)).toHaveLength(0);
 
-    const anonymous = new Client(app);
+    const anonymous = new Client(ctx.app);
     expect((await requestChange(anonymous, newEmail)).statusCode).toBe(401);
     expect((await confirm(anonymous, '123456')).statusCode).toBe(401);
     expect(await emailOf(user.id)).toBe(email);
@@ -144,7 +130,7 @@ describe('POST /api/account/email and /api/account/email/verify', () => {
       expect(response.statusCode).toBe(400);
       expect(response.json().code).toBe('VALIDATION_ERROR');
     }
-    const codes = await db.db.select().from(emailCodes).where(eq(emailCodes.userId, user.id));
+    const codes = await ctx.db.db.select().from(emailCodes).where(eq(emailCodes.userId, user.id));
     expect(codes.filter((c) => c.purpose === 'email_change')).toHaveLength(0);
 
     const nothingPending = await confirm(client, '123456');
@@ -153,11 +139,11 @@ describe('POST /api/account/email and /api/account/email/verify', () => {
   });
 
   it('gives an address of another account the same answer, but no code; its owner is told', async () => {
-    const owner = await signUp(app, db);
+    const owner = await signUp(ctx.app, ctx.db);
     const { client, email, user } = await steppedUp();
     const free = uniqueEmail('free');
 
-    const mailedBefore = (await mailsTo(db, owner.email)).length;
+    const mailedBefore = (await mailsTo(ctx.db, owner.email)).length;
     const taken = await requestChange(client, owner.email);
     const open = await requestChange((await steppedUp()).client, free);
     expect(taken.statusCode).toBe(open.statusCode);
@@ -165,7 +151,7 @@ describe('POST /api/account/email and /api/account/email/verify', () => {
     expect(taken.json()).toMatchObject({ status: 'verification_required', email: owner.email });
 
     // The owner's only new mail is the notice, and it carries no code.
-    const toOwner = (await mailsTo(db, owner.email)).slice(mailedBefore);
+    const toOwner = (await mailsTo(ctx.db, owner.email)).slice(mailedBefore);
     expect(toOwner.some((m) => /\b\d{6}\b/.test(m.text))).toBe(false);
     expect(toOwner.map((m) => m.subject)).toEqual([
       'Someone tried to move your email to another Twofold account',
@@ -183,7 +169,7 @@ describe('POST /api/account/email and /api/account/email/verify', () => {
   it('counts wrong codes: five, and the code is void', async () => {
     const { client, email, user } = await steppedUp();
     const newEmail = uniqueEmail('moved');
-    const { code } = await mailedCode(db, newEmail, () => requestChange(client, newEmail));
+    const { code } = await mailedCode(ctx.db, newEmail, () => requestChange(client, newEmail));
     const wrong = code === '000000' ? '111111' : '000000';
 
     for (let left = 4; left >= 1; left--) {
@@ -203,7 +189,7 @@ describe('POST /api/account/email and /api/account/email/verify', () => {
     const { client, user } = await steppedUp();
     const first = uniqueEmail('first');
     const second = uniqueEmail('second');
-    const { code: firstCode } = await mailedCode(db, first, () => requestChange(client, first));
+    const { code: firstCode } = await mailedCode(ctx.db, first, () => requestChange(client, first));
 
     const tooSoon = await requestChange(client, second);
     expect(tooSoon.statusCode).toBe(429);
@@ -212,8 +198,10 @@ describe('POST /api/account/email and /api/account/email/verify', () => {
 
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 61_000);
-    await openStepUpWindow(db, client);
-    const { code: secondCode } = await mailedCode(db, second, () => requestChange(client, second));
+    await openStepUpWindow(ctx.db, client);
+    const { code: secondCode } = await mailedCode(ctx.db, second, () =>
+      requestChange(client, second),
+    );
     if (firstCode !== secondCode) {
       expect((await confirm(client, firstCode)).json().code).toBe('INVALID_CODE');
     }
@@ -223,16 +211,16 @@ describe('POST /api/account/email and /api/account/email/verify', () => {
 
   it('voids the codes already sent to the old address, such as a password reset', async () => {
     const { client, email, user } = await steppedUp();
-    const { code: resetCode } = await mailedCode(db, email, () =>
-      new Client(app).post('/api/auth/password/forgot', { email }),
+    const { code: resetCode } = await mailedCode(ctx.db, email, () =>
+      new Client(ctx.app).post('/api/auth/password/forgot', { email }),
     );
     const newEmail = uniqueEmail('moved');
-    const { code } = await mailedCode(db, newEmail, () => requestChange(client, newEmail));
+    const { code } = await mailedCode(ctx.db, newEmail, () => requestChange(client, newEmail));
     expect((await confirm(client, code)).statusCode).toBe(200);
 
-    const live = await db.db.select().from(emailCodes).where(eq(emailCodes.userId, user.id));
+    const live = await ctx.db.db.select().from(emailCodes).where(eq(emailCodes.userId, user.id));
     expect(live.filter((c) => c.usedAt === null)).toEqual([]);
-    const reset = await new Client(app).post('/api/auth/password/reset', {
+    const reset = await new Client(ctx.app).post('/api/auth/password/reset', {
       email: newEmail,
       code: resetCode,
       password: 'another long passphrase here',
@@ -244,8 +232,8 @@ describe('POST /api/account/email and /api/account/email/verify', () => {
   it('answers EMAIL_TAKEN when another account took the address before the code came back', async () => {
     const { client, email, user } = await steppedUp();
     const contested = uniqueEmail('contested');
-    const { code } = await mailedCode(db, contested, () => requestChange(client, contested));
-    const rival = await new Client(app).post('/api/auth/register', {
+    const { code } = await mailedCode(ctx.db, contested, () => requestChange(client, contested));
+    const rival = await new Client(ctx.app).post('/api/auth/register', {
       email: contested,
       password: GOOD_PASSWORD,
     });

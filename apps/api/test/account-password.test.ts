@@ -1,36 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { createTestDbClient } from '@twofold/db/testing';
-import { securityEvents, trustedDevices, users, type DbClient } from '@twofold/db';
+import { securityEvents, trustedDevices, users } from '@twofold/db';
 import { randomToken, sha256Hex } from '@twofold/mfa-core';
-import type { App } from '../src/app.js';
 import {
-  buildTestApp,
   Client,
   GOOD_PASSWORD,
   latestMail,
   signUp,
   openStepUpWindow,
+  useTestApp,
 } from './helpers/app.js';
 
-let db: DbClient;
-let app: App;
-beforeAll(async () => {
-  db = await createTestDbClient();
-  app = await buildTestApp(db);
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+const ctx = useTestApp();
 
 const NEW_PASSWORD = 'a completely different passphrase';
 
 async function signIn(email: string, password: string) {
-  const client = new Client(app);
+  const client = new Client(ctx.app);
   const response = await client.post('/api/auth/login', { email, password });
   return { client, response };
 }
@@ -39,7 +25,7 @@ const changePassword = (client: Client, body: unknown) =>
   client.post('/api/account/password', body);
 
 async function passwordHashOf(userId: string) {
-  const [row] = await db.db
+  const [row] = await ctx.db.db
     .select({ passwordHash: users.passwordHash })
     .from(users)
     .where(eq(users.id, userId));
@@ -49,8 +35,8 @@ async function passwordHashOf(userId: string) {
 /** A trusted-device row; `client` also gets its cookie, as after "trust this browser". */
 async function trustDevice(userId: string, client?: Client) {
   const token = randomToken(32);
-  if (client) client.cookies.set('twofold_device', app.jwt.sign({ typ: 'device', tok: token }));
-  const [device] = await db.db
+  if (client) client.cookies.set('twofold_device', ctx.app.jwt.sign({ typ: 'device', tok: token }));
+  const [device] = await ctx.db.db
     .insert(trustedDevices)
     .values({
       userId,
@@ -64,13 +50,13 @@ async function trustDevice(userId: string, client?: Client) {
 
 describe('POST /api/account/password', () => {
   it('changes the password, ends other sessions and trusted browsers, keeps this one', async () => {
-    const { client, email, user } = await signUp(app, db);
+    const { client, email, user } = await signUp(ctx.app, ctx.db);
     const other = (await signIn(email, GOOD_PASSWORD)).client;
     const device = await trustDevice(user.id, client);
     const otherDevice = await trustDevice(user.id);
-    const bystander = await signUp(app, db);
+    const bystander = await signUp(ctx.app, ctx.db);
     const bystanderDevice = await trustDevice(bystander.user.id);
-    await openStepUpWindow(db, client);
+    await openStepUpWindow(ctx.db, client);
     const changedAfter = Date.now();
 
     const response = await changePassword(client, {
@@ -86,7 +72,7 @@ describe('POST /api/account/password', () => {
     expect((await other.get('/api/auth/session')).statusCode).toBe(401);
     expect((await bystander.client.get('/api/auth/session')).statusCode).toBe(200);
 
-    const devices = await db.db.select().from(trustedDevices);
+    const devices = await ctx.db.db.select().from(trustedDevices);
     expect(devices.find((d) => d.id === device.id)?.revokedAt).not.toBeNull();
     expect(devices.find((d) => d.id === otherDevice.id)?.revokedAt).not.toBeNull();
     expect(devices.find((d) => d.id === bystanderDevice.id)?.revokedAt).toBeNull();
@@ -98,29 +84,29 @@ describe('POST /api/account/password', () => {
     expect(fresh.response.statusCode).toBe(200);
     expect(fresh.response.json().status).toBe('authenticated');
 
-    const mail = await latestMail(db, email);
+    const mail = await latestMail(ctx.db, email);
     expect(mail?.subject).toBe('Your Twofold password was changed');
     expect(mail?.text).not.toContain(NEW_PASSWORD);
     // This session stays, so the notice must not claim every session ended.
     expect(mail?.text).toContain('other signed-in sessions were ended');
 
-    const [event] = await db.db
+    const [event] = await ctx.db.db
       .select()
       .from(securityEvents)
       .where(and(eq(securityEvents.userId, user.id), eq(securityEvents.type, 'password.changed')));
     expect(event).toBeDefined();
     expect(event?.metadata).toMatchObject({ sessionsEnded: 1, devicesRevoked: 2 });
     expect(JSON.stringify(event)).not.toContain(NEW_PASSWORD);
-    const [row] = await db.db.select().from(users).where(eq(users.id, user.id));
+    const [row] = await ctx.db.db.select().from(users).where(eq(users.id, user.id));
     expect(row!.passwordHash).toMatch(/^\$argon2id\$/);
     expect(row!.passwordChangedAt.getTime()).toBeGreaterThanOrEqual(changedAfter);
   });
 
   it('refuses a wrong current password with 401 and changes nothing', async () => {
-    const { client, email, user } = await signUp(app, db);
+    const { client, email, user } = await signUp(ctx.app, ctx.db);
     const other = (await signIn(email, GOOD_PASSWORD)).client;
     const before = await passwordHashOf(user.id);
-    await openStepUpWindow(db, client);
+    await openStepUpWindow(ctx.db, client);
 
     const response = await changePassword(client, {
       currentPassword: 'not the password at all',
@@ -135,10 +121,10 @@ describe('POST /api/account/password', () => {
   });
 
   it('refuses a weak or too short new password with 400 and changes nothing', async () => {
-    const { client, email, user } = await signUp(app, db);
+    const { client, email, user } = await signUp(ctx.app, ctx.db);
     const other = (await signIn(email, GOOD_PASSWORD)).client;
     const before = await passwordHashOf(user.id);
-    await openStepUpWindow(db, client);
+    await openStepUpWindow(ctx.db, client);
 
     for (const newPassword of ['aaaaaaaaaaaa', `${email}!`, `my ${email.split('@')[0]} pass`]) {
       const weak = await changePassword(client, { currentPassword: GOOD_PASSWORD, newPassword });
@@ -164,7 +150,7 @@ describe('POST /api/account/password', () => {
   });
 
   it('needs step-up: 403 STEP_UP_REQUIRED without a recent reauthentication', async () => {
-    const { client, user } = await signUp(app, db);
+    const { client, user } = await signUp(ctx.app, ctx.db);
     const before = await passwordHashOf(user.id);
     const response = await changePassword(client, {
       currentPassword: GOOD_PASSWORD,
@@ -176,11 +162,11 @@ describe('POST /api/account/password', () => {
   });
 
   it('refuses a reauthentication older than 15 minutes', async () => {
-    const { client, user } = await signUp(app, db);
+    const { client, user } = await signUp(ctx.app, ctx.db);
     const before = await passwordHashOf(user.id);
     vi.useFakeTimers({ toFake: ['Date'] });
     const start = Date.now();
-    await openStepUpWindow(db, client, new Date(start));
+    await openStepUpWindow(ctx.db, client, new Date(start));
     vi.setSystemTime(start + 16 * 60_000);
 
     const response = await changePassword(client, {
@@ -193,7 +179,7 @@ describe('POST /api/account/password', () => {
   });
 
   it('needs a session', async () => {
-    const response = await changePassword(new Client(app), {
+    const response = await changePassword(new Client(ctx.app), {
       currentPassword: GOOD_PASSWORD,
       newPassword: NEW_PASSWORD,
     });

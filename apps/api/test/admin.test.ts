@@ -1,6 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { and, eq, gte } from 'drizzle-orm';
-import { createTestDbClient } from '@twofold/db/testing';
 import {
   backupCodes,
   mfaFactors,
@@ -9,42 +8,32 @@ import {
   sessions,
   trustedDevices,
   users,
-  type DbClient,
 } from '@twofold/db';
 import { randomToken, sha256Hex } from '@twofold/mfa-core';
-import type { App } from '../src/app.js';
 import {
-  buildTestApp,
   Client,
   GOOD_PASSWORD,
   latestMail,
   signUp,
   uniqueEmail,
+  useTestApp,
 } from './helpers/app.js';
 
 const ADMIN_EMAIL = uniqueEmail('admin');
 const SECOND_ADMIN_EMAIL = uniqueEmail('admin2');
 
-let db: DbClient;
-let app: App;
+const ctx = useTestApp({
+  env: { ADMIN_EMAILS: `${ADMIN_EMAIL}, ${SECOND_ADMIN_EMAIL}` },
+});
 let admin: Awaited<ReturnType<typeof signUp>>;
 let member: Awaited<ReturnType<typeof signUp>>;
 beforeAll(async () => {
-  db = await createTestDbClient();
-  app = await buildTestApp(db, {
-    env: { ADMIN_EMAILS: `${ADMIN_EMAIL}, ${SECOND_ADMIN_EMAIL}` },
-  });
   // The first account of a fresh database is an admin anyway: the member must come second.
-  admin = await signUp(app, db, ADMIN_EMAIL);
-  member = await signUp(app, db);
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
+  admin = await signUp(ctx.app, ctx.db, ADMIN_EMAIL);
+  member = await signUp(ctx.app, ctx.db);
 });
 afterEach(async () => {
-  vi.useRealTimers();
-  await db.db.delete(mfaPolicy);
+  await ctx.db.db.delete(mfaPolicy);
 });
 
 interface ListedUser {
@@ -62,8 +51,8 @@ const put = (client: Client, url: string, body: unknown) =>
   client.request({ method: 'PUT', url, body });
 
 async function addTotpFactor(userId: string) {
-  const sealed = app.secretBox.seal('JBSWY3DPEHPK3PXP');
-  const [factor] = await db.db
+  const sealed = ctx.app.secretBox.seal('JBSWY3DPEHPK3PXP');
+  const [factor] = await ctx.db.db
     .insert(mfaFactors)
     .values({
       userId,
@@ -80,11 +69,11 @@ async function addTotpFactor(userId: string) {
 /** A second-factor setup as complete as enrollment leaves it. */
 async function giveFullMfa(userId: string) {
   await addTotpFactor(userId);
-  await db.db.insert(mfaFactors).values({ userId, type: 'email', status: 'pending' });
-  await db.db
+  await ctx.db.db.insert(mfaFactors).values({ userId, type: 'email', status: 'pending' });
+  await ctx.db.db
     .insert(backupCodes)
     .values(Array.from({ length: 10 }, () => ({ userId, codeHash: sha256Hex(randomToken(16)) })));
-  await db.db.insert(trustedDevices).values(
+  await ctx.db.db.insert(trustedDevices).values(
     [1, 2].map(() => ({
       userId,
       tokenHash: sha256Hex(randomToken(32)),
@@ -131,7 +120,7 @@ describe('admin access', () => {
     expect(member.user.role).toBe('user');
     expect(admin.user.role).toBe('admin');
     for (const route of routes) {
-      const anonymous = await new Client(app).request(route);
+      const anonymous = await new Client(ctx.app).request(route);
       expect(anonymous.statusCode, `${route.method} ${route.url}`).toBe(401);
       expect(anonymous.json().code).toBe('UNAUTHENTICATED');
 
@@ -139,16 +128,16 @@ describe('admin access', () => {
       expect(forbidden.statusCode, `${route.method} ${route.url}`).toBe(403);
       expect(forbidden.json().code).toBe('FORBIDDEN');
     }
-    expect(await db.db.select().from(mfaPolicy)).toEqual([]);
+    expect(await ctx.db.db.select().from(mfaPolicy)).toEqual([]);
   });
 
   it("does not let a user reset someone's MFA", async () => {
-    const target = await signUp(app, db);
+    const target = await signUp(ctx.app, ctx.db);
     await addTotpFactor(target.user.id);
     const response = await member.client.post(`/api/admin/users/${target.user.id}/mfa/reset`);
     expect(response.statusCode).toBe(403);
     expect(
-      await db.db.select().from(mfaFactors).where(eq(mfaFactors.userId, target.user.id)),
+      await ctx.db.db.select().from(mfaFactors).where(eq(mfaFactors.userId, target.user.id)),
     ).toHaveLength(1);
     expect((await target.client.get('/api/auth/session')).statusCode).toBe(200);
   });
@@ -183,7 +172,7 @@ describe('MFA policy', () => {
       { role: 'admin', required: false, graceDays: 7, requiredSince: null },
     ]);
     expect(await roleOf('user')).toEqual(on.json().roles[0]);
-    const [row] = await db.db.select().from(mfaPolicy).where(eq(mfaPolicy.role, 'user'));
+    const [row] = await ctx.db.db.select().from(mfaPolicy).where(eq(mfaPolicy.role, 'user'));
     expect(row?.updatedBy).toBe(admin.user.id);
 
     // Still required, another grace period: the grace period keeps counting from t0.
@@ -219,7 +208,7 @@ describe('MFA policy', () => {
       new Date(t3).toISOString(),
     );
 
-    const events = await db.db
+    const events = await ctx.db.db
       .select()
       .from(securityEvents)
       .where(
@@ -250,14 +239,14 @@ describe('MFA policy', () => {
       expect(response.statusCode, JSON.stringify(body)).toBe(400);
       expect(response.json().code).toBe('VALIDATION_ERROR');
     }
-    expect(await db.db.select().from(mfaPolicy)).toEqual([]);
+    expect(await ctx.db.db.select().from(mfaPolicy)).toEqual([]);
   });
 });
 
 describe('GET /api/admin/users', () => {
   it('lists users with their MFA state and policy status', async () => {
-    const withMfa = await signUp(app, db);
-    const without = await signUp(app, db);
+    const withMfa = await signUp(ctx.app, ctx.db);
+    const without = await signUp(ctx.app, ctx.db);
     await giveFullMfa(withMfa.user.id);
     await put(admin.client, '/api/admin/policy', {
       roles: [{ role: 'user', required: true, graceDays: 7 }],
@@ -286,8 +275,8 @@ describe('GET /api/admin/users', () => {
 
   it('filters by a case-insensitive email substring, with LIKE wildcards taken literally', async () => {
     const tag = crypto.randomUUID().slice(0, 8);
-    const literal = await signUp(app, db, `under_score.${tag}@example.com`);
-    const lookalike = await signUp(app, db, `underxscore.${tag}@example.com`);
+    const literal = await signUp(ctx.app, ctx.db, `under_score.${tag}@example.com`);
+    const lookalike = await signUp(ctx.app, ctx.db, `underxscore.${tag}@example.com`);
 
     const byTag = await admin.client.get(`/api/admin/users?q=${tag.toUpperCase()}`);
     expect((byTag.json().users as ListedUser[]).map((u) => u.id).sort()).toEqual(
@@ -306,7 +295,7 @@ describe('GET /api/admin/users', () => {
   it('pages by (createdAt, id) without duplicates or gaps, ties included', async () => {
     const tag = `page${crypto.randomUUID().slice(0, 8)}`;
     const sameInstant = new Date(Date.now() - 3_600_000);
-    const inserted = await db.db
+    const inserted = await ctx.db.db
       .insert(users)
       .values(
         Array.from({ length: 7 }, (_, i) => ({
@@ -326,7 +315,7 @@ describe('GET /api/admin/users', () => {
     expect([...times].sort((a, b) => a - b)).toEqual(times);
 
     const everyone = await walkUsers(admin.client, { limit: '4' });
-    const all = await db.db.select({ id: users.id }).from(users);
+    const all = await ctx.db.db.select({ id: users.id }).from(users);
     expect(everyone.seen.map((u) => u.id).sort()).toEqual(all.map((u) => u.id).sort());
 
     const bad = await admin.client.get('/api/admin/users?cursor=not-a-cursor!');
@@ -339,9 +328,9 @@ describe('GET /api/admin/users', () => {
 
 describe('GET /api/admin/users/:id/events', () => {
   it("pages through one user's timeline, newest first", async () => {
-    const target = await signUp(app, db);
+    const target = await signUp(ctx.app, ctx.db);
     await target.client.post('/api/auth/logout');
-    const own = await db.db
+    const own = await ctx.db.db
       .select({ id: securityEvents.id })
       .from(securityEvents)
       .where(eq(securityEvents.userId, target.user.id));
@@ -373,15 +362,15 @@ describe('GET /api/admin/users/:id/events', () => {
 
 describe('POST /api/admin/users/:id/mfa/reset', () => {
   it('removes factors, backup codes, trusted browsers and sessions, audits and mails', async () => {
-    const target = await signUp(app, db);
-    const second = new Client(app);
+    const target = await signUp(ctx.app, ctx.db);
+    const second = new Client(ctx.app);
     await second.post('/api/auth/login', { email: target.email, password: GOOD_PASSWORD });
     await giveFullMfa(target.user.id);
-    await db.db
+    await ctx.db.db
       .update(users)
       .set({ mfaFailedAttempts: 7, mfaLockedUntil: new Date(Date.now() + 600_000) })
       .where(eq(users.id, target.user.id));
-    const bystander = await signUp(app, db);
+    const bystander = await signUp(ctx.app, ctx.db);
     await giveFullMfa(bystander.user.id);
 
     const response = await admin.client.post(`/api/admin/users/${target.user.id}/mfa/reset`);
@@ -390,38 +379,38 @@ describe('POST /api/admin/users/:id/mfa/reset', () => {
 
     const of = <T extends { userId: unknown }>(table: T) =>
       eq(table.userId as never, target.user.id);
-    expect(await db.db.select().from(mfaFactors).where(of(mfaFactors))).toEqual([]);
-    expect(await db.db.select().from(backupCodes).where(of(backupCodes))).toEqual([]);
-    const devices = await db.db.select().from(trustedDevices).where(of(trustedDevices));
+    expect(await ctx.db.db.select().from(mfaFactors).where(of(mfaFactors))).toEqual([]);
+    expect(await ctx.db.db.select().from(backupCodes).where(of(backupCodes))).toEqual([]);
+    const devices = await ctx.db.db.select().from(trustedDevices).where(of(trustedDevices));
     expect(devices).toHaveLength(2);
     for (const device of devices) expect(device.revokedAt).not.toBeNull();
-    const rows = await db.db.select().from(sessions).where(of(sessions));
+    const rows = await ctx.db.db.select().from(sessions).where(of(sessions));
     expect(rows.length).toBeGreaterThanOrEqual(2);
     for (const row of rows) expect(row.revokedAt).not.toBeNull();
     expect((await target.client.get('/api/auth/session')).statusCode).toBe(401);
     expect((await second.get('/api/auth/session')).statusCode).toBe(401);
-    const [user] = await db.db.select().from(users).where(eq(users.id, target.user.id));
+    const [user] = await ctx.db.db.select().from(users).where(eq(users.id, target.user.id));
     expect(user).toMatchObject({ mfaFailedAttempts: 0, mfaLockedUntil: null });
 
-    const [event] = await db.db
+    const [event] = await ctx.db.db
       .select()
       .from(securityEvents)
       .where(
         and(eq(securityEvents.userId, target.user.id), eq(securityEvents.type, 'mfa.admin_reset')),
       );
     expect(event?.actorId).toBe(admin.user.id);
-    const mail = await latestMail(db, target.email);
+    const mail = await latestMail(ctx.db, target.email);
     expect(mail?.subject).toBe('Your two-factor authentication was reset');
 
     // The admin stays signed in; nobody else is touched.
     expect((await admin.client.get('/api/auth/session')).statusCode).toBe(200);
     expect((await bystander.client.get('/api/auth/session')).statusCode).toBe(200);
     expect(
-      await db.db.select().from(mfaFactors).where(eq(mfaFactors.userId, bystander.user.id)),
+      await ctx.db.db.select().from(mfaFactors).where(eq(mfaFactors.userId, bystander.user.id)),
     ).toHaveLength(2);
 
     // The user signs in with the password alone, and sees the reset in their timeline.
-    const back = new Client(app);
+    const back = new Client(ctx.app);
     const login = await back.post('/api/auth/login', {
       email: target.email,
       password: GOOD_PASSWORD,
@@ -438,12 +427,12 @@ describe('POST /api/admin/users/:id/mfa/reset', () => {
   });
 
   it("clears the admin's own cookie when they reset themselves", async () => {
-    const self = await signUp(app, db, SECOND_ADMIN_EMAIL);
+    const self = await signUp(ctx.app, ctx.db, SECOND_ADMIN_EMAIL);
     expect(self.user.role).toBe('admin');
     const response = await self.client.post(`/api/admin/users/${self.user.id}/mfa/reset`);
     expect(response.statusCode).toBe(200);
     expect(self.client.cookies.has('twofold_session')).toBe(false);
-    const [event] = await db.db
+    const [event] = await ctx.db.db
       .select()
       .from(securityEvents)
       .where(

@@ -1,23 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDbClient } from '@twofold/db/testing';
-import type { DbClient } from '@twofold/db';
-import type { App } from '../src/app.js';
-import { buildTestApp, Client, GOOD_PASSWORD, signUp, uniqueEmail } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import {
+  buildTestApp,
+  Client,
+  GOOD_PASSWORD,
+  signUp,
+  uniqueEmail,
+  useTestApp,
+} from './helpers/app.js';
 
-let db: DbClient;
-let app: App;
-beforeAll(async () => {
-  db = await createTestDbClient();
-  app = await buildTestApp(db);
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
+const ctx = useTestApp();
 
 describe('CSRF', () => {
   const login = (headers: Record<string, string>) =>
-    app.inject({
+    ctx.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { email: 'x@example.com', password: 'whatever pass' },
@@ -49,7 +44,7 @@ describe('CSRF', () => {
   });
 
   it('does not block reads', async () => {
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'GET',
       url: '/api/health',
       headers: { origin: 'https://evil.example' },
@@ -60,7 +55,7 @@ describe('CSRF', () => {
 
 describe('rate limits', () => {
   it('limits every auth route per IP and says when to retry', async () => {
-    const limited = await buildTestApp(db, { env: { RATE_LIMIT_AUTH_MAX: '3' } });
+    const limited = await buildTestApp(ctx.db, { env: { RATE_LIMIT_AUTH_MAX: '3' } });
     try {
       for (const url of [
         '/api/auth/login',
@@ -103,16 +98,16 @@ describe('rate limits', () => {
 
 describe('ops and docs', () => {
   it('answers health and readiness', async () => {
-    expect((await app.inject({ method: 'GET', url: '/api/health' })).json()).toEqual({
+    expect((await ctx.app.inject({ method: 'GET', url: '/api/health' })).json()).toEqual({
       status: 'ok',
     });
-    const ready = await app.inject({ method: 'GET', url: '/api/ready' });
+    const ready = await ctx.app.inject({ method: 'GET', url: '/api/ready' });
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toEqual({ status: 'ready', checks: { database: 'ok' } });
   });
 
   it('is not ready when the database does not answer', async () => {
-    const broken = await buildTestApp(db);
+    const broken = await buildTestApp(ctx.db);
     broken.dbClient.ping = () => Promise.reject(new Error('connection refused'));
     try {
       const ready = await broken.inject({ method: 'GET', url: '/api/ready' });
@@ -124,7 +119,7 @@ describe('ops and docs', () => {
   });
 
   it('publishes OpenAPI generated from the route schemas at /api/docs', async () => {
-    const spec = (await app.inject({ method: 'GET', url: '/api/docs/json' })).json();
+    const spec = (await ctx.app.inject({ method: 'GET', url: '/api/docs/json' })).json();
     expect(spec.openapi).toMatch(/^3\./);
     for (const path of [
       '/api/auth/register',
@@ -145,19 +140,19 @@ describe('ops and docs', () => {
       'email',
     );
     expect(register.responses['201']).toBeDefined();
-    const ui = await app.inject({ method: 'GET', url: '/api/docs' });
+    const ui = await ctx.app.inject({ method: 'GET', url: '/api/docs' });
     expect([200, 302]).toContain(ui.statusCode);
   });
 
   it('documents which cookie each operation needs, as the auth hook enforces it', async () => {
-    const spec = (await app.inject({ method: 'GET', url: '/api/docs/json' })).json() as {
+    const spec = (await ctx.app.inject({ method: 'GET', url: '/api/docs/json' })).json() as {
       paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
     };
     const documented: string[] = [];
     for (const [path, operations] of Object.entries(spec.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         const url = path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
-        const anonymous = await app.inject({ method: method.toUpperCase() as 'GET', url });
+        const anonymous = await ctx.app.inject({ method: method.toUpperCase() as 'GET', url });
         const closed =
           [401, 403].includes(anonymous.statusCode) &&
           ['UNAUTHENTICATED', 'CHALLENGE_REQUIRED'].includes(anonymous.json().code);
@@ -174,7 +169,7 @@ describe('ops and docs', () => {
   });
 
   it('answers unknown routes with a NOT_FOUND code', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/nope?token=secret' });
+    const response = await ctx.app.inject({ method: 'GET', url: '/api/nope?token=secret' });
     expect(response.statusCode).toBe(404);
     expect(response.json().code).toBe('NOT_FOUND');
     expect(response.body).not.toContain('secret');
@@ -182,9 +177,9 @@ describe('ops and docs', () => {
 
   it('lists the dev outbox newest first', async () => {
     const email = uniqueEmail('mailbox');
-    await new Client(app).post('/api/auth/register', { email, password: GOOD_PASSWORD });
-    await signUp(app, db);
-    const { messages } = (await app.inject({ method: 'GET', url: '/api/dev/mailbox' })).json();
+    await new Client(ctx.app).post('/api/auth/register', { email, password: GOOD_PASSWORD });
+    await signUp(ctx.app, ctx.db);
+    const { messages } = (await ctx.app.inject({ method: 'GET', url: '/api/dev/mailbox' })).json();
     expect(messages.length).toBeGreaterThanOrEqual(2);
     const times = messages.map((m: { createdAt: string }) => Date.parse(m.createdAt));
     expect([...times].sort((a, b) => b - a)).toEqual(times);

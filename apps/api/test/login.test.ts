@@ -1,32 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { createTestDbClient } from '@twofold/db/testing';
-import { securityEvents, users, type DbClient } from '@twofold/db';
-import type { App } from '../src/app.js';
+import { securityEvents, users } from '@twofold/db';
 import {
-  buildTestApp,
   Client,
   GOOD_PASSWORD,
   latestCode,
   signUp,
   uniqueEmail,
+  useTestApp,
 } from './helpers/app.js';
 
-let db: DbClient;
-let app: App;
-beforeAll(async () => {
-  db = await createTestDbClient();
-  app = await buildTestApp(db);
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
+const ctx = useTestApp();
 
 describe('password sign-in', () => {
   it('signs in with the right password and records the event', async () => {
-    const { email, password, user } = await signUp(app, db);
-    const client = new Client(app);
+    const { email, password, user } = await signUp(ctx.app, ctx.db);
+    const client = new Client(ctx.app);
     const response = await client.post('/api/auth/login', { email: email.toUpperCase(), password });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
@@ -34,7 +23,7 @@ describe('password sign-in', () => {
       user: { id: user.id, email, role: user.role, emailVerified: true, mfaEnabled: false },
     });
     expect((await client.get('/api/auth/session')).statusCode).toBe(200);
-    const events = await db.db
+    const events = await ctx.db.db
       .select()
       .from(securityEvents)
       .where(and(eq(securityEvents.userId, user.id), eq(securityEvents.type, 'login.succeeded')));
@@ -43,12 +32,12 @@ describe('password sign-in', () => {
   });
 
   it('answers an unknown email and a wrong password identically', async () => {
-    const { email } = await signUp(app, db);
-    const wrongPassword = await new Client(app).post('/api/auth/login', {
+    const { email } = await signUp(ctx.app, ctx.db);
+    const wrongPassword = await new Client(ctx.app).post('/api/auth/login', {
       email,
       password: 'not the password at all',
     });
-    const unknownEmail = await new Client(app).post('/api/auth/login', {
+    const unknownEmail = await new Client(ctx.app).post('/api/auth/login', {
       email: uniqueEmail('nobody'),
       password: 'not the password at all',
     });
@@ -62,22 +51,22 @@ describe('password sign-in', () => {
 
   it('sends a fresh code to an unverified account with the right password, and nothing with a wrong one', async () => {
     const email = uniqueEmail('unverified');
-    await new Client(app).post('/api/auth/register', { email, password: GOOD_PASSWORD });
-    const firstCode = await latestCode(db, email);
+    await new Client(ctx.app).post('/api/auth/register', { email, password: GOOD_PASSWORD });
+    const firstCode = await latestCode(ctx.db, email);
 
-    const wrong = await new Client(app).post('/api/auth/login', {
+    const wrong = await new Client(ctx.app).post('/api/auth/login', {
       email,
       password: 'wrong password here',
     });
     expect(wrong.json().code).toBe('INVALID_CREDENTIALS');
 
-    const client = new Client(app);
+    const client = new Client(ctx.app);
     const response = await client.post('/api/auth/login', { email, password: GOOD_PASSWORD });
     expect(response.statusCode).toBe(200);
     expect(response.json().status).toBe('verification_required');
     expect(client.cookies.has('twofold_pending')).toBe(true);
     expect(client.cookies.has('twofold_session')).toBe(false);
-    const code = await latestCode(db, email);
+    const code = await latestCode(ctx.db, email);
     if (code !== firstCode) {
       // The first code was voided by the new one.
       expect(
@@ -85,22 +74,22 @@ describe('password sign-in', () => {
       ).toBe('INVALID_CODE');
     }
     expect((await client.post('/api/auth/register/verify', { code })).statusCode).toBe(200);
-    const [row] = await db.db.select().from(users).where(eq(users.email, email));
+    const [row] = await ctx.db.db.select().from(users).where(eq(users.email, email));
     expect(row?.emailVerifiedAt).not.toBeNull();
   });
 
   it('records a security event for each step: failed and successful sign-in, sign-out, reset request and reset', async () => {
-    const { client, email, password, user } = await signUp(app, db);
-    await new Client(app).post('/api/auth/login', { email, password: 'wrong password here' });
+    const { client, email, password, user } = await signUp(ctx.app, ctx.db);
+    await new Client(ctx.app).post('/api/auth/login', { email, password: 'wrong password here' });
     await client.post('/api/auth/logout');
-    await new Client(app).post('/api/auth/login', { email, password });
-    await new Client(app).post('/api/auth/password/forgot', { email });
-    await new Client(app).post('/api/auth/password/reset', {
+    await new Client(ctx.app).post('/api/auth/login', { email, password });
+    await new Client(ctx.app).post('/api/auth/password/forgot', { email });
+    await new Client(ctx.app).post('/api/auth/password/reset', {
       email,
-      code: await latestCode(db, email),
+      code: await latestCode(ctx.db, email),
       password: 'a fresh passphrase',
     });
-    const rows = await db.db
+    const rows = await ctx.db.db
       .select()
       .from(securityEvents)
       .where(eq(securityEvents.userId, user.id));
@@ -125,8 +114,11 @@ describe('password sign-in', () => {
     const composed = 'pässwörd ünïcode ✓';
     const decomposed = composed.normalize('NFD');
     expect(decomposed).not.toBe(composed);
-    const { email } = await signUp(app, db, uniqueEmail('unicode'), composed);
-    const response = await new Client(app).post('/api/auth/login', { email, password: decomposed });
+    const { email } = await signUp(ctx.app, ctx.db, uniqueEmail('unicode'), composed);
+    const response = await new Client(ctx.app).post('/api/auth/login', {
+      email,
+      password: decomposed,
+    });
     expect(response.statusCode).toBe(200);
   });
 });

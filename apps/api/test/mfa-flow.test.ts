@@ -1,29 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { createTestDbClient } from '@twofold/db/testing';
-import { devOutbox, mfaPolicy, securityEvents, trustedDevices, type DbClient } from '@twofold/db';
+import { devOutbox, mfaPolicy, securityEvents, trustedDevices } from '@twofold/db';
 import { generateTotp } from '@twofold/mfa-core';
-import type { App } from '../src/app.js';
-import { buildTestApp, Client, latestCode, latestMail, signUp } from './helpers/app.js';
+import { Client, latestCode, latestMail, signUp, useTestApp } from './helpers/app.js';
 import { enrollTotp, nextStep, stepUp } from './helpers/mfa.js';
 
-let db: DbClient;
-let app: App;
-beforeAll(async () => {
-  db = await createTestDbClient();
-  app = await buildTestApp(db);
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+const ctx = useTestApp();
 
 const totp = (secret: string) => generateTotp({ secret, now: Date.now() });
 
-async function passwordStep(email: string, password: string, client = new Client(app)) {
+async function passwordStep(email: string, password: string, client = new Client(ctx.app)) {
   const response = await client.post('/api/auth/login', { email, password });
   expect(response.statusCode, response.body).toBe(200);
   return { client, body: response.json() };
@@ -31,7 +17,7 @@ async function passwordStep(email: string, password: string, client = new Client
 
 describe('TOTP enrollment', () => {
   it('reuses the pending secret, refuses a wrong code with a clock hint, then turns MFA on with 10 backup codes', async () => {
-    const { client, email, password, user } = await signUp(app, db);
+    const { client, email, password, user } = await signUp(ctx.app, ctx.db);
     const other = (await passwordStep(email, password)).client;
 
     const first = (await client.post('/api/mfa/totp', {})).json();
@@ -61,11 +47,11 @@ describe('TOTP enrollment', () => {
     expect(session.session).toMatchObject({ aal: 2, amr: ['pwd', 'otp'] });
     // Enabling MFA ends the user's other sessions.
     expect((await other.get('/api/auth/session')).statusCode).toBe(401);
-    expect((await latestMail(db, email))?.subject).toBe('Two-factor authentication is on');
+    expect((await latestMail(ctx.db, email))?.subject).toBe('Two-factor authentication is on');
     const status = (await client.get('/api/mfa')).json();
     expect(status).toMatchObject({ enabled: true, backupCodesRemaining: 10 });
     expect((await client.post('/api/mfa/totp', {})).json().code).toBe('FACTOR_ALREADY_ACTIVE');
-    const events = await db.db
+    const events = await ctx.db.db
       .select()
       .from(securityEvents)
       .where(eq(securityEvents.userId, user.id));
@@ -77,7 +63,7 @@ describe('TOTP enrollment', () => {
 
 describe('two-step sign-in', () => {
   it('asks for the second factor, and the challenge cookie opens nothing but the second step', async () => {
-    const { client: enrolled, email, password } = await signUp(app, db);
+    const { client: enrolled, email, password } = await signUp(ctx.app, ctx.db);
     const { secret } = await enrollTotp(enrolled);
 
     const { client, body } = await passwordStep(email, password);
@@ -103,7 +89,7 @@ describe('two-step sign-in', () => {
   });
 
   it('accepts each backup code once and mails how many are left', async () => {
-    const { client: enrolled, email, password } = await signUp(app, db);
+    const { client: enrolled, email, password } = await signUp(ctx.app, ctx.db);
     const { backupCodes } = await enrollTotp(enrolled);
     const code = backupCodes[0]!;
 
@@ -117,7 +103,7 @@ describe('two-step sign-in', () => {
       'pwd',
       'backup_code',
     ]);
-    expect((await latestMail(db, email))?.text).toMatch(/9 unused codes remain/);
+    expect((await latestMail(ctx.db, email))?.text).toMatch(/9 unused codes remain/);
 
     const second = (await passwordStep(email, password)).client;
     const reused = await second.post('/api/auth/mfa/verify', { method: 'backup_code', code });
@@ -127,7 +113,7 @@ describe('two-step sign-in', () => {
   });
 
   it('refuses a TOTP code used a second time, logs it and tells the user', async () => {
-    const { client: enrolled, email, password, user } = await signUp(app, db);
+    const { client: enrolled, email, password, user } = await signUp(ctx.app, ctx.db);
     const { secret } = await enrollTotp(enrolled);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(nextStep());
@@ -138,16 +124,16 @@ describe('two-step sign-in', () => {
     const replay = await b.post('/api/auth/mfa/verify', { method: 'totp', code });
     expect(replay.statusCode).toBe(400);
     expect(replay.json().code).toBe('CODE_ALREADY_USED');
-    const events = await db.db
+    const events = await ctx.db.db
       .select()
       .from(securityEvents)
       .where(and(eq(securityEvents.userId, user.id), eq(securityEvents.type, 'mfa.totp_replay')));
     expect(events).toHaveLength(1);
-    expect((await latestMail(db, email))?.subject).toBe('An authenticator code was used twice');
+    expect((await latestMail(ctx.db, email))?.subject).toBe('An authenticator code was used twice');
   });
 
   it('lets a trusted browser skip the second step, until it is revoked', async () => {
-    const { client: enrolled, email, password } = await signUp(app, db);
+    const { client: enrolled, email, password } = await signUp(ctx.app, ctx.db);
     const { secret } = await enrollTotp(enrolled);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(nextStep());
@@ -159,7 +145,7 @@ describe('two-step sign-in', () => {
     });
     expect(verified.statusCode).toBe(200);
     expect(browser.cookies.has('twofold_device')).toBe(true);
-    expect((await latestMail(db, email))?.subject).toBe('A new browser was trusted');
+    expect((await latestMail(ctx.db, email))?.subject).toBe('A new browser was trusted');
 
     await browser.post('/api/auth/logout');
     const again = await passwordStep(email, password, browser);
@@ -185,12 +171,12 @@ describe('two-step sign-in', () => {
   });
 
   it('never lets a password reset bypass the second factor', async () => {
-    const { client: enrolled, email } = await signUp(app, db);
+    const { client: enrolled, email } = await signUp(ctx.app, ctx.db);
     await enrollTotp(enrolled);
-    await new Client(app).post('/api/auth/password/forgot', { email });
-    const reset = await new Client(app).post('/api/auth/password/reset', {
+    await new Client(ctx.app).post('/api/auth/password/forgot', { email });
+    const reset = await new Client(ctx.app).post('/api/auth/password/reset', {
       email,
-      code: await latestCode(db, email),
+      code: await latestCode(ctx.db, email),
       password: 'a new passphrase here',
     });
     expect(reset.statusCode).toBe(200);
@@ -201,11 +187,11 @@ describe('two-step sign-in', () => {
 
 describe('email codes as a factor', () => {
   it('enrolls with an emailed code and signs in with one bound to the challenge', async () => {
-    const { client, email, password } = await signUp(app, db);
+    const { client, email, password } = await signUp(ctx.app, ctx.db);
     const started = await client.post('/api/mfa/email', {});
     expect(started.statusCode, started.body).toBe(201);
     const confirmed = await client.post('/api/mfa/email/confirm', {
-      code: await latestCode(db, email),
+      code: await latestCode(ctx.db, email),
     });
     expect(confirmed.statusCode, confirmed.body).toBe(200);
     expect(confirmed.json().backupCodes).toHaveLength(10);
@@ -215,7 +201,7 @@ describe('email codes as a factor', () => {
     const sent = await signingIn.post('/api/auth/mfa/email', {});
     expect(sent.statusCode, sent.body).toBe(200);
     expect((await signingIn.post('/api/auth/mfa/email', {})).json().code).toBe('RESEND_TOO_SOON');
-    const code = await latestCode(db, email);
+    const code = await latestCode(ctx.db, email);
 
     // The same code through another challenge is refused: codes are bound to their attempt.
     const { client: other } = await passwordStep(email, password);
@@ -230,7 +216,7 @@ describe('email codes as a factor', () => {
 
 describe('step-up', () => {
   it('guards backup-code regeneration, and re-authentication or X-TOTP-Code opens it', async () => {
-    const { client, password } = await signUp(app, db);
+    const { client, password } = await signUp(ctx.app, ctx.db);
     const { secret, backupCodes } = await enrollTotp(client);
     const refused = await client.post('/api/mfa/backup-codes', {});
     expect(refused.statusCode).toBe(403);
@@ -257,7 +243,7 @@ describe('step-up', () => {
   });
 
   it('turns MFA off only with step-up and a current code, and forgets trusted browsers', async () => {
-    const { client, email, password, user } = await signUp(app, db);
+    const { client, email, password, user } = await signUp(ctx.app, ctx.db);
     const { secret, backupCodes } = await enrollTotp(client);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(nextStep());
@@ -291,13 +277,13 @@ describe('step-up', () => {
       factors: [],
       backupCodesRemaining: 0,
     });
-    const devices = await db.db
+    const devices = await ctx.db.db
       .select()
       .from(trustedDevices)
       .where(eq(trustedDevices.userId, user.id));
     expect(devices.length).toBeGreaterThan(0);
     expect(devices.every((device) => device.revokedAt !== null)).toBe(true);
-    const subjects = (await db.db.select().from(devOutbox).where(eq(devOutbox.to, email))).map(
+    const subjects = (await ctx.db.db.select().from(devOutbox).where(eq(devOutbox.to, email))).map(
       (m) => m.subject,
     );
     expect(subjects).toContain('Two-factor authentication is off');
@@ -305,10 +291,10 @@ describe('step-up', () => {
   });
 
   it('keeps MFA on while the role requires it, and removes a second factor without turning MFA off', async () => {
-    const { client, email, password, user } = await signUp(app, db);
+    const { client, email, password, user } = await signUp(ctx.app, ctx.db);
     const { secret } = await enrollTotp(client);
     await client.post('/api/mfa/email', {});
-    await client.post('/api/mfa/email/confirm', { code: await latestCode(db, email) });
+    await client.post('/api/mfa/email/confirm', { code: await latestCode(ctx.db, email) });
     const [totpFactor, emailFactor] = (await client.get('/api/mfa')).json().factors;
     expect([totpFactor.type, emailFactor.type]).toEqual(['totp', 'email']);
 
@@ -324,9 +310,9 @@ describe('step-up', () => {
       enabled: true,
       backupCodesRemaining: 10,
     });
-    expect((await latestMail(db, email))?.subject).toBe('A second factor was removed');
+    expect((await latestMail(ctx.db, email))?.subject).toBe('A second factor was removed');
 
-    await db.db
+    await ctx.db.db
       .insert(mfaPolicy)
       .values({
         role: user.role as 'user' | 'admin',
@@ -347,7 +333,7 @@ describe('step-up', () => {
       expect(last.json().code).toBe('FORBIDDEN');
       expect((await client.get('/api/mfa')).json().enabled).toBe(true);
     } finally {
-      await db.db.update(mfaPolicy).set({ required: false });
+      await ctx.db.db.update(mfaPolicy).set({ required: false });
     }
   });
 });

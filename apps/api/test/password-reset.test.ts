@@ -1,59 +1,40 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDbClient } from '@twofold/db/testing';
-import type { DbClient } from '@twofold/db';
-import type { App } from '../src/app.js';
-import {
-  buildTestApp,
-  Client,
-  latestCode,
-  latestMail,
-  signUp,
-  uniqueEmail,
-} from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { Client, latestCode, latestMail, signUp, uniqueEmail, useTestApp } from './helpers/app.js';
 
-let db: DbClient;
-let app: App;
-beforeAll(async () => {
-  db = await createTestDbClient();
-  app = await buildTestApp(db);
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
+const ctx = useTestApp();
 
 const NEW_PASSWORD = 'a brand new passphrase';
 
 describe('password reset', () => {
   it('answers the same for known and unknown addresses, and mails only the known one', async () => {
-    const { email } = await signUp(app, db);
+    const { email } = await signUp(ctx.app, ctx.db);
     const unknownEmail = uniqueEmail('nobody');
-    const known = await new Client(app).post('/api/auth/password/forgot', { email });
-    const unknown = await new Client(app).post('/api/auth/password/forgot', {
+    const known = await new Client(ctx.app).post('/api/auth/password/forgot', { email });
+    const unknown = await new Client(ctx.app).post('/api/auth/password/forgot', {
       email: unknownEmail,
     });
     expect(known.statusCode).toBe(200);
     expect(unknown.statusCode).toBe(200);
     expect(known.json()).toEqual(unknown.json());
-    expect(await latestMail(db, unknownEmail)).toBeUndefined();
-    const mail = await latestMail(db, email);
+    expect(await latestMail(ctx.db, unknownEmail)).toBeUndefined();
+    const mail = await latestMail(ctx.db, email);
     expect(mail?.subject).toMatch(/reset/i);
     expect(mail?.text).toContain('/reset-password?email=');
     // Asking again within a minute sends nothing new, but still answers the same.
-    const again = await new Client(app).post('/api/auth/password/forgot', { email });
+    const again = await new Client(ctx.app).post('/api/auth/password/forgot', { email });
     expect(again.json()).toEqual(known.json());
-    expect((await latestMail(db, email))?.id).toBe(mail?.id);
+    expect((await latestMail(ctx.db, email))?.id).toBe(mail?.id);
   });
 
   it('sets the new password with the code, ends every session, and the code works once', async () => {
-    const { client, email, password } = await signUp(app, db);
-    const other = new Client(app);
+    const { client, email, password } = await signUp(ctx.app, ctx.db);
+    const other = new Client(ctx.app);
     await other.post('/api/auth/login', { email, password });
     expect((await other.get('/api/auth/session')).statusCode).toBe(200);
 
-    await new Client(app).post('/api/auth/password/forgot', { email });
-    const code = await latestCode(db, email);
-    const reset = await new Client(app).post('/api/auth/password/reset', {
+    await new Client(ctx.app).post('/api/auth/password/forgot', { email });
+    const code = await latestCode(ctx.db, email);
+    const reset = await new Client(ctx.app).post('/api/auth/password/reset', {
       email,
       code,
       password: NEW_PASSWORD,
@@ -65,41 +46,42 @@ describe('password reset', () => {
 
     expect((await client.get('/api/auth/session')).statusCode).toBe(401);
     expect((await other.get('/api/auth/session')).statusCode).toBe(401);
-    expect((await new Client(app).post('/api/auth/login', { email, password })).statusCode).toBe(
-      401,
-    );
     expect(
-      (await new Client(app).post('/api/auth/login', { email, password: NEW_PASSWORD })).statusCode,
+      (await new Client(ctx.app).post('/api/auth/login', { email, password })).statusCode,
+    ).toBe(401);
+    expect(
+      (await new Client(ctx.app).post('/api/auth/login', { email, password: NEW_PASSWORD }))
+        .statusCode,
     ).toBe(200);
 
-    const replay = await new Client(app).post('/api/auth/password/reset', {
+    const replay = await new Client(ctx.app).post('/api/auth/password/reset', {
       email,
       code,
       password: 'yet another passphrase',
     });
     expect(replay.statusCode).toBe(400);
     expect(replay.json().code).toBe('INVALID_CODE');
-    const notice = await latestMail(db, email);
+    const notice = await latestMail(ctx.db, email);
     expect(notice?.subject).toMatch(/password was changed/);
     expect(notice?.text).toContain('every signed-in session was ended');
   });
 
   it('answers a wrong code, an unknown address and an exhausted code the same way', async () => {
-    const { email } = await signUp(app, db);
-    await new Client(app).post('/api/auth/password/forgot', { email });
-    const code = await latestCode(db, email);
+    const { email } = await signUp(ctx.app, ctx.db);
+    await new Client(ctx.app).post('/api/auth/password/forgot', { email });
+    const code = await latestCode(ctx.db, email);
     const wrong = code === '000000' ? '999999' : '000000';
     const answers = [];
     for (let i = 0; i < 5; i++) {
       answers.push(
-        await new Client(app).post('/api/auth/password/reset', {
+        await new Client(ctx.app).post('/api/auth/password/reset', {
           email,
           code: wrong,
           password: NEW_PASSWORD,
         }),
       );
     }
-    const unknown = await new Client(app).post('/api/auth/password/reset', {
+    const unknown = await new Client(ctx.app).post('/api/auth/password/reset', {
       email: uniqueEmail('nobody'),
       code,
       password: NEW_PASSWORD,
@@ -109,7 +91,7 @@ describe('password reset', () => {
       expect(answer.json()).toEqual(unknown.json());
     }
     // After 5 wrong tries the right code is void too.
-    const late = await new Client(app).post('/api/auth/password/reset', {
+    const late = await new Client(ctx.app).post('/api/auth/password/reset', {
       email,
       code,
       password: NEW_PASSWORD,
@@ -119,10 +101,13 @@ describe('password reset', () => {
 
   it('refuses a registration code for a reset (codes are bound to their purpose)', async () => {
     const email = uniqueEmail('purpose');
-    await new Client(app).post('/api/auth/register', { email, password: 'first passphrase here' });
-    const registrationCode = await latestCode(db, email);
-    await new Client(app).post('/api/auth/password/forgot', { email });
-    const response = await new Client(app).post('/api/auth/password/reset', {
+    await new Client(ctx.app).post('/api/auth/register', {
+      email,
+      password: 'first passphrase here',
+    });
+    const registrationCode = await latestCode(ctx.db, email);
+    await new Client(ctx.app).post('/api/auth/password/forgot', { email });
+    const response = await new Client(ctx.app).post('/api/auth/password/reset', {
       email,
       code: registrationCode,
       password: NEW_PASSWORD,
@@ -131,7 +116,7 @@ describe('password reset', () => {
   });
 
   it('rejects a weak new password before looking at the code', async () => {
-    const response = await new Client(app).post('/api/auth/password/reset', {
+    const response = await new Client(ctx.app).post('/api/auth/password/reset', {
       email: 'someone@example.com',
       code: '123456',
       password: 'aaaaaaaaaa',

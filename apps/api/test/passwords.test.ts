@@ -1,32 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTestDbClient } from '@twofold/db/testing';
-import type { DbClient } from '@twofold/db';
-import type { App } from '../src/app.js';
+import { describe, expect, it, vi } from 'vitest';
 import { argon2Pool, passwordWeakness } from '../src/services/passwords.js';
-import { buildTestApp, Client, signUp, uniqueEmail } from './helpers/app.js';
+import { Client, signUp, uniqueEmail, useTestApp } from './helpers/app.js';
 
-let db: DbClient;
-let app: App;
-beforeAll(async () => {
-  db = await createTestDbClient();
-  app = await buildTestApp(db);
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
+const ctx = useTestApp();
 
 describe('password checks', () => {
   it('runs one argon2id verification for an unknown email, as for a known one (no timing oracle)', async () => {
-    const { email } = await signUp(app, db);
+    const { email } = await signUp(ctx.app, ctx.db);
     const verify = vi.spyOn(argon2Pool, 'verify');
 
     verify.mockClear();
-    await new Client(app).post('/api/auth/login', { email, password: 'wrong password here' });
+    await new Client(ctx.app).post('/api/auth/login', { email, password: 'wrong password here' });
     expect(verify).toHaveBeenCalledTimes(1);
 
     verify.mockClear();
-    await new Client(app).post('/api/auth/login', {
+    await new Client(ctx.app).post('/api/auth/login', {
       email: uniqueEmail('ghost'),
       password: 'wrong password here',
     });
@@ -39,7 +27,7 @@ describe('password checks', () => {
     expect(passwordWeakness('jane.doe@example.com', 'jane.doe@example.com')).toMatch(/email/);
     expect(passwordWeakness('abababab', 'x@example.com')).toMatch(/variety/);
     expect(passwordWeakness('correct horse battery', 'jane@example.com')).toBeNull();
-    const response = await new Client(app).post('/api/auth/register', {
+    const response = await new Client(ctx.app).post('/api/auth/register', {
       email: 'jane.doe@example.com',
       password: 'jane.doe.2024',
     });

@@ -1,44 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { and, eq, isNull } from 'drizzle-orm';
-import { createTestDbClient } from '@twofold/db/testing';
-import { devOutbox, emailCodes, users, type DbClient } from '@twofold/db';
+import { devOutbox, emailCodes, users } from '@twofold/db';
 import { hmacSha256Hex } from '@twofold/mfa-core';
-import type { App } from '../src/app.js';
 import {
-  buildTestApp,
   Client,
   GOOD_PASSWORD,
   latestCode,
   signUp,
   uniqueEmail,
+  useTestApp,
 } from './helpers/app.js';
 import { enrollTotp } from './helpers/mfa.js';
 
-let db: DbClient;
-let app: App;
-beforeAll(async () => {
-  db = await createTestDbClient();
-  app = await buildTestApp(db);
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
+const ctx = useTestApp();
 
 const userId = async (email: string) =>
-  (await db.db.select().from(users).where(eq(users.email, email)))[0]!.id;
+  (await ctx.db.db.select().from(users).where(eq(users.email, email)))[0]!.id;
 
 describe('a sign-up for an address that already has an account', () => {
   it('stores a code that no 6-digit input can ever match, so its pending cookie can never sign in', async () => {
-    const { client: owner, email } = await signUp(app, db);
+    const { client: owner, email } = await signUp(ctx.app, ctx.db);
     await enrollTotp(owner);
-    const attacker = new Client(app);
+    const attacker = new Client(ctx.app);
     expect(
       (await attacker.post('/api/auth/register', { email, password: GOOD_PASSWORD })).statusCode,
     ).toBe(201);
 
     const id = await userId(email);
-    const [decoy] = await db.db
+    const [decoy] = await ctx.db.db
       .select()
       .from(emailCodes)
       .where(
@@ -49,7 +38,7 @@ describe('a sign-up for an address that already has an account', () => {
         ),
       );
     expect(decoy).toBeDefined();
-    const key = app.config.codeHmacKey;
+    const key = ctx.app.config.codeHmacKey;
     for (let n = 0; n < 1_000_000; n++) {
       const code = String(n).padStart(6, '0');
       const candidate = hmacSha256Hex(
@@ -64,27 +53,30 @@ describe('a sign-up for an address that already has an account', () => {
   });
 
   it('never sends the owner a code when the duplicate asks for a resend', async () => {
-    const { email } = await signUp(app, db);
-    const attacker = new Client(app);
+    const { email } = await signUp(ctx.app, ctx.db);
+    const attacker = new Client(ctx.app);
     await attacker.post('/api/auth/register', { email, password: GOOD_PASSWORD });
-    const before = await db.db.select().from(devOutbox).where(eq(devOutbox.to, email));
+    const before = await ctx.db.db.select().from(devOutbox).where(eq(devOutbox.to, email));
     // The cooldown applies as for a real sign-up; skip it by moving the code's creation back.
-    await db.db
+    await ctx.db.db
       .update(emailCodes)
       .set({ createdAt: new Date(Date.now() - 120_000) })
       .where(eq(emailCodes.userId, await userId(email)));
     const resent = await attacker.post('/api/auth/register/resend');
     expect(resent.statusCode, resent.body).toBe(200);
-    const after = await db.db.select().from(devOutbox).where(eq(devOutbox.to, email));
+    const after = await ctx.db.db.select().from(devOutbox).where(eq(devOutbox.to, email));
     expect(after).toHaveLength(before.length);
   });
 
   it('leaves the real pending sign-up of an unverified owner working', async () => {
     const email = uniqueEmail('owner');
-    const owner = new Client(app);
+    const owner = new Client(ctx.app);
     await owner.post('/api/auth/register', { email, password: GOOD_PASSWORD });
-    const code = await latestCode(db, email);
-    await new Client(app).post('/api/auth/register', { email, password: 'someone else entirely' });
+    const code = await latestCode(ctx.db, email);
+    await new Client(ctx.app).post('/api/auth/register', {
+      email,
+      password: 'someone else entirely',
+    });
     const verified = await owner.post('/api/auth/register/verify', { code });
     expect(verified.statusCode, verified.body).toBe(200);
   });
@@ -92,16 +84,16 @@ describe('a sign-up for an address that already has an account', () => {
 
 describe('a password reset', () => {
   it('closes half-finished sign-ins', async () => {
-    const { client, email, password } = await signUp(app, db);
+    const { client, email, password } = await signUp(ctx.app, ctx.db);
     await enrollTotp(client);
-    const signingIn = new Client(app);
+    const signingIn = new Client(ctx.app);
     expect((await signingIn.post('/api/auth/login', { email, password })).json().status).toBe(
       'mfa_required',
     );
-    await new Client(app).post('/api/auth/password/forgot', { email });
-    await new Client(app).post('/api/auth/password/reset', {
+    await new Client(ctx.app).post('/api/auth/password/forgot', { email });
+    await new Client(ctx.app).post('/api/auth/password/reset', {
       email,
-      code: await latestCode(db, email),
+      code: await latestCode(ctx.db, email),
       password: 'a different passphrase',
     });
     const late = await signingIn.post('/api/auth/mfa/verify', {

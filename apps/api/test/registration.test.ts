@@ -1,8 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createTestDbClient } from '@twofold/db/testing';
-import { emailCodes, securityEvents, users, type DbClient } from '@twofold/db';
-import type { App } from '../src/app.js';
+import { emailCodes, securityEvents, users } from '@twofold/db';
 import { isUniqueViolation } from '../src/errors.js';
 import {
   buildTestApp,
@@ -12,30 +10,19 @@ import {
   latestMail,
   signUp,
   uniqueEmail,
+  useTestApp,
 } from './helpers/app.js';
 
-let db: DbClient;
-let app: App;
-beforeAll(async () => {
-  db = await createTestDbClient();
-  app = await buildTestApp(db);
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+const ctx = useTestApp();
 
 async function register(email = uniqueEmail()) {
-  const client = new Client(app);
+  const client = new Client(ctx.app);
   const response = await client.post('/api/auth/register', { email, password: GOOD_PASSWORD });
   return { client, email, response };
 }
 
 const eventTypes = async (userId: string) =>
-  (await db.db.select().from(securityEvents).where(eq(securityEvents.userId, userId))).map(
+  (await ctx.db.db.select().from(securityEvents).where(eq(securityEvents.userId, userId))).map(
     (e) => e.type,
   );
 
@@ -50,12 +37,12 @@ describe('registration', () => {
     expect(client.cookies.has('twofold_pending')).toBe(true);
     expect(client.cookies.has('twofold_session')).toBe(false);
 
-    const mail = await latestMail(db, email);
+    const mail = await latestMail(ctx.db, email);
     expect(mail?.text).toMatch(/\b\d{6}\b/);
     expect(mail?.html).toMatch(/\b\d{6}\b/);
 
     const verified = await client.post('/api/auth/register/verify', {
-      code: await latestCode(db, email),
+      code: await latestCode(ctx.db, email),
     });
     expect(verified.statusCode).toBe(200);
     expect(verified.json()).toMatchObject({
@@ -67,7 +54,7 @@ describe('registration', () => {
     const session = await client.get('/api/auth/session');
     expect(session.statusCode).toBe(200);
     expect(session.json().session).toMatchObject({ aal: 1, amr: ['pwd'] });
-    const [row] = await db.db.select().from(users).where(eq(users.email, email));
+    const [row] = await ctx.db.db.select().from(users).where(eq(users.email, email));
     expect(row?.emailVerifiedAt).not.toBeNull();
     expect(row?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(await eventTypes(row!.id)).toEqual(
@@ -79,11 +66,11 @@ describe('registration', () => {
     const email = uniqueEmail('Mixed.Case');
     const first = await register(email.toUpperCase());
     expect(first.response.statusCode).toBe(201);
-    const rows = await db.db.select().from(users).where(eq(users.email, email.toLowerCase()));
+    const rows = await ctx.db.db.select().from(users).where(eq(users.email, email.toLowerCase()));
     expect(rows).toHaveLength(1);
     await register(email.toLowerCase());
     expect(
-      await db.db.select().from(users).where(eq(users.email, email.toLowerCase())),
+      await ctx.db.db.select().from(users).where(eq(users.email, email.toLowerCase())),
     ).toHaveLength(1);
   });
 
@@ -91,17 +78,17 @@ describe('registration', () => {
     const email = uniqueEmail('race');
     const answers = await Promise.all(
       Array.from({ length: 4 }, () =>
-        new Client(app).post('/api/auth/register', { email, password: GOOD_PASSWORD }),
+        new Client(ctx.app).post('/api/auth/register', { email, password: GOOD_PASSWORD }),
       ),
     );
     expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201, 201]);
-    expect(await db.db.select().from(users).where(eq(users.email, email))).toHaveLength(1);
+    expect(await ctx.db.db.select().from(users).where(eq(users.email, email))).toHaveLength(1);
 
     // Now the address exists: concurrent sign-ups race for its decoy code, and still all answer
     // as for a new address (a refusal here would tell that the account exists).
     const again = await Promise.all(
       Array.from({ length: 4 }, () =>
-        new Client(app).post('/api/auth/register', { email, password: GOOD_PASSWORD }),
+        new Client(ctx.app).post('/api/auth/register', { email, password: GOOD_PASSWORD }),
       ),
     );
     expect(again.map((a) => a.statusCode)).toEqual([201, 201, 201, 201]);
@@ -109,15 +96,15 @@ describe('registration', () => {
 
   it("recognises the duplicate address a sign-up race meets behind Drizzle's error wrapper", async () => {
     const email = uniqueEmail('dup');
-    await app.users.create(email, 'not a real hash');
-    const error: unknown = await app.users.create(email, 'not a real hash').catch((e) => e);
+    await ctx.app.users.create(email, 'not a real hash');
+    const error: unknown = await ctx.app.users.create(email, 'not a real hash').catch((e) => e);
     expect(error).toBeInstanceOf(Error);
     expect(isUniqueViolation(error)).toBe(true);
     expect(isUniqueViolation(new Error('something else'))).toBe(false);
   });
 
   it('answers a sign-up for an existing address exactly like a new one, and tells the owner instead', async () => {
-    const { email } = await signUp(app, db);
+    const { email } = await signUp(ctx.app, ctx.db);
     const fresh = await register();
     const duplicate = await register(email);
     expect(duplicate.response.statusCode).toBe(fresh.response.statusCode);
@@ -127,7 +114,7 @@ describe('registration', () => {
     expect(duplicate.response.json().status).toBe('verification_required');
     expect(duplicate.client.cookies.has('twofold_pending')).toBe(true);
 
-    const notice = await latestMail(db, email);
+    const notice = await latestMail(ctx.db, email);
     expect(notice?.subject).toMatch(/tried to create/);
     expect(notice?.text).not.toMatch(/\b\d{6}\b/);
     // No code exists that the duplicate's cookie could complete.
@@ -138,7 +125,7 @@ describe('registration', () => {
 
   it('enforces the 60-second resend cooldown and voids the old code on resend', async () => {
     const { client, email } = await register();
-    const oldCode = await latestCode(db, email);
+    const oldCode = await latestCode(ctx.db, email);
 
     const tooSoon = await client.post('/api/auth/register/resend');
     expect(tooSoon.statusCode).toBe(429);
@@ -150,12 +137,12 @@ describe('registration', () => {
     vi.setSystemTime(Date.now() + 61_000);
     const resent = await client.post('/api/auth/register/resend');
     expect(resent.statusCode).toBe(200);
-    const newCode = await latestCode(db, email);
-    const live = await db.db
+    const newCode = await latestCode(ctx.db, email);
+    const live = await ctx.db.db
       .select()
       .from(emailCodes)
       .where(eq(emailCodes.purpose, 'registration'));
-    const [user] = await db.db.select().from(users).where(eq(users.email, email));
+    const [user] = await ctx.db.db.select().from(users).where(eq(users.email, email));
     expect(live.filter((c) => c.userId === user!.id && c.usedAt === null)).toHaveLength(1);
 
     if (oldCode !== newCode) {
@@ -168,7 +155,7 @@ describe('registration', () => {
 
   it('allows 5 wrong tries per code, then voids it', async () => {
     const { client, email } = await register();
-    const code = await latestCode(db, email);
+    const code = await latestCode(ctx.db, email);
     const wrong = code === '111111' ? '222222' : '111111';
     const left: number[] = [];
     for (let i = 0; i < 4; i++) {
@@ -188,7 +175,7 @@ describe('registration', () => {
 
   it('refuses a code after its 15 minutes', async () => {
     const { client, email } = await register();
-    const code = await latestCode(db, email);
+    const code = await latestCode(ctx.db, email);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 15 * 60_000 + 1_000);
     const response = await client.post('/api/auth/register/verify', { code });
@@ -199,7 +186,7 @@ describe('registration', () => {
   it('binds a code to its own sign-up: another pending cookie cannot use it', async () => {
     const a = await register();
     const b = await register();
-    const codeA = await latestCode(db, a.email);
+    const codeA = await latestCode(ctx.db, a.email);
     const crossed = await b.client.post('/api/auth/register/verify', { code: codeA });
     expect(crossed.statusCode).toBe(400);
     expect(['INVALID_CODE', 'CODE_EXPIRED']).toContain(crossed.json().code);
@@ -209,7 +196,7 @@ describe('registration', () => {
   });
 
   it('needs the pending cookie to verify or resend', async () => {
-    const client = new Client(app);
+    const client = new Client(ctx.app);
     for (const url of ['/api/auth/register/verify', '/api/auth/register/resend']) {
       const response = await client.post(
         url,
@@ -222,13 +209,13 @@ describe('registration', () => {
 
   it('makes an address listed in ADMIN_EMAILS an admin', async () => {
     const email = uniqueEmail('boss');
-    const adminApp = await buildTestApp(db, {
+    const adminApp = await buildTestApp(ctx.db, {
       env: { ADMIN_EMAILS: `other@example.com, ${email.toUpperCase()}` },
     });
     try {
-      const { user } = await signUp(adminApp, db, email);
+      const { user } = await signUp(adminApp, ctx.db, email);
       expect(user.role).toBe('admin');
-      const { user: plain } = await signUp(adminApp, db);
+      const { user: plain } = await signUp(adminApp, ctx.db);
       expect(plain.role).toBe('user');
     } finally {
       await adminApp.close();

@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { createTestDbClient } from '@twofold/db/testing';
-import { backupCodes, loginChallenges, sessions, type DbClient } from '@twofold/db';
-import type { App } from '../src/app.js';
-import { buildTestApp, signUp } from './helpers/app.js';
+import { backupCodes, loginChallenges, sessions } from '@twofold/db';
+import { signUp, useTestApp } from './helpers/app.js';
 import { passwordStep, totpUser } from './helpers/security.js';
 
 /**
@@ -12,51 +10,44 @@ import { passwordStep, totpUser } from './helpers/security.js';
  * unspent, so a failure (or a crash, or a lost database) never costs the user a code.
  */
 
-let db: DbClient;
-let app: App;
+const ctx = useTestApp();
 beforeAll(async () => {
-  db = await createTestDbClient();
-  app = await buildTestApp(db);
-  await signUp(app, db); // the first account is an admin; the one under test comes after it
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
+  await signUp(ctx.app, ctx.db); // the first account is an admin; the one under test comes after it
 });
 
 it('leaves the backup code and the challenge unspent when the session cannot be created', async () => {
-  const user = await totpUser(app, db);
+  const user = await totpUser(ctx.app, ctx.db);
   const unused = () =>
-    db.db
+    ctx.db.db
       .select({ id: backupCodes.id })
       .from(backupCodes)
       .where(and(eq(backupCodes.userId, user.user.id), isNull(backupCodes.usedAt)));
   const sessionCount = async () =>
-    (await db.db.select().from(sessions).where(eq(sessions.userId, user.user.id))).length;
+    (await ctx.db.db.select().from(sessions).where(eq(sessions.userId, user.user.id))).length;
   const sessionsBefore = await sessionCount();
 
   // A real failure inside the database: this user's session rows are refused for a while.
-  await db.db.execute(
+  await ctx.db.db.execute(
     sql.raw(`create function refuse_session() returns trigger language plpgsql as $$
       begin raise exception 'sessions are refused for this test'; end $$`),
   );
-  await db.db.execute(
+  await ctx.db.db.execute(
     sql.raw(`create trigger refuse_session before insert on sessions for each row
       when (new.user_id = '${user.user.id}') execute function refuse_session()`),
   );
-  const { client } = await passwordStep(app, user.email, user.password);
+  const { client } = await passwordStep(ctx.app, user.email, user.password);
   const code = user.backupCodes[0]!;
   try {
     const failed = await client.post('/api/auth/mfa/verify', { method: 'backup_code', code });
     expect(failed.statusCode).toBe(500);
   } finally {
-    await db.db.execute(sql.raw('drop trigger refuse_session on sessions'));
-    await db.db.execute(sql.raw('drop function refuse_session()'));
+    await ctx.db.db.execute(sql.raw('drop trigger refuse_session on sessions'));
+    await ctx.db.db.execute(sql.raw('drop function refuse_session()'));
   }
 
   expect(await unused()).toHaveLength(10);
   expect(await sessionCount()).toBe(sessionsBefore);
-  const open = await db.db
+  const open = await ctx.db.db
     .select()
     .from(loginChallenges)
     .where(and(eq(loginChallenges.userId, user.user.id), isNull(loginChallenges.consumedAt)));

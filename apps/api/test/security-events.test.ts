@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { createTestDbClient } from '@twofold/db/testing';
-import { securityEvents, type DbClient } from '@twofold/db';
-import type { App } from '../src/app.js';
-import { buildTestApp, Client, signUp } from './helpers/app.js';
+import { securityEvents } from '@twofold/db';
+import { Client, signUp, useTestApp } from './helpers/app.js';
 
-let db: DbClient;
-let app: App;
-beforeAll(async () => {
-  db = await createTestDbClient();
-  app = await buildTestApp(db);
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
+const ctx = useTestApp();
 
 interface EventBody {
   id: string;
@@ -38,7 +27,7 @@ async function seedEvents(userId: string, count: number, startMs: number) {
     const at = startMs + Math.floor(i / 3) * 1000;
     const micros = i % 3 === 2 ? 500 : 0;
     const iso = new Date(at).toISOString().replace('Z', `${String(micros).padStart(3, '0')}Z`);
-    const [row] = await db.db
+    const [row] = await ctx.db.db
       .insert(securityEvents)
       .values({
         userId,
@@ -72,9 +61,9 @@ async function walk(client: Client, limit: number) {
 
 describe('GET /api/security/events', () => {
   it("records the user's own actions, newest first", async () => {
-    const { client, user } = await signUp(app, db);
+    const { client, user } = await signUp(ctx.app, ctx.db);
     await client.post('/api/auth/logout');
-    const again = new Client(app);
+    const again = new Client(ctx.app);
     const { email } = user;
     await again.post('/api/auth/login', { email, password: 'correct horse battery staple' });
 
@@ -95,8 +84,8 @@ describe('GET /api/security/events', () => {
   });
 
   it('walks every event exactly once across pages, and never shows another user', async () => {
-    const alice = await signUp(app, db);
-    const bob = await signUp(app, db);
+    const alice = await signUp(ctx.app, ctx.db);
+    const bob = await signUp(ctx.app, ctx.db);
     const start = Date.now() - 86_400_000;
     const expected = await seedEvents(alice.user.id, 47, start);
     const bobs = await seedEvents(bob.user.id, 12, start);
@@ -107,7 +96,7 @@ describe('GET /api/security/events', () => {
     expect(pages.slice(0, -1).every((page) => page.length === 7)).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
 
-    const all = await db.db
+    const all = await ctx.db.db
       .select({ id: securityEvents.id })
       .from(securityEvents)
       .where(eq(securityEvents.userId, alice.user.id));
@@ -122,7 +111,7 @@ describe('GET /api/security/events', () => {
     );
     expect(borrowed.statusCode).toBe(200);
     const seen = (borrowed.json().events as EventBody[]).map((e) => e.id);
-    const bobAll = await db.db
+    const bobAll = await ctx.db.db
       .select({ id: securityEvents.id })
       .from(securityEvents)
       .where(eq(securityEvents.userId, bob.user.id));
@@ -131,7 +120,7 @@ describe('GET /api/security/events', () => {
   });
 
   it('pages 20 events by default and at most 100', async () => {
-    const { client, user } = await signUp(app, db);
+    const { client, user } = await signUp(ctx.app, ctx.db);
     await seedEvents(user.id, 105, Date.now() - 3_600_000);
 
     const page = (await client.get('/api/security/events')).json();
@@ -148,7 +137,7 @@ describe('GET /api/security/events', () => {
   });
 
   it('answers a malformed cursor with 400 VALIDATION_ERROR, not a 500', async () => {
-    const { client } = await signUp(app, db);
+    const { client } = await signUp(ctx.app, ctx.db);
     const id = crypto.randomUUID();
     for (const cursor of [
       'not a cursor',
@@ -179,7 +168,7 @@ describe('GET /api/security/events', () => {
   });
 
   it('needs a session', async () => {
-    const response = await new Client(app).get('/api/security/events');
+    const response = await new Client(ctx.app).get('/api/security/events');
     expect(response.statusCode).toBe(401);
     expect(response.json().code).toBe('UNAUTHENTICATED');
   });

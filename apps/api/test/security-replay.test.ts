@@ -1,7 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { and, eq, isNotNull, isNull, like } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
-import { createTestDbClient } from '@twofold/db/testing';
 import {
   backupCodes,
   emailCodes,
@@ -10,11 +9,9 @@ import {
   sessions,
   spendSecondFactor,
   users,
-  type DbClient,
 } from '@twofold/db';
 import { timeStepAt } from '@twofold/mfa-core';
-import type { App } from '../src/app.js';
-import { buildTestApp, Client, signUp } from './helpers/app.js';
+import { Client, signUp, useTestApp } from './helpers/app.js';
 import { nextStep } from './helpers/mfa.js';
 import {
   challengeFor,
@@ -36,20 +33,10 @@ import {
  * is refused for any other.
  */
 
-let db: DbClient;
-let app: App;
+const ctx = useTestApp();
 beforeAll(async () => {
-  db = await createTestDbClient();
-  app = await buildTestApp(db);
   // The first account of a fresh database is an admin: the accounts under test come after it.
-  await signUp(app, db);
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
-afterEach(() => {
-  vi.useRealTimers();
+  await signUp(ctx.app, ctx.db);
 });
 
 const CONCURRENCY = 20;
@@ -57,16 +44,16 @@ const CONCURRENCY = 20;
 const REFUSED = ['INVALID_CODE', 'CODE_EXPIRED'];
 
 const eventsOf = (userId: string, type: string) =>
-  db.db
+  ctx.db.db
     .select()
     .from(securityEvents)
     .where(and(eq(securityEvents.userId, userId), eq(securityEvents.type, type)));
 
 const sessionsOf = async (userId: string) =>
-  (await db.db.select().from(sessions).where(eq(sessions.userId, userId))).length;
+  (await ctx.db.db.select().from(sessions).where(eq(sessions.userId, userId))).length;
 
 const verify = (cookie: string, method: string, code: string) =>
-  send(app, { url: '/api/auth/mfa/verify', body: { method, code }, cookie });
+  send(ctx.app, { url: '/api/auth/mfa/verify', body: { method, code }, cookie });
 
 /** No 5xx, and every answer is one of `allowed` (e.g. '200', '400 CODE_ALREADY_USED'). */
 function expectOnly(responses: LightMyRequestResponse[], allowed: string[]) {
@@ -80,12 +67,12 @@ function expectOnly(responses: LightMyRequestResponse[], allowed: string[]) {
 
 describe('TOTP replay', () => {
   it('accepts a time step once: of 20 concurrent submissions through 20 challenges exactly one signs in; the replays are logged and mailed', async () => {
-    const account = await totpUser(app, db);
+    const account = await totpUser(ctx.app, ctx.db);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(nextStep());
     const step = Math.floor(Date.now() / STEP_MS);
     const challenges = await Promise.all(
-      range(CONCURRENCY).map(() => challengeFor(app, account.email, account.password)),
+      range(CONCURRENCY).map(() => challengeFor(ctx.app, account.email, account.password)),
     );
     expect(new Set(challenges).size).toBe(CONCURRENCY);
     const sessionsBefore = await sessionsOf(account.user.id);
@@ -102,7 +89,7 @@ describe('TOTP replay', () => {
     expect(replays, JSON.stringify(counts)).toBeGreaterThanOrEqual(4);
     expect(await sessionsOf(account.user.id)).toBe(sessionsBefore + 1);
 
-    const [factor] = await db.db
+    const [factor] = await ctx.db.db
       .select()
       .from(mfaFactors)
       .where(eq(mfaFactors.id, account.factorId));
@@ -111,7 +98,7 @@ describe('TOTP replay', () => {
     // Every refused replay is a security event and a notice to the owner.
     expect(await eventsOf(account.user.id, 'mfa.totp_replay')).toHaveLength(replays);
     const notices = await mailsWithSubject(
-      db,
+      ctx.db,
       account.email,
       'An authenticator code was used twice',
     );
@@ -119,13 +106,13 @@ describe('TOTP replay', () => {
   });
 
   it('refuses a code from the last accepted step or from an earlier step still inside the drift window, at sign-in and at step-up', async () => {
-    const account = await totpUser(app, db);
+    const account = await totpUser(ctx.app, ctx.db);
     vi.useFakeTimers({ toFake: ['Date'] });
     const t = nextStep();
     vi.setSystemTime(t);
 
     const signedIn = await verify(
-      await challengeFor(app, account.email, account.password),
+      await challengeFor(ctx.app, account.email, account.password),
       'totp',
       totpAt(account.secret, t),
     );
@@ -135,7 +122,7 @@ describe('TOTP replay', () => {
     const previous = totpAt(account.secret, t - STEP_MS);
     expect(previous).not.toBe(totpAt(account.secret, t));
     const older = await verify(
-      await challengeFor(app, account.email, account.password),
+      await challengeFor(ctx.app, account.email, account.password),
       'totp',
       previous,
     );
@@ -155,7 +142,7 @@ describe('TOTP replay', () => {
     // One step later the accepted code is still inside the drift window, and still refused.
     vi.setSystemTime(t + STEP_MS);
     const late = await verify(
-      await challengeFor(app, account.email, account.password),
+      await challengeFor(ctx.app, account.email, account.password),
       'totp',
       totpAt(account.secret, t),
     );
@@ -165,7 +152,7 @@ describe('TOTP replay', () => {
 
     // The new step works, once.
     const fresh = await verify(
-      await challengeFor(app, account.email, account.password),
+      await challengeFor(ctx.app, account.email, account.password),
       'totp',
       totpAt(account.secret, t + STEP_MS),
     );
@@ -175,10 +162,10 @@ describe('TOTP replay', () => {
 
 describe('single-use codes under concurrency', () => {
   it('one backup code submitted through 20 concurrent challenges signs in exactly once', async () => {
-    const account = await totpUser(app, db);
+    const account = await totpUser(ctx.app, ctx.db);
     const code = account.backupCodes[0]!;
     const challenges = await Promise.all(
-      range(CONCURRENCY).map(() => challengeFor(app, account.email, account.password)),
+      range(CONCURRENCY).map(() => challengeFor(ctx.app, account.email, account.password)),
     );
     const sessionsBefore = await sessionsOf(account.user.id);
 
@@ -190,7 +177,7 @@ describe('single-use codes under concurrency', () => {
     expect(counts['200'], JSON.stringify(counts)).toBe(1);
     expect(await sessionsOf(account.user.id)).toBe(sessionsBefore + 1);
 
-    const rows = await db.db
+    const rows = await ctx.db.db
       .select()
       .from(backupCodes)
       .where(eq(backupCodes.userId, account.user.id));
@@ -198,16 +185,16 @@ describe('single-use codes under concurrency', () => {
     expect(rows.filter((row) => row.usedAt !== null)).toHaveLength(1);
     expect((await account.client.get('/api/mfa')).json().backupCodesRemaining).toBe(9);
     expect(await eventsOf(account.user.id, 'mfa.backup_code_used')).toHaveLength(1);
-    const notices = await mailsWithSubject(db, account.email, 'A backup code was used');
+    const notices = await mailsWithSubject(ctx.db, account.email, 'A backup code was used');
     expect(notices).toHaveLength(1);
     expect(notices[0]?.text).toMatch(/9 unused codes remain/);
   });
 
   it('one emailed sign-in code posted 20 times at once through its challenge signs in exactly once', async () => {
-    const account = await emailFactorUser(app, db);
-    const cookie = await challengeFor(app, account.email, account.password);
-    const { code } = await mailedCode(db, account.email, async () => {
-      const sent = await send(app, { url: '/api/auth/mfa/email', body: {}, cookie });
+    const account = await emailFactorUser(ctx.app, ctx.db);
+    const cookie = await challengeFor(ctx.app, account.email, account.password);
+    const { code } = await mailedCode(ctx.db, account.email, async () => {
+      const sent = await send(ctx.app, { url: '/api/auth/mfa/email', body: {}, cookie });
       expect(sent.statusCode, sent.body).toBe(200);
     });
     const sessionsBefore = await sessionsOf(account.user.id);
@@ -226,7 +213,7 @@ describe('single-use codes under concurrency', () => {
     expect(await sessionsOf(account.user.id)).toBe(sessionsBefore + 1);
     expect(await eventsOf(account.user.id, 'mfa.verified')).toHaveLength(1);
 
-    const codes = await db.db
+    const codes = await ctx.db.db
       .select()
       .from(emailCodes)
       .where(and(eq(emailCodes.userId, account.user.id), eq(emailCodes.purpose, 'login')));
@@ -237,8 +224,8 @@ describe('single-use codes under concurrency', () => {
 
   it('one emailed step-up code posted 20 times at once through one session re-authenticates exactly once', async () => {
     // No challenge guards step-up: the atomic consumption of the code is all that stands here.
-    const account = await emailFactorUser(app, db);
-    const { code } = await mailedCode(db, account.email, async () => {
+    const account = await emailFactorUser(ctx.app, ctx.db);
+    const { code } = await mailedCode(ctx.db, account.email, async () => {
       const sent = await account.client.post('/api/auth/reauthenticate/email', {});
       expect(sent.statusCode, sent.body).toBe(200);
     });
@@ -248,7 +235,7 @@ describe('single-use codes under concurrency', () => {
 
     const answers = await Promise.all(
       range(CONCURRENCY).map(() =>
-        send(app, {
+        send(ctx.app, {
           url: '/api/auth/reauthenticate',
           body: { password: account.password, method: 'email', code },
           cookie,
@@ -259,7 +246,7 @@ describe('single-use codes under concurrency', () => {
     const counts = expectOnly(answers, ['200', '400 CODE_EXPIRED', '429 MFA_LOCKED']);
     expect(counts['200'], JSON.stringify(counts)).toBe(1);
     expect(await eventsOf(account.user.id, 'step_up.succeeded')).toHaveLength(1);
-    const [row] = await db.db
+    const [row] = await ctx.db.db
       .select()
       .from(emailCodes)
       .where(and(eq(emailCodes.userId, account.user.id), eq(emailCodes.purpose, 'step_up')));
@@ -274,27 +261,27 @@ describe('single-use codes under concurrency', () => {
  */
 describe('single-use statements under concurrency, below the throttle', () => {
   it('a TOTP time step is claimed once of 20 concurrent claims', async () => {
-    const account = await totpUser(app, db);
+    const account = await totpUser(ctx.app, ctx.db);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(nextStep());
-    const [factor] = await db.db
+    const [factor] = await ctx.db.db
       .select()
       .from(mfaFactors)
       .where(eq(mfaFactors.id, account.factorId));
     const code = totpAt(account.secret);
     const outcomes = await Promise.all(
-      range(CONCURRENCY).map(() => app.secondFactor.claimTotp(factor!, code)),
+      range(CONCURRENCY).map(() => ctx.app.secondFactor.claimTotp(factor!, code)),
     );
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'replay')).toHaveLength(CONCURRENCY - 1);
   });
 
   it('a backup code is spent once of 20 concurrent spending statements', async () => {
-    const account = await totpUser(app, db);
-    const codeHash = app.backupCodes.hashOf(account.user.id, account.backupCodes[3]!)!;
+    const account = await totpUser(ctx.app, ctx.db);
+    const codeHash = ctx.app.backupCodes.hashOf(account.user.id, account.backupCodes[3]!)!;
     const results = await Promise.all(
       range(CONCURRENCY).map(() =>
-        spendSecondFactor(db.db, {
+        spendSecondFactor(ctx.db.db, {
           userId: account.user.id,
           now: new Date(),
           ip: null,
@@ -304,14 +291,14 @@ describe('single-use statements under concurrency, below the throttle', () => {
       ),
     );
     expect(results.filter((r) => r.claimed).map((r) => r.remaining)).toEqual([9]);
-    expect(await app.backupCodes.remaining(account.user.id)).toBe(9);
+    expect(await ctx.app.backupCodes.remaining(account.user.id)).toBe(9);
   });
 
   it('a TOTP time step spent by 20 concurrent sign-in statements opens exactly one session', async () => {
-    const account = await totpUser(app, db);
+    const account = await totpUser(ctx.app, ctx.db);
     const challenges = await Promise.all(
       range(CONCURRENCY).map(() =>
-        app.challenges.create(account.user.id, 'mfa', 60_000, {
+        ctx.app.challenges.create(account.user.id, 'mfa', 60_000, {
           ip: '127.0.0.1',
           headers: {},
         } as never),
@@ -320,7 +307,7 @@ describe('single-use statements under concurrency, below the throttle', () => {
     const now = new Date();
     const results = await Promise.all(
       challenges.map(({ challenge }, i) =>
-        spendSecondFactor(db.db, {
+        spendSecondFactor(ctx.db.db, {
           userId: account.user.id,
           now,
           ip: null,
@@ -343,7 +330,7 @@ describe('single-use statements under concurrency, below the throttle', () => {
     );
     expect(results.filter((r) => r.claimed)).toHaveLength(1);
     expect(results.filter((r) => r.sessionId !== null)).toHaveLength(1);
-    const opened = await db.db
+    const opened = await ctx.db.db
       .select()
       .from(sessions)
       .where(like(sessions.tokenHash, `concurrent-${account.user.id}-%`));
@@ -352,13 +339,13 @@ describe('single-use statements under concurrency, below the throttle', () => {
   });
 
   it('an emailed code is accepted once of 20 concurrent checks', async () => {
-    const account = await emailFactorUser(app, db);
-    const { code } = await mailedCode(db, account.email, () =>
+    const account = await emailFactorUser(ctx.app, ctx.db);
+    const { code } = await mailedCode(ctx.db, account.email, () =>
       account.client.post('/api/auth/reauthenticate/email', {}),
     );
     const results = await Promise.allSettled(
       range(CONCURRENCY).map(() =>
-        app.emailCodes.check({ userId: account.user.id, purpose: 'step_up', code }),
+        ctx.app.emailCodes.check({ userId: account.user.id, purpose: 'step_up', code }),
       ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -372,18 +359,21 @@ describe('single-use statements under concurrency, below the throttle', () => {
 
 describe('codes are bound to their purpose and their user', () => {
   it('a registration code is refused as a sign-in email code and as a password reset code', async () => {
-    const account = await emailFactorUser(app, db);
+    const account = await emailFactorUser(ctx.app, ctx.db);
     // An address not yet verified gets a registration code when it signs in with its password.
-    await db.db.update(users).set({ emailVerifiedAt: null }).where(eq(users.id, account.user.id));
-    const { code: registrationCode } = await mailedCode(db, account.email, async () => {
-      const { body } = await passwordStep(app, account.email, account.password);
+    await ctx.db.db
+      .update(users)
+      .set({ emailVerifiedAt: null })
+      .where(eq(users.id, account.user.id));
+    const { code: registrationCode } = await mailedCode(ctx.db, account.email, async () => {
+      const { body } = await passwordStep(ctx.app, account.email, account.password);
       expect(body.status).toBe('verification_required');
     });
-    await db.db
+    await ctx.db.db
       .update(users)
       .set({ emailVerifiedAt: new Date() })
       .where(eq(users.id, account.user.id));
-    const live = await db.db
+    const live = await ctx.db.db
       .select()
       .from(emailCodes)
       .where(
@@ -395,20 +385,20 @@ describe('codes are bound to their purpose and their user', () => {
       );
     expect(live, 'the registration code is still live').toHaveLength(1);
 
-    const cookie = await challengeFor(app, account.email, account.password);
-    const { code: loginCode } = await mailedCode(db, account.email, () =>
-      send(app, { url: '/api/auth/mfa/email', body: {}, cookie }),
+    const cookie = await challengeFor(ctx.app, account.email, account.password);
+    const { code: loginCode } = await mailedCode(ctx.db, account.email, () =>
+      send(ctx.app, { url: '/api/auth/mfa/email', body: {}, cookie }),
     );
     expect(loginCode).not.toBe(registrationCode);
     const asLogin = await verify(cookie, 'email', registrationCode);
     expect(asLogin.statusCode).toBe(400);
     expect(REFUSED).toContain(asLogin.json().code);
 
-    const { code: resetCode } = await mailedCode(db, account.email, () =>
-      new Client(app).post('/api/auth/password/forgot', { email: account.email }),
+    const { code: resetCode } = await mailedCode(ctx.db, account.email, () =>
+      new Client(ctx.app).post('/api/auth/password/forgot', { email: account.email }),
     );
     expect(resetCode).not.toBe(registrationCode);
-    const asReset = await new Client(app).post('/api/auth/password/reset', {
+    const asReset = await new Client(ctx.app).post('/api/auth/password/reset', {
       email: account.email,
       code: registrationCode,
       password: 'another long passphrase',
@@ -418,7 +408,7 @@ describe('codes are bound to their purpose and their user', () => {
 
     // Each code still works where it belongs.
     expect((await verify(cookie, 'email', loginCode)).statusCode).toBe(200);
-    const reset = await new Client(app).post('/api/auth/password/reset', {
+    const reset = await new Client(ctx.app).post('/api/auth/password/reset', {
       email: account.email,
       code: resetCode,
       password: 'another long passphrase',
@@ -427,15 +417,15 @@ describe('codes are bound to their purpose and their user', () => {
   });
 
   it("a sign-in email code of one user is refused for another user's challenge", async () => {
-    const alice = await emailFactorUser(app, db);
-    const bob = await emailFactorUser(app, db);
-    const aliceChallenge = await challengeFor(app, alice.email, alice.password);
-    const bobChallenge = await challengeFor(app, bob.email, bob.password);
-    const { code: aliceCode } = await mailedCode(db, alice.email, () =>
-      send(app, { url: '/api/auth/mfa/email', body: {}, cookie: aliceChallenge }),
+    const alice = await emailFactorUser(ctx.app, ctx.db);
+    const bob = await emailFactorUser(ctx.app, ctx.db);
+    const aliceChallenge = await challengeFor(ctx.app, alice.email, alice.password);
+    const bobChallenge = await challengeFor(ctx.app, bob.email, bob.password);
+    const { code: aliceCode } = await mailedCode(ctx.db, alice.email, () =>
+      send(ctx.app, { url: '/api/auth/mfa/email', body: {}, cookie: aliceChallenge }),
     );
-    const { code: bobCode } = await mailedCode(db, bob.email, () =>
-      send(app, { url: '/api/auth/mfa/email', body: {}, cookie: bobChallenge }),
+    const { code: bobCode } = await mailedCode(ctx.db, bob.email, () =>
+      send(ctx.app, { url: '/api/auth/mfa/email', body: {}, cookie: bobChallenge }),
     );
     expect(bobCode).not.toBe(aliceCode);
 
@@ -452,14 +442,14 @@ describe('codes are bound to their purpose and their user', () => {
   });
 
   it('a step-up email code is refused at the second step of sign-in, and a sign-in code is refused for step-up', async () => {
-    const account = await emailFactorUser(app, db);
+    const account = await emailFactorUser(ctx.app, ctx.db);
     const session = account.client;
-    const { code: stepUpCode } = await mailedCode(db, account.email, () =>
+    const { code: stepUpCode } = await mailedCode(ctx.db, account.email, () =>
       session.post('/api/auth/reauthenticate/email', {}),
     );
-    const cookie = await challengeFor(app, account.email, account.password);
-    const { code: loginCode } = await mailedCode(db, account.email, () =>
-      send(app, { url: '/api/auth/mfa/email', body: {}, cookie }),
+    const cookie = await challengeFor(ctx.app, account.email, account.password);
+    const { code: loginCode } = await mailedCode(ctx.db, account.email, () =>
+      send(ctx.app, { url: '/api/auth/mfa/email', body: {}, cookie }),
     );
     expect(loginCode).not.toBe(stepUpCode);
 
@@ -487,23 +477,23 @@ describe('codes are bound to their purpose and their user', () => {
   });
 
   it('a backup code of one user is refused for another user', async () => {
-    const alice = await totpUser(app, db);
-    const bob = await totpUser(app, db);
+    const alice = await totpUser(ctx.app, ctx.db);
+    const bob = await totpUser(ctx.app, ctx.db);
     const crossed = await verify(
-      await challengeFor(app, bob.email, bob.password),
+      await challengeFor(ctx.app, bob.email, bob.password),
       'backup_code',
       alice.backupCodes[0]!,
     );
     expect(crossed.statusCode).toBe(400);
     expect(crossed.json().code).toBe('INVALID_CODE');
 
-    const used = await db.db
+    const used = await ctx.db.db
       .select()
       .from(backupCodes)
       .where(and(eq(backupCodes.userId, alice.user.id), isNotNull(backupCodes.usedAt)));
     expect(used).toHaveLength(0);
     const aliceIn = await verify(
-      await challengeFor(app, alice.email, alice.password),
+      await challengeFor(ctx.app, alice.email, alice.password),
       'backup_code',
       alice.backupCodes[0]!,
     );

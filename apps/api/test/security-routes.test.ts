@@ -1,10 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { createTestDbClient } from '@twofold/db/testing';
-import { mfaPolicy, securityEvents, type DbClient } from '@twofold/db';
+import { mfaPolicy, securityEvents } from '@twofold/db';
 import { and, eq, gte } from 'drizzle-orm';
-import type { App } from '../src/app.js';
-import { buildTestApp, Client, GOOD_PASSWORD, signUp, uniqueEmail } from './helpers/app.js';
+import { Client, GOOD_PASSWORD, signUp, uniqueEmail, useTestApp } from './helpers/app.js';
 import { enrollTotp, nextStep } from './helpers/mfa.js';
 import {
   allRoutes,
@@ -29,24 +27,16 @@ import {
  * required by policy, grace over) can only set MFA up. Every route the router knows is tried.
  */
 
-let db: DbClient;
-let app: App;
+const ctx = useTestApp();
 let admin: Awaited<ReturnType<typeof signUp>>;
 let routes: RouteEntry[];
 beforeAll(async () => {
-  db = await createTestDbClient();
-  app = await buildTestApp(db);
   // The first account of a fresh database is the admin; everyone after it has role 'user'.
-  admin = await signUp(app, db, uniqueEmail('admin'));
-  routes = await allRoutes(app);
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
+  admin = await signUp(ctx.app, ctx.db, uniqueEmail('admin'));
+  routes = await allRoutes(ctx.app);
 });
 afterEach(async () => {
-  vi.useRealTimers();
-  await db.db.delete(mfaPolicy);
+  await ctx.db.db.delete(mfaPolicy);
 });
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -96,7 +86,7 @@ const ordered = () =>
   );
 
 function probe(route: RouteEntry, cookie: string | undefined) {
-  return send(app, {
+  return send(ctx.app, {
     method: route.method as 'GET',
     url: fillParams(route.path),
     body: WRITE_METHODS.has(route.method) ? {} : undefined,
@@ -127,7 +117,7 @@ function expectUnauthenticated(route: RouteEntry, response: LightMyRequestRespon
 }
 
 async function requirePolicy(graceDays: number, requiredSince: Date) {
-  await db.db
+  await ctx.db.db
     .insert(mfaPolicy)
     .values({ role: 'user', required: true, graceDays, requiredSince, updatedBy: admin.user.id });
 }
@@ -154,8 +144,8 @@ describe('the route table under test', () => {
 
 describe('a half-finished sign-in opens nothing but the second step', () => {
   it('with only a challenge cookie, every route but the two second-step routes answers 401', async () => {
-    const account = await totpUser(app, db);
-    const cookie = await challengeFor(app, account.email, account.password);
+    const account = await totpUser(ctx.app, ctx.db);
+    const cookie = await challengeFor(ctx.app, account.email, account.password);
     const accepted: string[] = [];
 
     for (const route of ordered()) {
@@ -176,13 +166,13 @@ describe('a half-finished sign-in opens nothing but the second step', () => {
 
     // Without the cookie the second-step routes refuse the caller.
     for (const url of ['/api/auth/mfa/verify', '/api/auth/mfa/email']) {
-      const bare = await send(app, { url, body: { method: 'totp', code: '123456' } });
+      const bare = await send(ctx.app, { url, body: { method: 'totp', code: '123456' } });
       expect(bare.statusCode, url).toBe(401);
       expect(bare.json().code).toBe('CHALLENGE_REQUIRED');
     }
     // The challenge cookie's value under the session cookie's name is no session either.
     const value = cookie.slice(`${COOKIE.challenge}=`.length);
-    const swapped = await send(app, {
+    const swapped = await send(ctx.app, {
       method: 'GET',
       url: '/api/auth/session',
       cookie: `${COOKIE.session}=${value}`,
@@ -192,7 +182,7 @@ describe('a half-finished sign-in opens nothing but the second step', () => {
     // And the challenge itself was live all along: it finishes the sign-in.
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(nextStep());
-    const done = await send(app, {
+    const done = await send(ctx.app, {
       url: '/api/auth/mfa/verify',
       body: { method: 'totp', code: totpAt(account.secret) },
       cookie,
@@ -201,7 +191,7 @@ describe('a half-finished sign-in opens nothing but the second step', () => {
   });
 
   it('with only a pending registration cookie, every route that is not public answers 401', async () => {
-    const registering = new Client(app);
+    const registering = new Client(ctx.app);
     const registered = await registering.post('/api/auth/register', {
       email: uniqueEmail('pending'),
       password: GOOD_PASSWORD,
@@ -220,13 +210,13 @@ describe('a half-finished sign-in opens nothing but the second step', () => {
     }
 
     // Nor does its value stand in for a challenge or a session cookie.
-    const asChallenge = await send(app, {
+    const asChallenge = await send(ctx.app, {
       url: '/api/auth/mfa/verify',
       body: { method: 'totp', code: '123456' },
       cookie: `${COOKIE.challenge}=${value}`,
     });
     expect(asChallenge.json().code).toBe('CHALLENGE_REQUIRED');
-    const asSession = await send(app, {
+    const asSession = await send(ctx.app, {
       method: 'GET',
       url: '/api/auth/session',
       cookie: `${COOKIE.session}=${value}`,
@@ -237,9 +227,9 @@ describe('a half-finished sign-in opens nothing but the second step', () => {
 
 describe('MFA required by policy', () => {
   it('an enroll-only session gets 403 MFA_SETUP_REQUIRED from every session route, and can still set MFA up', async () => {
-    const account = await signUp(app, db);
+    const account = await signUp(ctx.app, ctx.db);
     await requirePolicy(0, new Date(Date.now() - DAY_MS));
-    const { client, body } = await passwordStep(app, account.email, account.password);
+    const { client, body } = await passwordStep(ctx.app, account.email, account.password);
     expect(body.status).toBe('mfa_setup_required');
     const cookie = `${COOKIE.session}=${client.cookies.get(COOKIE.session)}`;
     const opened: string[] = [];
@@ -270,11 +260,11 @@ describe('MFA required by policy', () => {
   });
 
   it('with a grace period of 0 days, sign-in yields an enroll-only session; enrolling TOTP makes it a full one', async () => {
-    const account = await signUp(app, db);
+    const account = await signUp(ctx.app, ctx.db);
     await requirePolicy(0, new Date(Date.now() - DAY_MS));
 
     const signedIn = new Date();
-    const { client, body } = await passwordStep(app, account.email, account.password);
+    const { client, body } = await passwordStep(ctx.app, account.email, account.password);
     expect(body).toMatchObject({
       status: 'mfa_setup_required',
       user: { id: account.user.id, email: account.email, mfaEnabled: false },
@@ -284,7 +274,7 @@ describe('MFA required by policy', () => {
     expect(session.statusCode).toBe(200);
     expect(session.json().session.scope).toBe('enroll_only');
     // Written once each, with the session.
-    const events = await db.db
+    const events = await ctx.db.db
       .select({ type: securityEvents.type, metadata: securityEvents.metadata })
       .from(securityEvents)
       .where(
@@ -307,18 +297,18 @@ describe('MFA required by policy', () => {
     expect((await client.get('/api/sessions')).statusCode).toBe(200);
 
     // The admin role is not covered by the rule.
-    expect((await passwordStep(app, admin.email, admin.password)).body.status).toBe(
+    expect((await passwordStep(ctx.app, admin.email, admin.password)).body.status).toBe(
       'authenticated',
     );
   });
 
   it('with a grace period of 7 days, sign-in works and shows when it ends; 8 days later setup is required', async () => {
-    const account = await signUp(app, db);
+    const account = await signUp(ctx.app, ctx.db);
     const since = new Date();
     await requirePolicy(7, since);
     const graceEndsAt = new Date(since.getTime() + 7 * DAY_MS);
 
-    const { client, body } = await passwordStep(app, account.email, account.password);
+    const { client, body } = await passwordStep(ctx.app, account.email, account.password);
     expect(body.status).toBe('authenticated');
     const session = (await client.get('/api/auth/session')).json();
     expect(session.session.scope).toBe('full');
@@ -330,7 +320,7 @@ describe('MFA required by policy', () => {
 
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(since.getTime() + 8 * DAY_MS);
-    const later = await passwordStep(app, account.email, account.password);
+    const later = await passwordStep(ctx.app, account.email, account.password);
     expect(later.body).toMatchObject({
       status: 'mfa_setup_required',
       graceEndedAt: graceEndsAt.toISOString(),

@@ -1,10 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createTestDbClient } from '@twofold/db/testing';
-import { users, type DbClient } from '@twofold/db';
+import { users } from '@twofold/db';
 import { MAX_CONSECUTIVE_FAILURES, MFA_MAX_DELAY_SECONDS } from '@twofold/mfa-core';
-import type { App } from '../src/app.js';
-import { buildTestApp, Client, signUp } from './helpers/app.js';
+import { Client, signUp, useTestApp } from './helpers/app.js';
 import { nextStep } from './helpers/mfa.js';
 import {
   challengeFor,
@@ -25,25 +23,15 @@ import {
  * failures evaluated (NIST SP 800-63B). A password reset lifts the lock, not the factor.
  */
 
-let db: DbClient;
-let app: App;
+const ctx = useTestApp();
 beforeAll(async () => {
-  db = await createTestDbClient();
-  app = await buildTestApp(db);
-  await signUp(app, db);
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
-afterEach(() => {
-  vi.useRealTimers();
+  await signUp(ctx.app, ctx.db);
 });
 
 const IPS = ['198.51.100.7', '203.0.113.20', '192.0.2.33', '2001:db8::44'];
 
 async function throttleOf(userId: string) {
-  const [row] = await db.db
+  const [row] = await ctx.db.db
     .select({ attempts: users.mfaFailedAttempts, lockedUntil: users.mfaLockedUntil })
     .from(users)
     .where(eq(users.id, userId));
@@ -51,24 +39,29 @@ async function throttleOf(userId: string) {
 }
 
 async function setFailures(userId: string, attempts: number) {
-  await db.db
+  await ctx.db.db
     .update(users)
     .set({ mfaFailedAttempts: attempts, mfaLockedUntil: null })
     .where(eq(users.id, userId));
 }
 
 const verify = (cookie: string, code: string, remoteAddress?: string) =>
-  send(app, { url: '/api/auth/mfa/verify', body: { method: 'totp', code }, cookie, remoteAddress });
+  send(ctx.app, {
+    url: '/api/auth/mfa/verify',
+    body: { method: 'totp', code },
+    cookie,
+    remoteAddress,
+  });
 
 describe('per-account throttling of second-factor failures', () => {
   it('counts wrong codes across challenges and IPs: backoff from the 5th, one more try after the wait, a success resets the count', async () => {
-    const account = await totpUser(app, db);
+    const account = await totpUser(ctx.app, ctx.db);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(nextStep());
     const wrong = wrongTotp(account.secret);
     // Three sign-in attempts from different addresses share one account budget.
     const challenges = await Promise.all(
-      IPS.slice(0, 3).map((ip) => challengeFor(app, account.email, account.password, ip)),
+      IPS.slice(0, 3).map((ip) => challengeFor(ctx.app, account.email, account.password, ip)),
     );
     const attempt = (n: number) => {
       const i = n % challenges.length;
@@ -110,7 +103,7 @@ describe('per-account throttling of second-factor failures', () => {
     expect(ok.statusCode, ok.body).toBe(200);
     expect(await throttleOf(account.user.id)).toEqual({ attempts: 0, lockedUntil: null });
     const next = await verify(
-      await challengeFor(app, account.email, account.password, IPS[2]),
+      await challengeFor(ctx.app, account.email, account.password, IPS[2]),
       wrongTotp(account.secret),
       IPS[2],
     );
@@ -119,13 +112,13 @@ describe('per-account throttling of second-factor failures', () => {
   });
 
   it('evaluates at most 100 consecutive failures: after that even the right code is refused, with no time to wait for', async () => {
-    const account = await totpUser(app, db);
+    const account = await totpUser(ctx.app, ctx.db);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(nextStep());
     await setFailures(account.user.id, MAX_CONSECUTIVE_FAILURES - 1);
 
     const hundredth = await verify(
-      await challengeFor(app, account.email, account.password),
+      await challengeFor(ctx.app, account.email, account.password),
       wrongTotp(account.secret),
     );
     expect(hundredth.statusCode).toBe(400);
@@ -135,7 +128,7 @@ describe('per-account throttling of second-factor failures', () => {
     // Long after any backoff has run out, a new sign-in with the right code is still refused.
     vi.setSystemTime(nextStep() + (MFA_MAX_DELAY_SECONDS + 60) * 1000);
     const locked = await verify(
-      await challengeFor(app, account.email, account.password),
+      await challengeFor(ctx.app, account.email, account.password),
       totpAt(account.secret),
     );
     expect(locked.statusCode, locked.body).toBe(429);
@@ -155,15 +148,15 @@ describe('per-account throttling of second-factor failures', () => {
   });
 
   it('never evaluates a 101st consecutive failure, even when no backoff is pending', async () => {
-    const account = await totpUser(app, db);
+    const account = await totpUser(ctx.app, ctx.db);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(nextStep());
     await setFailures(account.user.id, MAX_CONSECUTIVE_FAILURES - 5);
-    const cookie = await challengeFor(app, account.email, account.password);
+    const cookie = await challengeFor(ctx.app, account.email, account.password);
     const wrong = wrongTotp(account.secret);
     // Clearing the backoff by hand isolates the cap: only the count decides below.
     const clearBackoff = () =>
-      db.db.update(users).set({ mfaLockedUntil: null }).where(eq(users.id, account.user.id));
+      ctx.db.db.update(users).set({ mfaLockedUntil: null }).where(eq(users.id, account.user.id));
 
     for (const n of range(5)) {
       await clearBackoff();
@@ -183,11 +176,13 @@ describe('per-account throttling of second-factor failures', () => {
   });
 
   it('20 concurrent attempts at 95 failures evaluate at most 5, and the count never passes 100', async () => {
-    const account = await totpUser(app, db);
+    const account = await totpUser(ctx.app, ctx.db);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(nextStep());
     const challenges = await Promise.all(
-      range(20).map((i) => challengeFor(app, account.email, account.password, IPS[i % IPS.length])),
+      range(20).map((i) =>
+        challengeFor(ctx.app, account.email, account.password, IPS[i % IPS.length]),
+      ),
     );
     await setFailures(account.user.id, MAX_CONSECUTIVE_FAILURES - 5);
     const wrong = wrongTotp(account.secret);
@@ -208,21 +203,21 @@ describe('per-account throttling of second-factor failures', () => {
   });
 
   it('a password reset lifts the lock, but sign-in still asks for the second factor', async () => {
-    const account = await totpUser(app, db);
+    const account = await totpUser(ctx.app, ctx.db);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(nextStep());
     await setFailures(account.user.id, MAX_CONSECUTIVE_FAILURES);
     const locked = await verify(
-      await challengeFor(app, account.email, account.password),
+      await challengeFor(ctx.app, account.email, account.password),
       totpAt(account.secret),
     );
     expect(locked.json().code).toBe('MFA_LOCKED');
 
-    const { code } = await mailedCode(db, account.email, () =>
-      new Client(app).post('/api/auth/password/forgot', { email: account.email }),
+    const { code } = await mailedCode(ctx.db, account.email, () =>
+      new Client(ctx.app).post('/api/auth/password/forgot', { email: account.email }),
     );
     const newPassword = 'a brand new passphrase';
-    const reset = await new Client(app).post('/api/auth/password/reset', {
+    const reset = await new Client(ctx.app).post('/api/auth/password/reset', {
       email: account.email,
       code,
       password: newPassword,
@@ -230,7 +225,7 @@ describe('per-account throttling of second-factor failures', () => {
     expect(reset.statusCode, reset.body).toBe(200);
     expect(await throttleOf(account.user.id)).toEqual({ attempts: 0, lockedUntil: null });
 
-    const { client, body } = await passwordStep(app, account.email, newPassword);
+    const { client, body } = await passwordStep(ctx.app, account.email, newPassword);
     expect(body.status).toBe('mfa_required');
     expect((await client.get('/api/auth/session')).statusCode).toBe(401);
     vi.setSystemTime(Date.now() + STEP_MS);

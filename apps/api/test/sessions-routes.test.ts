@@ -1,29 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { and, desc, eq } from 'drizzle-orm';
-import { createTestDbClient } from '@twofold/db/testing';
-import { mfaFactors, securityEvents, type DbClient } from '@twofold/db';
+import { mfaFactors, securityEvents } from '@twofold/db';
 import { generateTotp, generateTotpSecret } from '@twofold/mfa-core';
-import type { App } from '../src/app.js';
-import { buildTestApp, Client, signUp, currentSessionId, openStepUpWindow } from './helpers/app.js';
+import { Client, signUp, currentSessionId, openStepUpWindow, useTestApp } from './helpers/app.js';
 
-let db: DbClient;
-let app: App;
-beforeAll(async () => {
-  db = await createTestDbClient();
-  app = await buildTestApp(db);
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+const ctx = useTestApp();
 
 const MINUTE = 60_000;
 
 async function signIn(email: string, password: string, userAgent = 'lightMyRequest') {
-  const client = new Client(app);
+  const client = new Client(ctx.app);
   const response = await client.post(
     '/api/auth/login',
     { email, password },
@@ -42,7 +28,7 @@ async function isSignedIn(client: Client) {
 }
 
 async function eventsOf(userId: string, type: string) {
-  return db.db
+  return ctx.db.db
     .select()
     .from(securityEvents)
     .where(and(eq(securityEvents.userId, userId), eq(securityEvents.type, type)))
@@ -51,7 +37,7 @@ async function eventsOf(userId: string, type: string) {
 
 describe('GET /api/sessions', () => {
   it('lists the live sessions with ip and user agent, and marks the current one', async () => {
-    const { client: first, email, password } = await signUp(app, db);
+    const { client: first, email, password } = await signUp(ctx.app, ctx.db);
     const second = await signIn(email, password, 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0');
     const ended = await signIn(email, password);
     await ended.post('/api/auth/logout');
@@ -90,13 +76,13 @@ describe('GET /api/sessions', () => {
   });
 
   it("never lists another user's sessions, and needs a session", async () => {
-    const alice = await signUp(app, db);
-    const bob = await signUp(app, db);
+    const alice = await signUp(ctx.app, ctx.db);
+    const bob = await signUp(ctx.app, ctx.db);
     const listed = (await alice.client.get('/api/sessions')).json().sessions as { id: string }[];
     expect(listed.map((s) => s.id)).toEqual([await currentSessionId(alice.client)]);
     expect(listed.map((s) => s.id)).not.toContain(await currentSessionId(bob.client));
 
-    const anonymous = await new Client(app).get('/api/sessions');
+    const anonymous = await new Client(ctx.app).get('/api/sessions');
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.json().code).toBe('UNAUTHENTICATED');
   });
@@ -104,10 +90,10 @@ describe('GET /api/sessions', () => {
 
 describe('DELETE /api/sessions/:id', () => {
   it('ends another session at once and records the event', async () => {
-    const { client: mine, email, password, user } = await signUp(app, db);
+    const { client: mine, email, password, user } = await signUp(ctx.app, ctx.db);
     const other = await signIn(email, password);
     const otherId = await currentSessionId(other);
-    await openStepUpWindow(db, mine);
+    await openStepUpWindow(ctx.db, mine);
 
     const response = await revoke(mine, otherId);
     expect(response.statusCode).toBe(200);
@@ -129,17 +115,17 @@ describe('DELETE /api/sessions/:id', () => {
   });
 
   it('ending the current session also clears its cookie', async () => {
-    const { client } = await signUp(app, db);
+    const { client } = await signUp(ctx.app, ctx.db);
     const id = await currentSessionId(client);
     const cookie = client.cookies.get('twofold_session')!;
-    await openStepUpWindow(db, client);
+    await openStepUpWindow(ctx.db, client);
 
     const response = await revoke(client, id);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ revoked: 1 });
     expect(client.cookies.has('twofold_session')).toBe(false);
 
-    const replay = await app.inject({
+    const replay = await ctx.app.inject({
       method: 'GET',
       url: '/api/auth/session',
       cookies: { twofold_session: cookie },
@@ -148,9 +134,9 @@ describe('DELETE /api/sessions/:id', () => {
   });
 
   it("answers 404 for another user's session and leaves it alone", async () => {
-    const alice = await signUp(app, db);
-    const bob = await signUp(app, db);
-    await openStepUpWindow(db, alice.client);
+    const alice = await signUp(ctx.app, ctx.db);
+    const bob = await signUp(ctx.app, ctx.db);
+    await openStepUpWindow(ctx.db, alice.client);
 
     const response = await revoke(alice.client, await currentSessionId(bob.client));
     expect(response.statusCode).toBe(404);
@@ -165,7 +151,7 @@ describe('DELETE /api/sessions/:id', () => {
   });
 
   it('needs step-up, and leaves the session alone without it', async () => {
-    const { client: mine, email, password } = await signUp(app, db);
+    const { client: mine, email, password } = await signUp(ctx.app, ctx.db);
     const other = await signIn(email, password);
 
     const response = await revoke(mine, await currentSessionId(other));
@@ -173,17 +159,17 @@ describe('DELETE /api/sessions/:id', () => {
     expect(response.json().code).toBe('STEP_UP_REQUIRED');
     expect(await isSignedIn(other)).toBe(true);
 
-    const anonymous = await revoke(new Client(app), await currentSessionId(other));
+    const anonymous = await revoke(new Client(ctx.app), await currentSessionId(other));
     expect(anonymous.statusCode).toBe(401);
   });
 
   it('refuses a reauthentication older than 15 minutes', async () => {
-    const { client: mine, email, password } = await signUp(app, db);
+    const { client: mine, email, password } = await signUp(ctx.app, ctx.db);
     const recent = await signIn(email, password);
     const stale = await signIn(email, password);
     vi.useFakeTimers({ toFake: ['Date'] });
     const start = Date.now();
-    await openStepUpWindow(db, mine, new Date(start));
+    await openStepUpWindow(ctx.db, mine, new Date(start));
 
     vi.setSystemTime(start + 14 * MINUTE);
     expect((await revoke(mine, await currentSessionId(recent))).statusCode).toBe(200);
@@ -196,11 +182,11 @@ describe('DELETE /api/sessions/:id', () => {
   });
 
   it('accepts a current authenticator code in X-TOTP-Code instead of a reauthentication', async () => {
-    const { client: mine, email, password, user } = await signUp(app, db);
+    const { client: mine, email, password, user } = await signUp(ctx.app, ctx.db);
     const other = await signIn(email, password);
     const secret = generateTotpSecret();
-    const sealed = app.secretBox.seal(secret);
-    await db.db.insert(mfaFactors).values({
+    const sealed = ctx.app.secretBox.seal(secret);
+    await ctx.db.db.insert(mfaFactors).values({
       userId: user.id,
       type: 'totp',
       status: 'active',
@@ -230,10 +216,10 @@ describe('DELETE /api/sessions/:id', () => {
 
 describe('DELETE /api/sessions', () => {
   it('ends every other session and keeps the current one', async () => {
-    const { client: mine, email, password, user } = await signUp(app, db);
+    const { client: mine, email, password, user } = await signUp(ctx.app, ctx.db);
     const others = [await signIn(email, password), await signIn(email, password)];
-    const bystander = await signUp(app, db);
-    await openStepUpWindow(db, mine);
+    const bystander = await signUp(ctx.app, ctx.db);
+    await openStepUpWindow(ctx.db, mine);
 
     const response = await revokeOthers(mine);
     expect(response.statusCode).toBe(200);
@@ -252,7 +238,7 @@ describe('DELETE /api/sessions', () => {
   });
 
   it('needs step-up', async () => {
-    const { client: mine, email, password } = await signUp(app, db);
+    const { client: mine, email, password } = await signUp(ctx.app, ctx.db);
     const other = await signIn(email, password);
     const response = await revokeOthers(mine);
     expect(response.statusCode).toBe(403);

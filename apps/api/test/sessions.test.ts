@@ -1,23 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createTestDbClient } from '@twofold/db/testing';
-import { sessions, users, type DbClient } from '@twofold/db';
+import { sessions, users } from '@twofold/db';
 import type { App } from '../src/app.js';
-import { buildTestApp, Client, signUp } from './helpers/app.js';
+import { buildTestApp, Client, signUp, useTestApp } from './helpers/app.js';
 
-let db: DbClient;
-let app: App;
-beforeAll(async () => {
-  db = await createTestDbClient();
-  app = await buildTestApp(db);
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+const ctx = useTestApp();
 
 function setCookieHeader(response: { headers: Record<string, unknown> }, name: string): string {
   const raw = response.headers['set-cookie'];
@@ -35,8 +23,8 @@ async function login(client: Client, email: string, password: string) {
 
 describe('sessions', () => {
   it('sets the session cookie HttpOnly, SameSite=Lax, Path=/, with the absolute lifetime', async () => {
-    const { email, password } = await signUp(app, db);
-    const response = await login(new Client(app), email, password);
+    const { email, password } = await signUp(ctx.app, ctx.db);
+    const response = await login(new Client(ctx.app), email, password);
     const cookie = setCookieHeader(response, 'twofold_session');
     expect(cookie).toMatch(/; HttpOnly/);
     expect(cookie).toMatch(/; SameSite=Lax/);
@@ -47,8 +35,8 @@ describe('sessions', () => {
   });
 
   it('keeps only a hash of the token in the database', async () => {
-    const { client, user } = await signUp(app, db);
-    const rows = await db.db.select().from(sessions).where(eq(sessions.userId, user.id));
+    const { client, user } = await signUp(ctx.app, ctx.db);
+    const rows = await ctx.db.db.select().from(sessions).where(eq(sessions.userId, user.id));
     const cookie = client.cookies.get('twofold_session')!;
     const token = JSON.parse(Buffer.from(cookie.split('.')[1]!, 'base64url').toString())
       .tok as string;
@@ -63,16 +51,16 @@ describe('sessions', () => {
   });
 
   it('rotates the session id at sign-in and revokes the session the browser had', async () => {
-    const { client, email, password } = await signUp(app, db);
+    const { client, email, password } = await signUp(ctx.app, ctx.db);
     const before = (await client.get('/api/auth/session')).json().session.id;
     const oldCookie = client.cookies.get('twofold_session')!;
     await login(client, email, password);
     const after = (await client.get('/api/auth/session')).json().session.id;
     expect(after).not.toBe(before);
 
-    const [old] = await db.db.select().from(sessions).where(eq(sessions.id, before));
+    const [old] = await ctx.db.db.select().from(sessions).where(eq(sessions.id, before));
     expect(old?.revokedAt).not.toBeNull();
-    const replay = await app.inject({
+    const replay = await ctx.app.inject({
       method: 'GET',
       url: '/api/auth/session',
       cookies: { twofold_session: oldCookie },
@@ -81,13 +69,13 @@ describe('sessions', () => {
   });
 
   it('logout ends the session on the server, not only in the browser', async () => {
-    const { client } = await signUp(app, db);
+    const { client } = await signUp(ctx.app, ctx.db);
     const cookie = client.cookies.get('twofold_session')!;
     const out = await client.post('/api/auth/logout');
     expect(out.statusCode).toBe(200);
     expect(out.json()).toEqual({ status: 'signed_out' });
     expect(client.cookies.has('twofold_session')).toBe(false);
-    const replay = await app.inject({
+    const replay = await ctx.app.inject({
       method: 'GET',
       url: '/api/auth/session',
       cookies: { twofold_session: cookie },
@@ -99,7 +87,7 @@ describe('sessions', () => {
   });
 
   it('refuses a session past its absolute lifetime even while in use', async () => {
-    const { client } = await signUp(app, db);
+    const { client } = await signUp(ctx.app, ctx.db);
     vi.useFakeTimers({ toFake: ['Date'] });
     const start = Date.now();
     // Active every 20 minutes, so never idle, for 12 hours.
@@ -113,7 +101,7 @@ describe('sessions', () => {
   });
 
   it('refuses a session idle for 30 minutes', async () => {
-    const { client } = await signUp(app, db);
+    const { client } = await signUp(ctx.app, ctx.db);
     vi.useFakeTimers({ toFake: ['Date'] });
     const start = Date.now();
     vi.setSystemTime(start + 29 * 60_000);
@@ -125,22 +113,22 @@ describe('sessions', () => {
   });
 
   it('refuses tampered, forged and wrong-kind cookies', async () => {
-    const { client } = await signUp(app, db);
+    const { client } = await signUp(ctx.app, ctx.db);
     const cookie = client.cookies.get('twofold_session')!;
     const [header, payload, signature] = cookie.split('.');
     const tampered = `${header}.${Buffer.from(JSON.stringify({ typ: 'session', tok: 'x'.repeat(43) })).toString('base64url')}.${signature}`;
-    const otherKey = await buildTestApp(db);
+    const otherKey = await buildTestApp(ctx.db);
     const forged = otherKey.jwt.sign({
       typ: 'session',
       tok: JSON.parse(Buffer.from(payload!, 'base64url').toString()).tok,
     });
     await otherKey.close();
-    const wrongKind = app.jwt.sign({
+    const wrongKind = ctx.app.jwt.sign({
       typ: 'pending',
       tok: JSON.parse(Buffer.from(payload!, 'base64url').toString()).tok,
     });
     for (const value of [tampered, forged, wrongKind, 'garbage', '']) {
-      const response = await app.inject({
+      const response = await ctx.app.inject({
         method: 'GET',
         url: '/api/auth/session',
         cookies: { twofold_session: value },
@@ -148,12 +136,12 @@ describe('sessions', () => {
       expect(response.statusCode, value).toBe(401);
     }
     // A pending (registration) cookie is not a session either.
-    const pending = new Client(app);
+    const pending = new Client(ctx.app);
     await pending.post('/api/auth/register', {
       email: `pending.${Date.now()}@example.com`,
       password: 'another good passphrase',
     });
-    const asSession = await app.inject({
+    const asSession = await ctx.app.inject({
       method: 'GET',
       url: '/api/auth/session',
       cookies: { twofold_session: pending.cookies.get('twofold_pending')! },
@@ -162,8 +150,11 @@ describe('sessions', () => {
   });
 
   it('ends sessions at once when the row is revoked (no cached trust)', async () => {
-    const { client, user } = await signUp(app, db);
-    await db.db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.userId, user.id));
+    const { client, user } = await signUp(ctx.app, ctx.db);
+    await ctx.db.db
+      .update(sessions)
+      .set({ revokedAt: new Date() })
+      .where(eq(sessions.userId, user.id));
     expect((await client.get('/api/auth/session')).statusCode).toBe(401);
   });
 
@@ -187,7 +178,7 @@ describe('sessions', () => {
 describe('session secret rotation', () => {
   const secret = (fill: string) => fill.repeat(40);
   const withSecrets = (...secrets: string[]) =>
-    buildTestApp(db, { env: { SESSION_SECRETS: secrets.join(',') } });
+    buildTestApp(ctx.db, { env: { SESSION_SECRETS: secrets.join(',') } });
   const sessionWith = (target: App, cookie: string) =>
     target.inject({
       method: 'GET',
@@ -200,7 +191,7 @@ describe('session secret rotation', () => {
     const rotated = await withSecrets(secret('b'), secret('c'), secret('a'));
     const other = await withSecrets(secret('d'));
     try {
-      const { email, password } = await signUp(before, db);
+      const { email, password } = await signUp(before, ctx.db);
       const client = new Client(before);
       await login(client, email, password);
       const cookie = client.cookies.get('twofold_session')!;

@@ -1,7 +1,8 @@
 import { desc, eq } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { devOutbox, sessions, type DbClient } from '@twofold/db';
+import { createTestDbClient } from '@twofold/db/testing';
 import { buildApp, type App } from '../../src/app.js';
 import { ephemeralSecretEnv, loadConfig, type Config } from '../../src/config/config.js';
 
@@ -25,6 +26,37 @@ export async function buildTestApp(db: DbClient, options: TestAppOptions = {}): 
     now: options.now,
     logger: false,
   });
+}
+
+/**
+ * One database and one app for the whole test file: built before its first test, closed after
+ * its last; real timers are restored after each test. Read `db` and `app` inside hooks and tests
+ * only: before the file's first `beforeAll` has run they do not exist yet.
+ */
+export function useTestApp(options?: TestAppOptions): { readonly db: DbClient; readonly app: App } {
+  let db: DbClient | undefined;
+  let app: App | undefined;
+  beforeAll(async () => {
+    db = await createTestDbClient();
+    app = await buildTestApp(db, options);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  return {
+    get db() {
+      if (!db) throw new Error('useTestApp: db is read before beforeAll has opened it');
+      return db;
+    },
+    get app() {
+      if (!app) throw new Error('useTestApp: app is read before beforeAll has built it');
+      return app;
+    },
+  };
 }
 
 let counter = 0;
