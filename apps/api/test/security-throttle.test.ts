@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { users } from '@twofold/db';
-import { MAX_CONSECUTIVE_FAILURES, MFA_MAX_DELAY_SECONDS } from '@twofold/mfa-core';
+import { MAX_CONSECUTIVE_FAILURES, MFA_MAX_DELAY_SECONDS, mfaThrottle } from '@twofold/mfa-core';
 import { Client, signUp, useTestApp } from './helpers/app.js';
 import { nextStep } from './helpers/mfa.js';
 import {
@@ -109,6 +109,34 @@ describe('per-account throttling of second-factor failures', () => {
     );
     expect(next.statusCode).toBe(400);
     expect(next.json().code).toBe('INVALID_CODE');
+  });
+
+  it('waits after each failure exactly as the core schedule says (mfaThrottle), 1 s from the 5th up to 15 min, and locks at the 100th', async () => {
+    const { user } = await signUp(ctx.app, ctx.db);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    let now = nextStep();
+    vi.setSystemTime(now);
+    const waits: number[] = [];
+    for (let failures = 1; failures <= MAX_CONSECUTIVE_FAILURES; failures += 1) {
+      // Each reservation counts as a failure until a success resets it; it throws when refused.
+      await ctx.app.throttle.reserve(user.id);
+      const state = await throttleOf(user.id);
+      expect(state.attempts).toBe(failures);
+      const waitMs = state.lockedUntil ? state.lockedUntil.getTime() - now : 0;
+      expect(waitMs, `wait after failure ${failures}`).toBe(
+        mfaThrottle(failures).delaySeconds * 1000,
+      );
+      waits.push(waitMs / 1000);
+      now += waitMs;
+      vi.setSystemTime(now);
+    }
+    expect(waits.slice(0, 8)).toEqual([0, 0, 0, 0, 1, 2, 4, 8]);
+    expect(waits.at(-1)).toBe(MFA_MAX_DELAY_SECONDS);
+
+    // The wait is over, but the budget is spent: nothing more is evaluated.
+    expect(mfaThrottle(MAX_CONSECUTIVE_FAILURES).locked).toBe(true);
+    await expect(ctx.app.throttle.reserve(user.id)).rejects.toMatchObject({ code: 'MFA_LOCKED' });
+    expect((await throttleOf(user.id)).attempts).toBe(MAX_CONSECUTIVE_FAILURES);
   });
 
   it('evaluates at most 100 consecutive failures: after that even the right code is refused, with no time to wait for', async () => {

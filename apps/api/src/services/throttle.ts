@@ -21,7 +21,9 @@ const RULES: ThrottleRules = {
  * refuses when the account is in its backoff window or has reached 100 failures in a row; a
  * success resets the count. So concurrent guesses cannot slip past the limit: at most 100
  * consecutive wrong codes are ever evaluated (NIST SP 800-63B), with exponential backoff
- * (1 s, 2 s, 4 s ... up to 15 min) from the 5th.
+ * (1 s, 2 s, 4 s ... up to 15 min) from the 5th. The statement computes, in SQL, the schedule
+ * `mfaThrottle()` of mfa-core defines; security-throttle.test.ts checks that they agree at every
+ * count up to the lock.
  */
 export function createThrottle(app: FastifyInstance) {
   const { db } = app;
