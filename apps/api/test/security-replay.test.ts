@@ -416,6 +416,43 @@ describe('codes are bound to their purpose and their user', () => {
     expect(reset.statusCode, reset.body).toBe(200);
   });
 
+  it('a step-up code is refused as a password reset code, and a reset code as a step-up code', async () => {
+    // Neither purpose is tied to a sign-in attempt, so only the purpose tells the two apart. Each
+    // code is tried while it is the account's only live one, so nothing else can refuse it.
+    const account = await emailFactorUser(ctx.app, ctx.db);
+    const newPassword = 'another long passphrase';
+    const reset = (code: string) =>
+      new Client(ctx.app).post('/api/auth/password/reset', {
+        email: account.email,
+        code,
+        password: newPassword,
+      });
+    const reauthenticate = (code: string) =>
+      account.client.post('/api/auth/reauthenticate', {
+        password: account.password,
+        method: 'email',
+        code,
+      });
+
+    const { code: stepUpCode } = await mailedCode(ctx.db, account.email, () =>
+      account.client.post('/api/auth/reauthenticate/email', {}),
+    );
+    const stepUpAsReset = await reset(stepUpCode);
+    expect(stepUpAsReset.statusCode, stepUpAsReset.body).toBe(400);
+    expect(stepUpAsReset.json().code).toBe('INVALID_CODE');
+    const steppedUp = await reauthenticate(stepUpCode);
+    expect(steppedUp.statusCode, steppedUp.body).toBe(200);
+
+    const { code: resetCode } = await mailedCode(ctx.db, account.email, () =>
+      new Client(ctx.app).post('/api/auth/password/forgot', { email: account.email }),
+    );
+    const resetAsStepUp = await reauthenticate(resetCode);
+    expect(resetAsStepUp.statusCode, resetAsStepUp.body).toBe(400);
+    expect(REFUSED).toContain(resetAsStepUp.json().code);
+    const done = await reset(resetCode);
+    expect(done.statusCode, done.body).toBe(200);
+  });
+
   it("a sign-in email code of one user is refused for another user's challenge", async () => {
     const alice = await emailFactorUser(ctx.app, ctx.db);
     const bob = await emailFactorUser(ctx.app, ctx.db);
