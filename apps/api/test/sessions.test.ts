@@ -4,6 +4,8 @@ import { createTestDbClient } from '@twofold/db/testing';
 import { sessions, users } from '@twofold/db';
 import type { App } from '../src/app.js';
 import { buildTestApp, Client, signUp, useTestApp } from './helpers/app.js';
+import { nextStep } from './helpers/mfa.js';
+import { signInWithTotp, totpUser } from './helpers/security.js';
 
 const ctx = useTestApp();
 
@@ -60,6 +62,29 @@ describe('sessions', () => {
 
     const [old] = await ctx.db.db.select().from(sessions).where(eq(sessions.id, before));
     expect(old?.revokedAt).not.toBeNull();
+    const replay = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/auth/session',
+      cookies: { twofold_session: oldCookie },
+    });
+    expect(replay.statusCode).toBe(401);
+  });
+
+  it('rotates the session id at the second factor and revokes the session the browser had', async () => {
+    const account = await totpUser(ctx.app, ctx.db);
+    const { client } = account;
+    const before = (await client.get('/api/auth/session')).json().session.id;
+    const oldCookie = client.cookies.get('twofold_session')!;
+
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(nextStep());
+    // The same browser signs in again, through the password and the authenticator app.
+    await signInWithTotp(ctx.app, account, { client });
+    const after = await client.get('/api/auth/session');
+    expect(after.statusCode).toBe(200);
+    expect(after.json().session.id).not.toBe(before);
+    expect(after.json().session.aal).toBe(2);
+
     const replay = await ctx.app.inject({
       method: 'GET',
       url: '/api/auth/session',

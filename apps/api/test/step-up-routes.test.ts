@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { currentSessionId, uniqueEmail, useTestApp } from './helpers/app.js';
 import { nextStep, stepUp } from './helpers/mfa.js';
-import { mailsTo, passwordStep, totpAt, totpUser } from './helpers/security.js';
+import { mailsTo, passwordStep, signInWithTotp, totpUser } from './helpers/security.js';
 
 /**
  * Security rule: every change DESIGN.md puts behind step-up (disabling MFA, removing a factor,
@@ -21,12 +21,7 @@ describe('step-up', () => {
     vi.setSystemTime(nextStep());
 
     // A full two-step sign-in in another browser: aal 2, but no step-up window.
-    const { client } = await passwordStep(ctx.app, account.email, account.password);
-    const signedIn = await client.post('/api/auth/mfa/verify', {
-      method: 'totp',
-      code: totpAt(account.secret),
-    });
-    expect(signedIn.statusCode, signedIn.body).toBe(200);
+    const client = await signInWithTotp(ctx.app, account);
     expect((await client.get('/api/auth/session')).json().session.aal).toBe(2);
     const mailsBefore = (await mailsTo(ctx.db, account.email)).length;
 

@@ -104,6 +104,31 @@ export async function passwordStep(
   return { client, body: response.json() as Record<string, unknown> & { status: string } };
 }
 
+/**
+ * Both sign-in steps with the authenticator app, in `client` (a fresh browser by default); with
+ * `trustDevice` the browser is remembered. The code is the current step's and a step is accepted
+ * once per factor, so move the fake clock to a fresh step (`nextStep()`) before each call.
+ */
+export async function signInWithTotp(
+  app: App,
+  account: { email: string; password: string; secret: string },
+  {
+    client = new Client(app),
+    trustDevice = false,
+  }: { client?: Client; trustDevice?: boolean } = {},
+): Promise<Client> {
+  const { body } = await passwordStep(app, account.email, account.password, client);
+  expect(body.status).toBe('mfa_required');
+  const verified = await client.post('/api/auth/mfa/verify', {
+    method: 'totp',
+    code: totpAt(account.secret),
+    ...(trustDevice ? { trustDevice: true } : {}),
+  });
+  expect(verified.statusCode, verified.body).toBe(200);
+  if (trustDevice) expect(client.cookies.has(COOKIE.device), 'a trusted-device cookie').toBe(true);
+  return client;
+}
+
 /** `"400 INVALID_CODE"`-style labels, counted: what a batch of requests answered. */
 export function tally(responses: LightMyRequestResponse[]): Record<string, number> {
   const counts: Record<string, number> = {};
