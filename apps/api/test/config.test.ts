@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -10,6 +13,7 @@ import { buildApp, type App } from '../src/app.js';
 import { ConfigError, ephemeralSecretEnv, loadConfig } from '../src/config/config.js';
 import { hashPassword } from '../src/services/passwords.js';
 import { buildTestApp, Client, GOOD_PASSWORD, uniqueEmail } from './helpers/app.js';
+import { enrollTotp } from './helpers/mfa.js';
 
 const temporaryDirs: string[] = [];
 function tempDataDir(): string {
@@ -372,17 +376,32 @@ describe('loadConfig refuses bad values with a clear ConfigError', () => {
 
 describe('an app built with NODE_ENV=production', () => {
   let app: App;
+  let smtp: SMTPServer;
 
   beforeAll(async () => {
-    // Verified users sign in without mail, so the SMTP server is never contacted here.
+    // An in-process SMTP server that accepts and drops every message: registration needs its
+    // code sent before it sets the pending cookie.
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, _session, callback) => {
+        stream.on('end', () => callback());
+        stream.resume();
+      },
+    });
+    smtp.listen(0, '127.0.0.1');
+    await once(smtp.server, 'listening');
+    const { port } = smtp.server.address() as AddressInfo;
     const config = loadConfig(
-      productionEnv({ SMTP_URL: 'smtp://127.0.0.1:9', LOG_LEVEL: 'silent' }),
+      productionEnv({ SMTP_URL: `smtp://127.0.0.1:${port}`, LOG_LEVEL: 'silent' }),
       quiet,
     );
     app = await buildTestApp(db, { config });
   });
   afterAll(async () => {
     await app?.close();
+    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
   });
 
   async function verifiedUser() {
@@ -449,6 +468,49 @@ describe('an app built with NODE_ENV=production', () => {
       headers: { cookie: `twofold_session=${session!.value}` },
     });
     expect(bare.statusCode).toBe(401);
+  });
+
+  it('sets the challenge, pending registration and trusted-device cookies with __Host-, Secure, HttpOnly, SameSite=Lax, Path=/ and no Domain', async () => {
+    const expectHostCookie = (headers: Record<string, unknown>, kind: string) => {
+      const cookie = setCookies(headers).find((c) => c.name === `__Host-twofold_${kind}`);
+      expect(cookie, `a __Host-twofold_${kind} cookie`).toBeDefined();
+      expect(cookie!.value, kind).not.toBe('');
+      expect(cookie!.attributes.has('secure'), kind).toBe(true);
+      expect(cookie!.attributes.has('httponly'), kind).toBe(true);
+      expect(cookie!.attributes.get('samesite')?.toLowerCase(), kind).toBe('lax');
+      expect(cookie!.attributes.get('path'), kind).toBe('/');
+      expect(cookie!.attributes.has('domain'), kind).toBe(false);
+      // No bare-named twin that a plain-http page could set or read.
+      expect(setCookies(headers).map((c) => c.name)).not.toContain(`twofold_${kind}`);
+    };
+
+    const registered = await app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { email: uniqueEmail('prod-pending'), password: GOOD_PASSWORD },
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    expectHostCookie(registered.headers, 'pending');
+
+    const email = await verifiedUser();
+    const owner = new Client(app);
+    expect(
+      (await owner.post('/api/auth/login', { email, password: GOOD_PASSWORD })).statusCode,
+    ).toBe(200);
+    const { backupCodes } = await enrollTotp(owner);
+
+    const browser = new Client(app);
+    const challenged = await browser.post('/api/auth/login', { email, password: GOOD_PASSWORD });
+    expect(challenged.json().status).toBe('mfa_required');
+    expectHostCookie(challenged.headers, 'challenge');
+
+    const verified = await browser.post('/api/auth/mfa/verify', {
+      method: 'backup_code',
+      code: backupCodes[0]!,
+      trustDevice: true,
+    });
+    expect(verified.statusCode, verified.body).toBe(200);
+    expectHostCookie(verified.headers, 'device');
   });
 
   it('clears the session cookie on logout with the same Secure, Path=/ attributes (browsers ignore it otherwise)', async () => {

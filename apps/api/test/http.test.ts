@@ -7,6 +7,7 @@ import {
   uniqueEmail,
   useTestApp,
 } from './helpers/app.js';
+import { allRoutes, fillParams, WRITE_METHODS } from './helpers/route-table.js';
 
 const ctx = useTestApp();
 
@@ -30,6 +31,36 @@ describe('CSRF', () => {
       expect(response.statusCode, JSON.stringify(headers)).toBe(403);
       expect(response.json().code).toBe('CSRF_REJECTED');
     }
+  });
+
+  it('refuses every state-changing route from another origin or site, even with a live session', async () => {
+    const { client } = await signUp(ctx.app, ctx.db);
+    const cookie = [...client.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const writes = (await allRoutes(ctx.app)).filter((route) => WRITE_METHODS.has(route.method));
+    // Not vacuous: the walk reaches every kind of write the API has.
+    const methods = new Set(writes.map((route) => route.method));
+    expect(methods).toContain('POST');
+    expect(methods).toContain('PUT');
+    expect(methods).toContain('DELETE');
+
+    for (const route of writes) {
+      for (const headers of <Record<string, string>[]>[
+        { origin: 'https://evil.example' },
+        { 'sec-fetch-site': 'cross-site' },
+      ]) {
+        const response = await ctx.app.inject({
+          method: route.method as 'POST',
+          url: fillParams(route.path),
+          payload: {},
+          headers: { cookie, ...headers },
+        });
+        const label = `${route.method} ${route.path} ${JSON.stringify(headers)} -> ${response.statusCode} ${response.body.slice(0, 200)}`;
+        expect(response.statusCode, label).toBe(403);
+        expect(response.json().code, label).toBe('CSRF_REJECTED');
+      }
+    }
+    // Every refusal came before the handler: the session is still live.
+    expect((await client.get('/api/auth/session')).statusCode).toBe(200);
   });
 
   it('lets the SPA origin, same-origin requests and non-browser clients through', async () => {

@@ -3,9 +3,17 @@ import { eq } from 'drizzle-orm';
 import { createTestDbClient } from '@twofold/db/testing';
 import { sessions, users } from '@twofold/db';
 import type { App } from '../src/app.js';
-import { buildTestApp, Client, signUp, useTestApp } from './helpers/app.js';
+import {
+  buildTestApp,
+  Client,
+  currentSessionId,
+  GOOD_PASSWORD,
+  signUp,
+  uniqueEmail,
+  useTestApp,
+} from './helpers/app.js';
 import { nextStep } from './helpers/mfa.js';
-import { signInWithTotp, totpUser } from './helpers/security.js';
+import { COOKIE, signInWithTotp, totpUser } from './helpers/security.js';
 
 const ctx = useTestApp();
 
@@ -34,6 +42,36 @@ describe('sessions', () => {
     expect(cookie).toMatch(/; Max-Age=43200/);
     expect(cookie).not.toMatch(/Domain=/);
     expect(cookie).not.toMatch(/; Secure/); // development; production is covered in config.test.ts
+  });
+
+  it('sets the challenge, pending registration and trusted-device cookies HttpOnly, SameSite=Lax, Path=/ too', async () => {
+    const expectLocked = (cookie: string) => {
+      expect(cookie).toMatch(/; HttpOnly/);
+      expect(cookie).toMatch(/; SameSite=Lax/);
+      expect(cookie).toMatch(/; Path=\//);
+      expect(cookie).not.toMatch(/Domain=/);
+    };
+
+    const registered = await new Client(ctx.app).post('/api/auth/register', {
+      email: uniqueEmail('pending-cookie'),
+      password: GOOD_PASSWORD,
+    });
+    expect(registered.statusCode).toBe(201);
+    expectLocked(setCookieHeader(registered, COOKIE.pending));
+
+    const { email, password, backupCodes } = await totpUser(ctx.app, ctx.db);
+    const browser = new Client(ctx.app);
+    const challenged = await browser.post('/api/auth/login', { email, password });
+    expect(challenged.json().status).toBe('mfa_required');
+    expectLocked(setCookieHeader(challenged, COOKIE.challenge));
+
+    const verified = await browser.post('/api/auth/mfa/verify', {
+      method: 'backup_code',
+      code: backupCodes[0]!,
+      trustDevice: true,
+    });
+    expect(verified.statusCode, verified.body).toBe(200);
+    expectLocked(setCookieHeader(verified, COOKIE.device));
   });
 
   it('keeps only a hash of the token in the database', async () => {
@@ -123,6 +161,19 @@ describe('sessions', () => {
     vi.setSystemTime(start + 12 * 3_600_000 + 1_000);
     const expired = await client.get('/api/auth/session');
     expect(expired.statusCode).toBe(401);
+  });
+
+  it('refuses a session whose row has expired, though its cookie has not', async () => {
+    const { client } = await signUp(ctx.app, ctx.db);
+    const id = await currentSessionId(client);
+    // The server's row decides, not the cookie's own expiry.
+    await ctx.db.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1_000) })
+      .where(eq(sessions.id, id));
+    const expired = await client.get('/api/auth/session');
+    expect(expired.statusCode).toBe(401);
+    expect(expired.json().code).toBe('UNAUTHENTICATED');
   });
 
   it('refuses a session idle for 30 minutes', async () => {

@@ -13,8 +13,8 @@ import {
   users,
   type DbClient,
 } from '@twofold/db';
-import type { App } from '../src/app.js';
-import { buildTestApp, Client, GOOD_PASSWORD, uniqueEmail } from './helpers/app.js';
+import { buildApp, type App } from '../src/app.js';
+import { buildTestApp, Client, GOOD_PASSWORD, testConfig, uniqueEmail } from './helpers/app.js';
 
 /**
  * Real mail over SMTP: nodemailer (the app's SMTP mailer) talks to an in-process smtp-server,
@@ -32,6 +32,8 @@ type Mode = 'accept' | 'refuse-recipient' | 'refuse-data';
 
 class MailSink {
   readonly deliveries: Delivery[] = [];
+  /** Messages the server received in full and then refused ('refuse-data'). */
+  readonly refused: Delivery[] = [];
   mode: Mode = 'accept';
   private readonly server: SMTPServer;
   port = 0;
@@ -49,7 +51,14 @@ class MailSink {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
+          const from = session.envelope.mailFrom;
+          const delivery = {
+            from: from ? from.address : undefined,
+            to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+            raw: Buffer.concat(chunks).toString('utf8'),
+          };
           if (this.mode === 'refuse-data') {
+            this.refused.push(delivery);
             callback(
               Object.assign(new Error('Service not available, try again later'), {
                 responseCode: 421,
@@ -57,12 +66,7 @@ class MailSink {
             );
             return;
           }
-          const from = session.envelope.mailFrom;
-          this.deliveries.push({
-            from: from ? from.address : undefined,
-            to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-            raw: Buffer.concat(chunks).toString('utf8'),
-          });
+          this.deliveries.push(delivery);
           callback();
         });
       },
@@ -342,6 +346,51 @@ describe('when the SMTP server refuses the message', () => {
     expect(known.statusCode).toBe(200);
     expect(unknown.statusCode).toBe(200);
     expect(known.json()).toEqual(unknown.json());
+  });
+});
+
+describe('logging a failed delivery', () => {
+  let logged: App;
+  const logLines: string[] = [];
+  beforeAll(async () => {
+    logged = await buildApp({
+      config: testConfig({ SMTP_URL: sink.url }),
+      db,
+      // Everything, at the most verbose level, and without the production redaction list.
+      logger: { level: 'trace', stream: { write: (line: string) => void logLines.push(line) } },
+    });
+  });
+  afterAll(async () => {
+    await logged?.close();
+  });
+
+  it('logs recipient and subject, never the body or the code it carried', async () => {
+    const email = uniqueEmail('smtp-log');
+    sink.mode = 'refuse-data';
+    const refused = await new Client(logged).post('/api/auth/register', {
+      email,
+      password: GOOD_PASSWORD,
+    });
+    expect(refused.statusCode).toBe(503);
+    expect(refused.json().code).toBe('MAIL_UNAVAILABLE');
+
+    // The server read the whole message before refusing it: that is the code that was at stake.
+    const attempt = sink.refused.filter((delivery) => delivery.to.includes(email));
+    expect(attempt).toHaveLength(1);
+    const mail = await simpleParser(attempt[0]!.raw);
+    const code = sixDigitCode(mail);
+    expect(code).toMatch(/^\d{6}$/);
+
+    const entries = logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const failure = entries.filter((entry) => entry.msg === 'mail delivery failed');
+    expect(failure).toHaveLength(1);
+    expect(failure[0]).toMatchObject({ to: email, subject: mail.subject });
+    for (const entry of entries) {
+      expect(entry, JSON.stringify(entry)).not.toHaveProperty('text');
+      expect(entry, JSON.stringify(entry)).not.toHaveProperty('html');
+    }
+    for (const line of logLines)
+      expect(new RegExp(`(?<![0-9])${code}(?![0-9])`).test(line), line).toBe(false);
   });
 });
 
