@@ -5,17 +5,25 @@ import { mailedCode, signInWithTotp, totpUser } from './helpers/security.js';
 
 const ctx = useTestApp();
 
+/**
+ * Signs `account` in from a second browser (returned), then opens the step-up window of its
+ * first one, on fresh TOTP steps of a fake clock.
+ */
+async function signInElsewhereAndStepUp(account: Awaited<ReturnType<typeof totpUser>>) {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(nextStep());
+  const other = await signInWithTotp(ctx.app, account);
+  expect((await other.get('/api/auth/session')).statusCode).toBe(200);
+  vi.setSystemTime(nextStep());
+  await stepUp(account.client, account.password, account.secret);
+  return other;
+}
+
 describe('changing MFA ends the other sessions', () => {
   it('turning MFA off signs the user out everywhere else, and keeps the session that did it', async () => {
     const account = await totpUser(ctx.app, ctx.db);
-    const { client, password, secret, backupCodes } = account;
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(nextStep());
-    const other = await signInWithTotp(ctx.app, account);
-    expect((await other.get('/api/auth/session')).statusCode).toBe(200);
-
-    vi.setSystemTime(nextStep());
-    await stepUp(client, password, secret);
+    const { client, backupCodes } = account;
+    const other = await signInElsewhereAndStepUp(account);
     const off = await client.post('/api/mfa/disable', {
       method: 'backup_code',
       code: backupCodes[0]!,
@@ -30,7 +38,7 @@ describe('changing MFA ends the other sessions', () => {
 
   it('removing one of two factors signs the user out everywhere else, and MFA stays on', async () => {
     const account = await totpUser(ctx.app, ctx.db);
-    const { client, email, password, secret } = account;
+    const { client, email } = account;
     const { code } = await mailedCode(ctx.db, email, () => client.post('/api/mfa/email', {}));
     expect((await client.post('/api/mfa/email/confirm', { code })).statusCode).toBe(200);
     const emailFactor = (await client.get('/api/mfa'))
@@ -38,13 +46,7 @@ describe('changing MFA ends the other sessions', () => {
       .factors.find((factor: { type: string }) => factor.type === 'email');
     expect(emailFactor).toBeDefined();
 
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(nextStep());
-    const other = await signInWithTotp(ctx.app, account);
-    expect((await other.get('/api/auth/session')).statusCode).toBe(200);
-
-    vi.setSystemTime(nextStep());
-    await stepUp(client, password, secret);
+    const other = await signInElsewhereAndStepUp(account);
     const removed = await client.request({
       method: 'DELETE',
       url: `/api/mfa/factors/${emailFactor.id}`,
