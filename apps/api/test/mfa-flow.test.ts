@@ -292,7 +292,7 @@ describe('step-up', () => {
 
   it('keeps MFA on while the role requires it, and removes a second factor without turning MFA off', async () => {
     const { client, email, password, user } = await signUp(ctx.app, ctx.db);
-    const { secret } = await enrollTotp(client);
+    const { secret, backupCodes } = await enrollTotp(client);
     await client.post('/api/mfa/email', {});
     await client.post('/api/mfa/email/confirm', { code: await latestCode(ctx.db, email) });
     const [totpFactor, emailFactor] = (await client.get('/api/mfa')).json().factors;
@@ -331,6 +331,16 @@ describe('step-up', () => {
       });
       expect(last.statusCode).toBe(403);
       expect(last.json().code).toBe('FORBIDDEN');
+      // Nor can it be turned off, even with step-up and a right code.
+      const off = await client.post('/api/mfa/disable', {
+        method: 'backup_code',
+        code: backupCodes[0]!,
+      });
+      expect(off.statusCode, off.body).toBe(403);
+      expect(off.json()).toMatchObject({
+        code: 'FORBIDDEN',
+        message: expect.stringMatching(/cannot be turned off/),
+      });
       expect((await client.get('/api/mfa')).json().enabled).toBe(true);
     } finally {
       await ctx.db.db.update(mfaPolicy).set({ required: false });

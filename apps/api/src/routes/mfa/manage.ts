@@ -44,7 +44,8 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
 
   /** MFA may not be turned off while the user's role requires it. */
-  async function refuseIfRequired(session: ResolvedSession) {
+  /** Refuses to leave the account without MFA while its role requires it. */
+  async function refuseIfRequired(session: ResolvedSession, action: 'remove' | 'disable') {
     const state = policy.evaluate(session.policy, {
       createdAt: session.userCreatedAt,
       mfaEnabled: true,
@@ -53,7 +54,9 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw appError(
         'FORBIDDEN',
         undefined,
-        'Your organisation requires two-factor authentication: add another method before removing this one.',
+        action === 'remove'
+          ? 'Your organisation requires two-factor authentication: add another method before removing this one.'
+          : 'Your organisation requires two-factor authentication, so it cannot be turned off.',
       );
     }
   }
@@ -120,7 +123,7 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!factor) throw appError('FACTOR_NOT_FOUND');
       const othersActive = all.filter((f) => f.status === 'active' && f.id !== factor.id);
       if (factor.status === 'active' && othersActive.length === 0) {
-        await refuseIfRequired(session);
+        await refuseIfRequired(session, 'remove');
         await turnOff(request, session);
         return { status: 'ok' as const };
       }
@@ -154,7 +157,7 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const session = sessionOf(request);
       if ((await factors.active(session.userId)).length === 0) throw appError('MFA_NOT_ENABLED');
-      await refuseIfRequired(session);
+      await refuseIfRequired(session, 'disable');
       const user = { id: session.userId, email: session.email };
       await secondFactor.verify({
         user,
