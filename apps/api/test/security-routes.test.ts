@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { mfaPolicy, securityEvents } from '@twofold/db';
+import { mfaPolicy, securityEvents, users } from '@twofold/db';
 import { and, eq, gte } from 'drizzle-orm';
 import { Client, GOOD_PASSWORD, signUp, uniqueEmail, useTestApp } from './helpers/app.js';
 import { enrollTotp, nextStep } from './helpers/mfa.js';
@@ -299,6 +299,27 @@ describe('MFA required by policy', () => {
     // The admin role is not covered by the rule.
     expect((await passwordStep(ctx.app, admin.email, admin.password)).body.status).toBe(
       'authenticated',
+    );
+  });
+
+  it('gives an account created after the requirement its own full grace period, counted from sign-up', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const since = new Date();
+    await requirePolicy(7, since);
+    vi.setSystemTime(since.getTime() + 5 * DAY_MS);
+    const account = await signUp(ctx.app, ctx.db);
+    const [row] = await ctx.db.db
+      .select({ createdAt: users.createdAt })
+      .from(users)
+      .where(eq(users.id, account.user.id));
+    const graceEndsAt = new Date(row!.createdAt.getTime() + 7 * DAY_MS);
+
+    // Past the requirement's own 7 days, but 3 days after sign-up: still in grace.
+    vi.setSystemTime(since.getTime() + 8 * DAY_MS);
+    const { client, body } = await passwordStep(ctx.app, account.email, account.password);
+    expect(body.status).toBe('authenticated');
+    expect((await client.get('/api/auth/session')).json().user.mfaGraceEndsAt).toBe(
+      graceEndsAt.toISOString(),
     );
   });
 
