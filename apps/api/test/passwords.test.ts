@@ -1,6 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { users } from '@twofold/db';
 import { argon2Pool, passwordWeakness } from '../src/services/passwords.js';
-import { Client, signUp, uniqueEmail, useTestApp } from './helpers/app.js';
+import { Client, GOOD_PASSWORD, signUp, uniqueEmail, useTestApp } from './helpers/app.js';
+import { mailsTo } from './helpers/security.js';
 
 const ctx = useTestApp();
 
@@ -20,6 +23,51 @@ describe('password checks', () => {
     });
     expect(verify).toHaveBeenCalledTimes(1);
     expect(verify.mock.calls[0]?.[0]).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  });
+
+  it('runs one argon2id hash for a sign-up with a taken address, as for a new one (no timing oracle)', async () => {
+    const { email } = await signUp(ctx.app, ctx.db);
+    const hash = vi.spyOn(argon2Pool, 'hash');
+
+    hash.mockClear();
+    const taken = await new Client(ctx.app).post('/api/auth/register', {
+      email,
+      password: 'another good passphrase',
+    });
+    expect(taken.statusCode).toBe(201);
+    expect(hash).toHaveBeenCalledTimes(1);
+
+    hash.mockClear();
+    const fresh = await new Client(ctx.app).post('/api/auth/register', {
+      email: uniqueEmail('fresh'),
+      password: 'another good passphrase',
+    });
+    expect(fresh.statusCode).toBe(201);
+    expect(hash).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a weak password before writing anything, so a strong retry signs up as new', async () => {
+    const email = uniqueEmail('weak-first');
+    const weak = await new Client(ctx.app).post('/api/auth/register', {
+      email,
+      password: 'abababab',
+    });
+    expect(weak.statusCode).toBe(400);
+    expect(weak.json().code).toBe('WEAK_PASSWORD');
+    expect(await ctx.db.db.select().from(users).where(eq(users.email, email))).toHaveLength(0);
+    expect(await mailsTo(ctx.db, email)).toHaveLength(0);
+
+    const strong = await new Client(ctx.app).post('/api/auth/register', {
+      email,
+      password: GOOD_PASSWORD,
+    });
+    expect(strong.statusCode).toBe(201);
+    const [user] = await ctx.db.db.select().from(users).where(eq(users.email, email));
+    expect(user?.emailVerifiedAt).toBeNull();
+    // The one mail is a real registration code, not the notice a taken address gets.
+    const mails = await mailsTo(ctx.db, email);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.text).toMatch(/\b\d{6}\b/);
   });
 
   it('refuses passwords built from the email or with almost no variety', async () => {
