@@ -1,3 +1,4 @@
+import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import {
   buildTestApp,
@@ -121,6 +122,82 @@ describe('rate limits', () => {
         remoteAddress: '10.9.8.7',
       });
       expect(other.statusCode).toBe(401);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('limits every POST route under /api/auth/, and the account routes, per IP', async () => {
+    const max = 3;
+    const limited = await buildTestApp(ctx.db, { env: { RATE_LIMIT_AUTH_MAX: String(max) } });
+    try {
+      const expectLimited = async (
+        label: string,
+        send: (remoteAddress: string) => Promise<LightMyRequestResponse>,
+      ) => {
+        const earlier: string[] = [];
+        for (let i = 0; i < max; i++) {
+          const response = await send('10.20.30.40');
+          earlier.push(`${response.statusCode} ${response.json().code ?? ''}`);
+        }
+        expect(earlier, label).not.toContainEqual(expect.stringMatching(/^429/));
+        const last = await send('10.20.30.40');
+        expect(last.statusCode, label).toBe(429);
+        expect(last.json().code, label).toBe('RATE_LIMITED');
+        expect(last.json().retryAfter, label).toBeGreaterThan(0);
+        expect(Number(last.headers['retry-after']), label).toBeGreaterThan(0);
+        // Another IP still gets through.
+        const other = await send('10.20.30.41');
+        expect(other.statusCode, label).not.toBe(429);
+      };
+
+      const authPosts = (await allRoutes(limited))
+        .filter((route) => route.method === 'POST' && route.path.startsWith('/api/auth/'))
+        .map((route) => route.path);
+      // Not vacuous: the walk reaches the second step and the step-up re-authentication.
+      expect(authPosts).toEqual(
+        expect.arrayContaining([
+          '/api/auth/login',
+          '/api/auth/mfa/verify',
+          '/api/auth/mfa/email',
+          '/api/auth/reauthenticate',
+          '/api/auth/reauthenticate/email',
+          '/api/auth/password/reset',
+        ]),
+      );
+      for (const path of authPosts) {
+        const url = fillParams(path);
+        await expectLimited(`POST ${path}`, (remoteAddress) =>
+          limited.inject({ method: 'POST', url, payload: {}, remoteAddress }),
+        );
+      }
+
+      // The account routes that check a password or mail a code carry the same limit. The
+      // limiter runs on request, before the session's step-up check refuses the change.
+      const { client } = await signUp(limited, ctx.db);
+      const cookie = [...client.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+      for (const [url, payload, refusal] of [
+        [
+          '/api/account/password',
+          { currentPassword: GOOD_PASSWORD, newPassword: 'a different good passphrase' },
+          'STEP_UP_REQUIRED',
+        ],
+        ['/api/account/email', { email: uniqueEmail('limited') }, 'STEP_UP_REQUIRED'],
+        ['/api/account/email/verify', { code: '000000' }, 'CODE_EXPIRED'],
+      ] as const) {
+        await expectLimited(`POST ${url}`, async (remoteAddress) => {
+          const response = await limited.inject({
+            method: 'POST',
+            url,
+            payload,
+            headers: { cookie },
+            remoteAddress,
+          });
+          // Signed in: the request reached the route's own checks (or the limit).
+          if (response.statusCode !== 429) expect(response.json().code, url).toBe(refusal);
+          return response;
+        });
+      }
     } finally {
       await limited.close();
     }

@@ -119,6 +119,35 @@ describe('GET /api/security/events', () => {
     for (const id of seen) expect(bobAll.map((e) => e.id)).toContain(id);
   });
 
+  it('has no next page when the last page is exactly full, and one when a single event is left', async () => {
+    const { client, user } = await signUp(ctx.app, ctx.db);
+    await seedEvents(user.id, 3, Date.now() - 3_600_000);
+    const owned = await ctx.db.db
+      .select({ id: securityEvents.id })
+      .from(securityEvents)
+      .where(eq(securityEvents.userId, user.id));
+    const count = owned.length;
+    expect(count).toBeGreaterThanOrEqual(4);
+
+    const exact = await client.get(`/api/security/events?limit=${count}`);
+    expect(exact.statusCode).toBe(200);
+    const full = exact.json() as { events: EventBody[]; nextCursor: string | null };
+    expect(full.events).toHaveLength(count);
+    expect(full.nextCursor).toBeNull();
+
+    const short = (await client.get(`/api/security/events?limit=${count - 1}`)).json() as {
+      events: EventBody[];
+      nextCursor: string | null;
+    };
+    expect(short.events).toEqual(full.events.slice(0, -1));
+    expect(short.nextCursor).toEqual(expect.any(String));
+    const rest = await client.get(
+      `/api/security/events?limit=${count - 1}&cursor=${short.nextCursor}`,
+    );
+    expect(rest.statusCode).toBe(200);
+    expect(rest.json()).toEqual({ events: [full.events.at(-1)], nextCursor: null });
+  });
+
   it('pages 20 events by default and at most 100', async () => {
     const { client, user } = await signUp(ctx.app, ctx.db);
     await seedEvents(user.id, 105, Date.now() - 3_600_000);

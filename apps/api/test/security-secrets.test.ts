@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
@@ -5,9 +6,18 @@ import { createTestDbClient } from '@twofold/db/testing';
 import type { DbClient } from '@twofold/db';
 import { decodeBase32, formatSecretForDisplay, normalizeBackupCode } from '@twofold/mfa-core';
 import { buildApp, type App } from '../src/app.js';
-import { Client, GOOD_PASSWORD, testConfig, uniqueEmail } from './helpers/app.js';
+import { buildTestApp, Client, GOOD_PASSWORD, testConfig, uniqueEmail } from './helpers/app.js';
 import { nextStep } from './helpers/mfa.js';
-import { COOKIE, mailedCode, selectRows, STEP_MS, totpAt, wrongTotp } from './helpers/security.js';
+import {
+  COOKIE,
+  mailedCode,
+  selectRows,
+  signInWithTotp,
+  STEP_MS,
+  totpAt,
+  totpUser,
+  wrongTotp,
+} from './helpers/security.js';
 
 /**
  * Security rule: no response and no log line ever contains a code, a code or token hash, a
@@ -399,5 +409,43 @@ describe('secrets never leave in a response or a log line', () => {
       for (const code of emailCodes) expect(containsDigits(JSON.stringify(row), code)).toBe(false);
     }
     for (const token of tokens.filter(Boolean)) expect(hashes).not.toContain(token);
+  });
+});
+
+describe('encryption key rotation', () => {
+  const keyEntry = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
+  const totpKeyId = async (userId: string) => {
+    const [factor] = await selectRows<{ secret_key_id: string }>(
+      db,
+      sql`select secret_key_id from mfa_factors where user_id = ${userId} and type = 'totp'`,
+    );
+    return factor?.secret_key_id;
+  };
+
+  it('opens secrets sealed with an older key and seals new ones with the newest', async () => {
+    const keyA = keyEntry('rot-a');
+    const keyB = keyEntry('rot-b');
+    const before = await buildTestApp(db, { env: { ENCRYPTION_KEYS: keyA } });
+    const after = await buildTestApp(db, { env: { ENCRYPTION_KEYS: `${keyB},${keyA}` } });
+    try {
+      const old = await totpUser(before, db);
+      expect(await totpKeyId(old.user.id)).toBe('rot-a');
+
+      // After the rotation (B newest, A still listed), the A-sealed secret still signs in.
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(nextStep());
+      const client = await signInWithTotp(after, old);
+      const session = (await client.get('/api/auth/session')).json();
+      expect(session.session).toMatchObject({ aal: 2, amr: ['pwd', 'otp'] });
+      vi.useRealTimers();
+
+      // A new enrollment is sealed with B; the old factor keeps its A seal.
+      const fresh = await totpUser(after, db);
+      expect(await totpKeyId(fresh.user.id)).toBe('rot-b');
+      expect(await totpKeyId(old.user.id)).toBe('rot-a');
+    } finally {
+      await before.close();
+      await after.close();
+    }
   });
 });
