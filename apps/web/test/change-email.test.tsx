@@ -2,7 +2,14 @@ import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ToastProvider } from '../src/components/ui/toast';
 import { SecuritySettings } from '../src/features/security-settings/components/security-settings';
-import { callsTo, inSeconds, mockApi, renderWithProviders, testUser } from './utils';
+import {
+  callsTo,
+  inSeconds,
+  mfaStatusReply,
+  mockApi,
+  renderWithProviders,
+  testUser,
+} from './utils';
 
 const NEW_EMAIL = 'ada.lovelace@example.org';
 
@@ -21,15 +28,7 @@ const changed = {
 
 function routes(extra: Record<string, unknown>) {
   return {
-    'GET /api/mfa': {
-      body: {
-        enabled: false,
-        factors: [],
-        backupCodesRemaining: 0,
-        trustedDevices: [],
-        policy: { required: false, status: 'not_required', graceEndsAt: null },
-      },
-    },
+    'GET /api/mfa': mfaStatusReply(),
     'GET /api/sessions': { body: { sessions: [] } },
     'GET /api/security/events?limit=20': { body: { events: [], nextCursor: null } },
     ...extra,

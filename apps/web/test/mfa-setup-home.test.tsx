@@ -1,10 +1,9 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { MfaStatusResponse } from '@twofold/mfa-core/contracts';
 import { HomePage } from '../src/app/routes/home';
 import { authKeys } from '../src/features/auth/api/auth-keys';
 import { mfaSetupKeys } from '../src/features/mfa-setup/api/mfa-setup-keys';
-import { mockApi, renderWithProviders, testUser, type Reply } from './utils';
+import { mfaStatusReply, mockApi, renderWithProviders, testUser, type Reply } from './utils';
 
 const session: Reply = {
   body: {
@@ -20,24 +19,11 @@ const session: Reply = {
   },
 };
 
-function status(overrides: Partial<MfaStatusResponse>): Reply {
-  return {
-    body: {
-      enabled: false,
-      factors: [],
-      backupCodesRemaining: 0,
-      trustedDevices: [],
-      policy: { required: false, status: 'not_required', graceEndsAt: null },
-      ...overrides,
-    } satisfies MfaStatusResponse,
-  };
-}
-
 describe('home page MFA prompts', () => {
   it('shows the deadline and a link to set up during the grace period', async () => {
     mockApi({
       'GET /api/auth/session': session,
-      'GET /api/mfa': status({
+      'GET /api/mfa': mfaStatusReply({
         policy: { required: true, status: 'grace', graceEndsAt: '2030-03-14T12:00:00.000Z' },
       }),
     });
@@ -50,7 +36,7 @@ describe('home page MFA prompts', () => {
   });
 
   it('suggests two-factor authentication when it is off and optional', async () => {
-    mockApi({ 'GET /api/auth/session': session, 'GET /api/mfa': status({}) });
+    mockApi({ 'GET /api/auth/session': session, 'GET /api/mfa': mfaStatusReply() });
     renderWithProviders(<HomePage />);
 
     expect(
@@ -62,7 +48,7 @@ describe('home page MFA prompts', () => {
   it('says nothing once it is on', async () => {
     const fetchMock = mockApi({
       'GET /api/auth/session': session,
-      'GET /api/mfa': status({
+      'GET /api/mfa': mfaStatusReply({
         enabled: true,
         policy: { required: true, status: 'satisfied', graceEndsAt: null },
       }),

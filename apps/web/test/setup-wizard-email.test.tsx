@@ -2,20 +2,17 @@ import { screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { ToastProvider } from '../src/components/ui/toast';
 import { SetupWizard } from '../src/features/mfa-setup/components/setup-wizard';
-import { callsTo, inSeconds, mockApi, renderWithProviders, type Reply } from './utils';
+import {
+  callsTo,
+  inSeconds,
+  mfaStatusReply,
+  mockApi,
+  renderWithProviders,
+  type Reply,
+} from './utils';
 
 const FACTOR_ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const CODES = Array.from({ length: 10 }, (_, i) => `e${i}b2c-d${i}e4f`);
-
-const status: Reply = {
-  body: {
-    enabled: false,
-    factors: [],
-    backupCodesRemaining: 0,
-    trustedDevices: [],
-    policy: { required: false, status: 'not_required', graceEndsAt: null },
-  },
-};
 
 function sent(resendInSeconds: number): Reply {
   return {
@@ -61,7 +58,7 @@ async function chooseEmail(user: ReturnType<typeof renderWizard>['user']) {
 describe('SetupWizard: email codes', () => {
   it('sends a code to the account address and confirms with it', async () => {
     const fetchMock = mockApi({
-      'GET /api/mfa': status,
+      'GET /api/mfa': mfaStatusReply(),
       'POST /api/mfa/email': sent(60),
       'POST /api/mfa/email/confirm': confirmed,
     });
@@ -82,7 +79,7 @@ describe('SetupWizard: email codes', () => {
 
   it('shows a wrong code on the field with the attempts left', async () => {
     mockApi({
-      'GET /api/mfa': status,
+      'GET /api/mfa': mfaStatusReply(),
       'POST /api/mfa/email': sent(60),
       'POST /api/mfa/email/confirm': {
         status: 400,
@@ -102,7 +99,7 @@ describe('SetupWizard: email codes', () => {
 
   it('counts down to "Resend code" and follows the server when it says to wait', async () => {
     const fetchMock = mockApi({
-      'GET /api/mfa': status,
+      'GET /api/mfa': mfaStatusReply(),
       'POST /api/mfa/email': [
         sent(-1),
         {
@@ -124,7 +121,7 @@ describe('SetupWizard: email codes', () => {
 
   it('asks for the code already sent when a retried wizard is told to wait', async () => {
     mockApi({
-      'GET /api/mfa': status,
+      'GET /api/mfa': mfaStatusReply(),
       'POST /api/mfa/email': {
         status: 429,
         body: { code: 'RESEND_TOO_SOON', message: 'Please wait.', retryAfter: 30 },

@@ -1,29 +1,19 @@
 import { screen, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type {
-  FactorConfirmResponse,
-  MfaStatusResponse,
-  TotpEnrollResponse,
-} from '@twofold/mfa-core/contracts';
+import type { FactorConfirmResponse, TotpEnrollResponse } from '@twofold/mfa-core/contracts';
 import { ToastProvider } from '../src/components/ui/toast';
 import { SetupWizard } from '../src/features/mfa-setup/components/setup-wizard';
-import { callsTo, inSeconds, mockApi, renderWithProviders, type Reply } from './utils';
+import {
+  callsTo,
+  inSeconds,
+  mfaStatusReply,
+  mockApi,
+  renderWithProviders,
+  type Reply,
+} from './utils';
 
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const CODES = Array.from({ length: 10 }, (_, i) => `a${i}b2c-d${i}e4f`);
-
-function status(overrides: Partial<MfaStatusResponse> = {}): Reply {
-  return {
-    body: {
-      enabled: false,
-      factors: [],
-      backupCodesRemaining: 0,
-      trustedDevices: [],
-      policy: { required: false, status: 'not_required', graceEndsAt: null },
-      ...overrides,
-    } satisfies MfaStatusResponse,
-  };
-}
 
 const enrollment: Reply = {
   status: 201,
@@ -86,7 +76,7 @@ async function enterCode(user: User, code = '123456') {
 describe('SetupWizard: choosing a method', () => {
   it('recommends the authenticator app and starts the chosen method', async () => {
     const fetchMock = mockApi({
-      'GET /api/mfa': status(),
+      'GET /api/mfa': mfaStatusReply(),
       'POST /api/mfa/email': {
         status: 201,
         body: {
@@ -114,7 +104,7 @@ describe('SetupWizard: choosing a method', () => {
 
   it('says when a method is already set up and offers the other one', async () => {
     mockApi({
-      'GET /api/mfa': status({
+      'GET /api/mfa': mfaStatusReply({
         enabled: true,
         backupCodesRemaining: 10,
         factors: [
@@ -141,7 +131,7 @@ describe('SetupWizard: choosing a method', () => {
 
 describe('SetupWizard: authenticator app', () => {
   it('shows the QR code and the key in blocks of 4, and copies the key', async () => {
-    mockApi({ 'GET /api/mfa': status(), 'POST /api/mfa/totp': enrollment });
+    mockApi({ 'GET /api/mfa': mfaStatusReply(), 'POST /api/mfa/totp': enrollment });
     const { user } = renderWizard();
     await startTotp(user);
 
@@ -158,7 +148,7 @@ describe('SetupWizard: authenticator app', () => {
 
   it('sends the code and explains phone clocks when it is refused', async () => {
     const fetchMock = mockApi({
-      'GET /api/mfa': status(),
+      'GET /api/mfa': mfaStatusReply(),
       'POST /api/mfa/totp': enrollment,
       'POST /api/mfa/totp/confirm': {
         status: 400,
@@ -180,7 +170,7 @@ describe('SetupWizard: authenticator app', () => {
 
   it('finishes with a toast and no backup codes when a second method is added', async () => {
     mockApi({
-      'GET /api/mfa': status(),
+      'GET /api/mfa': mfaStatusReply(),
       'POST /api/mfa/totp': enrollment,
       'POST /api/mfa/totp/confirm': confirmed('totp'),
     });
@@ -210,7 +200,7 @@ describe('SetupWizard: backup codes', () => {
 
   async function reachCodes(enrollOnly = false) {
     const fetchMock = mockApi({
-      'GET /api/mfa': status(),
+      'GET /api/mfa': mfaStatusReply(),
       'POST /api/mfa/totp': enrollment,
       'POST /api/mfa/totp/confirm': confirmed('totp', CODES),
       'GET /api/auth/session': { status: 401, body: { code: 'UNAUTHENTICATED', message: 'x' } },

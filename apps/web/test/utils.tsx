@@ -2,6 +2,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { render, type RenderResult } from '@testing-library/react';
 import userEvent, { type UserEvent } from '@testing-library/user-event';
 import type { ReactElement } from 'react';
+import type { MfaStatusResponse } from '@twofold/mfa-core/contracts';
 import { vi, type Mock } from 'vitest';
 import { Router } from 'wouter';
 import { memoryLocation } from 'wouter/memory-location';
@@ -74,6 +75,20 @@ export function renderWithProviders(
     </QueryClientProvider>,
   );
   return { ...result, user, location };
+}
+
+/** GET /api/mfa's answer for an account without MFA, with `overrides` on top. */
+export function mfaStatusReply(overrides: Partial<MfaStatusResponse> = {}): Reply {
+  return {
+    body: {
+      enabled: false,
+      factors: [],
+      backupCodesRemaining: 0,
+      trustedDevices: [],
+      policy: { required: false, status: 'not_required', graceEndsAt: null },
+      ...overrides,
+    } satisfies MfaStatusResponse,
+  };
 }
 
 export function inSeconds(seconds: number): string {
