@@ -4,7 +4,10 @@ import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import { appError } from '../errors.js';
 
-/** Every route under this prefix is an auth route and gets the per-IP limit automatically. */
+/**
+ * Every route under this prefix is an auth route and gets the per-IP limit automatically; a
+ * route elsewhere that checks a password or mails a code asks for it with `authRateLimit`.
+ */
 const AUTH_PREFIX = '/api/auth/';
 const WINDOW_MS = 60_000;
 /** A Redis that does not answer within this long is skipped rather than waited on. */
@@ -21,7 +24,8 @@ const REDIS_TIMEOUT_MS = 500;
 const rateLimitPlugin: FastifyPluginAsync = async (app) => {
   const { config } = app;
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith(AUTH_PREFIX) || route.config?.rateLimit !== undefined) return;
+    const authRoute = route.url.startsWith(AUTH_PREFIX) || route.config?.authRateLimit === true;
+    if (!authRoute || route.config?.rateLimit !== undefined) return;
     route.config = {
       ...route.config,
       rateLimit: { max: config.rateLimitAuthMax, timeWindow: WINDOW_MS },
@@ -58,5 +62,12 @@ const rateLimitPlugin: FastifyPluginAsync = async (app) => {
       appError('RATE_LIMITED', { retryAfter: Math.max(1, Math.ceil(context.ttl / 1000)) }),
   });
 };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The per-IP limit of the auth routes, on a route outside /api/auth/. */
+    authRateLimit?: boolean;
+  }
+}
 
 export default fp(rateLimitPlugin, { name: 'rate-limit', dependencies: ['config'] });

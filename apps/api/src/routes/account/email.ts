@@ -23,13 +23,12 @@ export const EMAIL_CHANGE_CODE_TTL_MS = 15 * 60_000;
  */
 const accountEmailRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { users: userService, emailCodes, securityEvents, notifications, db } = app;
-  // Sending mail to an address someone typed: the per-IP limit of the sign-in routes.
-  const rateLimit = { max: app.config.rateLimitAuthMax, timeWindow: 60_000 };
 
   app.post(
     '/email',
     {
-      config: { stepUp: true, rateLimit },
+      // Mail to an address someone typed: the per-IP limit of the sign-in routes.
+      config: { stepUp: true, authRateLimit: true },
       schema: {
         tags: ['account'],
         summary: 'Change your email address (step-up): emails a 6-digit code to the new address',
@@ -76,7 +75,7 @@ const accountEmailRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/email/verify',
     {
-      config: { rateLimit },
+      config: { authRateLimit: true },
       schema: {
         tags: ['account'],
         summary: 'Confirm the new email address with the code sent to it',

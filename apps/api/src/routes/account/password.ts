@@ -19,10 +19,7 @@ const accountPasswordRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/password',
     {
       // It checks a password, so it gets the same per-IP limit as the sign-in routes.
-      config: {
-        stepUp: true,
-        rateLimit: { max: app.config.rateLimitAuthMax, timeWindow: 60_000 },
-      },
+      config: { stepUp: true, authRateLimit: true },
       schema: {
         tags: ['account'],
         summary: 'Change your password (step-up); ends your other sessions and trusted browsers',
