@@ -12,10 +12,10 @@ import { useResendClock } from '../../../hooks/use-resend-clock';
 import { codeErrorMessage, fieldErrors } from '../../../lib/error-messages';
 import { formatTime } from '../../../lib/format';
 import { useConfirmEmailChange, useRequestEmailChange } from '../api/change-email';
+import { CODE_ERRORS } from '../error-wording';
 import { isStepUpCancelled } from '../hooks/use-step-up';
 
 const CODE_LENGTH = 6;
-const CODE_ERRORS = ['INVALID_CODE', 'CODE_EXPIRED', 'TOO_MANY_ATTEMPTS'];
 
 /**
  * Changing the account's email: the new address gets a code (after step-up), and the change is
@@ -137,11 +137,11 @@ export function ChangeEmailCard({ currentEmail }: { currentEmail: string }) {
 
   const codeError = field.incomplete
     ? `Enter the ${CODE_LENGTH}-digit code from the email.`
-    : confirm.error && CODE_ERRORS.includes(confirm.error.code)
+    : confirm.error && CODE_ERRORS.has(confirm.error.code)
       ? codeErrorMessage(confirm.error)
       : undefined;
   const otherConfirmError =
-    confirm.error && !CODE_ERRORS.includes(confirm.error.code) ? confirm.error : null;
+    confirm.error && !CODE_ERRORS.has(confirm.error.code) ? confirm.error : null;
   // A resend refused for timing is already explained by the countdown on the button.
   const resendError = otherRequestError?.code === 'RESEND_TOO_SOON' ? null : otherRequestError;
 
