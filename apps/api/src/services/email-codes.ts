@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
-import { emailCodes, type Transaction } from '@twofold/db';
+import { emailCodes, users, type Transaction } from '@twofold/db';
 import {
   constantTimeEqual,
   generateEmailCode,
@@ -8,7 +8,7 @@ import {
   normalizeEmailCode,
   randomToken,
 } from '@twofold/mfa-core';
-import { appError, isUniqueViolation } from '../errors.js';
+import { appError } from '../errors.js';
 import type { MailContent } from '../mail/templates.js';
 
 export type EmailCodePurpose =
@@ -79,61 +79,49 @@ export function createEmailCodes(app: FastifyInstance) {
     async issue(options: IssueEmailCode): Promise<IssuedCode> {
       const { userId, purpose, challengeId = null, ttlMs } = options;
       const now = app.now();
-      if (!options.force) {
-        const [latest] = await db
-          .select({ createdAt: emailCodes.createdAt })
-          .from(emailCodes)
-          .where(and(eq(emailCodes.userId, userId), eq(emailCodes.purpose, purpose)))
-          .orderBy(desc(emailCodes.createdAt))
-          .limit(1);
-        const wait = latest ? latest.createdAt.getTime() + EMAIL_CODE_RESEND_MS - now.getTime() : 0;
-        if (wait > 0) throw appError('RESEND_TOO_SOON', { retryAfter: Math.ceil(wait / 1000) });
-      }
-
       const code = generateEmailCode();
       const expiresAt = new Date(now.getTime() + ttlMs);
-      const replaceLiveCode = () =>
-        db.transaction(async (tx) => {
-          await tx
-            .update(emailCodes)
-            .set({ usedAt: now })
-            .where(
-              and(
-                eq(emailCodes.userId, userId),
-                eq(emailCodes.purpose, purpose),
-                isNull(emailCodes.usedAt),
-              ),
-            );
-          const [row] = await tx
-            .insert(emailCodes)
-            .values({
-              userId,
-              purpose,
-              challengeId,
-              address: options.address ?? null,
-              codeHash: hash(userId, purpose, challengeId, options.decoy ? randomToken(32) : code),
-              createdAt: now,
-              expiresAt,
-            })
-            .returning({ id: emailCodes.id });
-          return row!.id;
-        });
-      // A concurrent issue for the same (user, purpose) can win the one-live-code index. Without
-      // the cooldown (a fresh sign-up or a proven password) the newest code wins, as it would have
-      // a moment later: one more try replaces the winner's code. Otherwise the cooldown holds.
-      let id: string | undefined;
-      for (let tries = options.force ? 2 : 1; id === undefined; tries -= 1) {
-        try {
-          id = await replaceLiveCode();
-        } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-          if (tries === 1) {
-            throw appError('RESEND_TOO_SOON', {
-              retryAfter: Math.ceil(EMAIL_CODE_RESEND_MS / 1000),
-            });
-          }
+      // Issues for one user take turns on the user's row, so each one sees the code the one
+      // before it committed: it voids it (the newest code wins) or, without `force`, is refused
+      // while that code's cooldown runs. Concurrent issues never meet on the one-live-code index.
+      const id = await db.transaction(async (tx) => {
+        await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+        if (!options.force) {
+          const [latest] = await tx
+            .select({ createdAt: emailCodes.createdAt })
+            .from(emailCodes)
+            .where(and(eq(emailCodes.userId, userId), eq(emailCodes.purpose, purpose)))
+            .orderBy(desc(emailCodes.createdAt))
+            .limit(1);
+          const wait = latest
+            ? latest.createdAt.getTime() + EMAIL_CODE_RESEND_MS - now.getTime()
+            : 0;
+          if (wait > 0) throw appError('RESEND_TOO_SOON', { retryAfter: Math.ceil(wait / 1000) });
         }
-      }
+        await tx
+          .update(emailCodes)
+          .set({ usedAt: now })
+          .where(
+            and(
+              eq(emailCodes.userId, userId),
+              eq(emailCodes.purpose, purpose),
+              isNull(emailCodes.usedAt),
+            ),
+          );
+        const [row] = await tx
+          .insert(emailCodes)
+          .values({
+            userId,
+            purpose,
+            challengeId,
+            address: options.address ?? null,
+            codeHash: hash(userId, purpose, challengeId, options.decoy ? randomToken(32) : code),
+            createdAt: now,
+            expiresAt,
+          })
+          .returning({ id: emailCodes.id });
+        return row!.id;
+      });
 
       if (!options.decoy) {
         try {
