@@ -84,6 +84,62 @@ describe('PolicyCard', () => {
     expect(callsTo(fetchMock, 'PUT /api/admin/policy')).toHaveLength(0);
   });
 
+  it('accepts 365 grace days and refuses a negative number', async () => {
+    const fetchMock = mockApi({
+      'GET /api/admin/policy': { body: policy },
+      'PUT /api/admin/policy': { body: policy },
+    });
+    const { user } = renderPolicy();
+
+    const users = await screen.findByRole('group', { name: 'Users' });
+    const userDays = within(users).getByRole('spinbutton', { name: 'Grace days' });
+    await user.clear(userDays);
+    await user.type(userDays, '-1');
+    const adminDays = within(screen.getByRole('group', { name: 'Admins' })).getByRole(
+      'spinbutton',
+      { name: 'Grace days' },
+    );
+    await user.clear(adminDays);
+    await user.type(adminDays, '365');
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+
+    expect(userDays).toHaveAttribute('aria-invalid', 'true');
+    expect(adminDays).not.toHaveAttribute('aria-invalid');
+    expect(callsTo(fetchMock, 'PUT /api/admin/policy')).toHaveLength(0);
+
+    // Correcting a field takes its error away at once.
+    await user.clear(userDays);
+    expect(userDays).not.toHaveAttribute('aria-invalid');
+    await user.type(userDays, '0');
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+
+    expect(await screen.findByText('Two-factor policy saved.')).toBeInTheDocument();
+    expect(callsTo(fetchMock, 'PUT /api/admin/policy').map((call) => call.body)).toEqual([
+      {
+        roles: [
+          { role: 'user', required: false, graceDays: 0 },
+          { role: 'admin', required: true, graceDays: 365 },
+        ],
+      },
+    ]);
+  });
+
+  it('says when the grace period ends, and when a switched-off rule stops applying', async () => {
+    mockApi({ 'GET /api/admin/policy': { body: policy } });
+    const { user } = renderPolicy();
+
+    const admins = await screen.findByRole('group', { name: 'Admins' });
+    const required = within(admins).getByRole('switch', {
+      name: 'Require two-factor authentication',
+    });
+    // Required since 1 March with 3 grace days: until 4 March.
+    expect(required).toHaveAccessibleDescription(/have until .*\b4\b.* to set it up\./);
+
+    await user.click(required);
+
+    expect(required).toHaveAccessibleDescription('No longer required once you save.');
+  });
+
   it("shows the API's field error next to the role it concerns", async () => {
     mockApi({
       'GET /api/admin/policy': { body: policy },

@@ -89,6 +89,7 @@ describe('UsersCard', () => {
     const { user } = renderUsers();
     await screen.findByRole('table', { name: 'Users' });
 
+    expect(screen.getByText('Showing the first 1 user.')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Load more' }));
 
     expect(await screen.findByRole('rowheader', { name: /bob@example.com/ })).toBeInTheDocument();
@@ -137,6 +138,23 @@ describe('UsersCard', () => {
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     await expect.poll(() => within(rowOf('bob@example.com')).queryByText('Off')).not.toBeNull();
     expect(callsTo(fetchMock, `GET ${LIST}`)).toHaveLength(2);
+  });
+
+  it('warns an admin about to reset their own account', async () => {
+    mockApi({ [`GET ${LIST}`]: { body: { users: [ada, bob], nextCursor: null } } });
+    const { user } = renderUsers();
+    await screen.findByRole('table', { name: 'Users' });
+
+    await user.click(screen.getByRole('button', { name: 'Reset MFA for bob@example.com' }));
+    const bobDialog = screen.getByRole('dialog', { name: 'Reset two-factor authentication?' });
+    expect(within(bobDialog).queryByText(/This is your own account/)).not.toBeInTheDocument();
+    await user.click(within(bobDialog).getByRole('button', { name: 'Cancel' }));
+
+    await user.click(screen.getByRole('button', { name: 'Reset MFA for ada@example.com' }));
+    const adaDialog = screen.getByRole('dialog', { name: 'Reset two-factor authentication?' });
+    expect(
+      within(adaDialog).getByText('This is your own account: you will be signed out too.'),
+    ).toBeInTheDocument();
   });
 
   it("shows a user's security events in a dialog", async () => {

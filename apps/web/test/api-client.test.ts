@@ -65,6 +65,33 @@ describe('api client', () => {
     expect(error).toMatchObject({ code: 'NETWORK_ERROR', status: 502 });
   });
 
+  it('sends no JSON Content-Type on a request without a body', async () => {
+    const fetchMock = mockApi({ 'DELETE /api/sessions': { body: { revoked: 0 } } });
+    await api.delete('/api/sessions');
+
+    const [call] = callsTo(fetchMock, 'DELETE /api/sessions');
+    expect(call?.init?.body).toBeUndefined();
+    expect(new Headers(call?.init?.headers).has('Content-Type')).toBe(false);
+  });
+
+  it('reports a success answer that is not JSON as UNEXPECTED_RESPONSE', async () => {
+    const fetchMock = mockApi({});
+    fetchMock.mockResolvedValue(
+      new Response('<!doctype html><title>Twofold</title>', {
+        status: 200,
+        headers: { 'Content-Type': 'text/html' },
+      }),
+    );
+    const error = await failure(api.get('/api/auth/session'));
+    expect(error).toMatchObject({ code: 'UNEXPECTED_RESPONSE', status: 200 });
+  });
+
+  it.each([503, 504])('reports a bare %i from the proxy as NETWORK_ERROR', async (status) => {
+    mockApi({ 'GET /api/auth/session': { status, body: undefined } });
+    const error = await failure(api.get('/api/auth/session'));
+    expect(error).toMatchObject({ code: 'NETWORK_ERROR', status });
+  });
+
   it('reports any other answer without an error body as UNEXPECTED_RESPONSE', async () => {
     mockApi({ 'GET /api/auth/session': { status: 500, body: undefined } });
     const error = await failure(api.get('/api/auth/session'));

@@ -2,6 +2,7 @@ import { act, renderHook } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useCodeField } from '../src/hooks/use-code-field';
 import { useResendClock } from '../src/hooks/use-resend-clock';
+import { useSecondsUntil } from '../src/hooks/use-seconds-until';
 import { ApiError } from '../src/lib/api-error';
 import { codeErrorMessage } from '../src/lib/error-messages';
 
@@ -67,6 +68,24 @@ describe('useResendClock', () => {
 
     act(() => result.current.restart(Date.now() + 60_000));
     expect(result.current.secondsLeft).toBe(60);
+  });
+});
+
+describe('useSecondsUntil', () => {
+  it('rounds a part second up, so a countdown reaches 0:00 only when the time is up', () => {
+    vi.useFakeTimers({ now: new Date('2026-11-22T12:00:00Z') });
+    const { result } = renderHook(() => useSecondsUntil('2026-11-22T12:00:01.500Z'));
+    expect(result.current).toBe(2);
+
+    act(() => {
+      vi.advanceTimersByTime(1000);
+    });
+    expect(result.current).toBe(1);
+
+    act(() => {
+      vi.advanceTimersByTime(1000);
+    });
+    expect(result.current).toBe(0);
   });
 });
 

@@ -65,6 +65,13 @@ describe('OtpInput', () => {
     expect(input).toHaveValue('987654');
   });
 
+  it('inserts a paste where the cursor is', async () => {
+    const { user, input } = setup();
+    await user.type(input, '12');
+    await user.paste('34 56');
+    expect(input).toHaveValue('123456');
+  });
+
   it('ties an error to the field', () => {
     const { input } = setup({ error: 'That code is not right.' });
     expect(input).toHaveAttribute('aria-invalid', 'true');

@@ -116,6 +116,49 @@ describe('Second factor dialog', () => {
     expect(onAuthenticated).not.toHaveBeenCalled();
   });
 
+  it('asks for all six digits when Verify is pressed early, without asking the server', async () => {
+    const { user, code, fetchMock } = await openDialog();
+
+    await user.type(code, '123');
+    await user.click(screen.getByRole('button', { name: 'Verify' }));
+
+    expect(code).toHaveAttribute('aria-invalid', 'true');
+    expect(code).toHaveAccessibleDescription('Enter the 6-digit code.');
+    expect(code).toHaveFocus();
+    expect(verifyCalls(fetchMock)).toHaveLength(0);
+  });
+
+  it('drops the wrong-code message as soon as the code is edited', async () => {
+    const { user, code } = await openDialog({
+      'POST /api/auth/mfa/verify': {
+        status: 400,
+        body: { code: 'INVALID_CODE', message: 'That code is not valid.', attemptsLeft: 3 },
+      },
+    });
+
+    await user.type(code, '000000');
+    await waitFor(() => expect(code).toHaveAttribute('aria-invalid', 'true'));
+    await user.type(code, '1');
+
+    expect(code).not.toHaveAttribute('aria-invalid');
+    expect(code).not.toHaveAccessibleDescription(/That code is not right/);
+  });
+
+  it('asks for the current code when an authenticator code has expired', async () => {
+    const { user, code } = await openDialog({
+      'POST /api/auth/mfa/verify': {
+        status: 400,
+        body: { code: 'CODE_EXPIRED', message: 'That code has expired.' },
+      },
+    });
+
+    await user.type(code, '121212');
+
+    await waitFor(() =>
+      expect(code).toHaveAccessibleDescription('That code has expired. Enter the current one.'),
+    );
+  });
+
   it('says to wait for the next code when this one was already used', async () => {
     const { user, code } = await openDialog({
       'POST /api/auth/mfa/verify': {
@@ -147,6 +190,7 @@ describe('Second factor dialog', () => {
       expect(code).toHaveAccessibleDescription(/^Too many wrong codes\. Try again in 1:(30|29)\.$/),
     );
     expect(code).toBeDisabled();
+    expect(code).toHaveValue('');
     expect(screen.getByRole('button', { name: 'Verify' })).toBeDisabled();
     expect(verifyCalls(fetchMock)).toHaveLength(1);
   });

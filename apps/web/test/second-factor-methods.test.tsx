@@ -88,7 +88,72 @@ describe('Second factor methods', () => {
     expect(
       await within(dialog).findByRole('button', { name: /^Resend in 0:4[12]$/ }),
     ).toBeDisabled();
+    // The countdown already says it: no error alert on top.
+    expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
     expect(callsTo(fetchMock, 'POST /api/auth/mfa/email')).toHaveLength(2);
+  });
+
+  it('says a resent code replaces the previous one', async () => {
+    const { user, dialog, fetchMock } = await openDialog({
+      'POST /api/auth/mfa/email': [
+        { body: { status: 'sent', expiresAt: inSeconds(600), resendAvailableAt: inSeconds(-1) } },
+        emailSent(),
+      ],
+    });
+
+    await user.click(within(dialog).getByRole('button', { name: 'Email me a code' }));
+    expect(await within(dialog).findByText('We sent a code to your email.')).toBeInTheDocument();
+    await user.click(await within(dialog).findByRole('button', { name: 'Resend' }));
+
+    expect(
+      await within(dialog).findByText(
+        'We sent a new code to your email. The previous one no longer works.',
+      ),
+    ).toBeInTheDocument();
+    expect(callsTo(fetchMock, 'POST /api/auth/mfa/email')).toHaveLength(2);
+  });
+
+  it('does not email another code when coming back to email codes', async () => {
+    const { user, dialog, fetchMock } = await openDialog({
+      'POST /api/auth/mfa/email': emailSent(),
+    });
+
+    await user.click(within(dialog).getByRole('button', { name: 'Email me a code' }));
+    await within(dialog).findByText('We sent a code to your email.');
+    await user.click(within(dialog).getByRole('button', { name: 'Use your authenticator app' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Email me a code' }));
+
+    expect(await within(dialog).findByText('We sent a code to your email.')).toBeInTheDocument();
+    expect(callsTo(fetchMock, 'POST /api/auth/mfa/email')).toHaveLength(1);
+  });
+
+  it('asks to start again when the attempt is over by the time a code is emailed', async () => {
+    const { user, dialog } = await openDialog({
+      'POST /api/auth/mfa/email': {
+        status: 401,
+        body: { code: 'CHALLENGE_REQUIRED', message: 'Your sign-in attempt has expired.' },
+      },
+    });
+
+    await user.click(within(dialog).getByRole('button', { name: 'Email me a code' }));
+
+    expect(await within(dialog).findByText('This sign-in attempt expired')).toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Start again' })).toBeInTheDocument();
+  });
+
+  it('starts the backup code field empty and without the last error', async () => {
+    const { user, dialog, fetchMock } = await openDialog();
+    const code = within(dialog).getByRole('textbox', { name: 'Authentication code' });
+    await user.type(code, '12');
+    await user.click(within(dialog).getByRole('button', { name: 'Verify' }));
+    expect(code).toHaveAttribute('aria-invalid', 'true');
+
+    await user.click(within(dialog).getByRole('button', { name: 'Use a backup code' }));
+
+    const field = within(dialog).getByRole('textbox', { name: 'Backup code' });
+    expect(field).toHaveValue('');
+    expect(field).not.toHaveAttribute('aria-invalid');
+    expect(callsTo(fetchMock, 'POST /api/auth/mfa/verify')).toHaveLength(0);
   });
 
   it('shows the attempts left for a wrong emailed code', async () => {
@@ -136,6 +201,27 @@ describe('Second factor methods', () => {
     expect(field).toHaveAttribute('aria-invalid', 'true');
     expect(field).toHaveAccessibleDescription(/^Enter a 10-character backup code/);
     expect(callsTo(fetchMock, 'POST /api/auth/mfa/verify')).toHaveLength(0);
+  });
+
+  it('says when the emailed code has expired', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { user, dialog } = await openDialog(
+      {
+        'POST /api/auth/mfa/email': {
+          body: { status: 'sent', expiresAt: inSeconds(90), resendAvailableAt: inSeconds(60) },
+        },
+      },
+      { expiresIn: 300 },
+    );
+
+    await user.click(within(dialog).getByRole('button', { name: 'Email me a code' }));
+    expect(
+      await within(dialog).findByText(/^The code expires in 1:(30|29)\.$/),
+    ).toBeInTheDocument();
+    await act(() => vi.advanceTimersByTimeAsync(91_000));
+
+    expect(within(dialog).getByText('The code has expired. Send a new one.')).toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Resend' })).toBeEnabled();
   });
 
   it('counts the sign-in attempt down and says when it has expired', async () => {

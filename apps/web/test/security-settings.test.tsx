@@ -1,5 +1,5 @@
 import { screen, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ToastProvider } from '../src/components/ui/toast';
 import { SecuritySettings } from '../src/features/security-settings/components/security-settings';
 import { callsTo, mockApi, renderWithProviders, testUser } from './utils';
@@ -142,6 +142,43 @@ describe('SecuritySettings', () => {
     expect(await screen.findByText('You are running out of backup codes')).toBeInTheDocument();
   });
 
+  it('says so when no backup codes are left', async () => {
+    mockApi(baseRoutes(mfaStatus({ backupCodesRemaining: 0 })));
+    renderPage();
+
+    expect(await screen.findByText('No backup codes left')).toBeInTheDocument();
+    expect(screen.queryByText('You are running out of backup codes')).not.toBeInTheDocument();
+  });
+
+  it('offers no way to turn two-factor off when the organisation requires it', async () => {
+    mockApi(
+      baseRoutes(mfaStatus({ policy: { required: true, status: 'satisfied', graceEndsAt: null } })),
+    );
+    renderPage();
+
+    expect(await screen.findByText('Required by your organisation.')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Turn off two-factor authentication' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('warns that removing the only method turns two-factor off, and says so after', async () => {
+    const factorId = '44444444-4444-4444-8444-444444444444';
+    const fetchMock = mockApi({
+      ...baseRoutes(),
+      [`DELETE /api/mfa/factors/${factorId}`]: { body: { status: 'ok' } },
+    });
+    const { user } = renderPage();
+
+    await user.click(await screen.findByRole('button', { name: 'Remove Authenticator app' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Remove authenticator app?' });
+    expect(dialog).toHaveAccessibleDescription(/two-factor authentication will be turned off/);
+    await user.click(within(dialog).getByRole('button', { name: 'Remove' }));
+
+    expect(await screen.findByText('Two-factor authentication is off.')).toBeInTheDocument();
+    expect(callsTo(fetchMock, `DELETE /api/mfa/factors/${factorId}`)).toHaveLength(1);
+  });
+
   it('does not warn while more than 3 backup codes are left', async () => {
     mockApi(baseRoutes(mfaStatus({ backupCodesRemaining: 4 })));
     renderPage();
@@ -182,6 +219,69 @@ describe('SecuritySettings', () => {
     expect(callsTo(fetchMock, 'DELETE /api/sessions')).toHaveLength(1);
     // The list is asked for again so the ended session disappears.
     expect(callsTo(fetchMock, 'GET /api/sessions').length).toBeGreaterThan(1);
+  });
+
+  it('offers to revoke other sessions only, and revokes one after confirmation', async () => {
+    const fetchMock = mockApi({
+      ...baseRoutes(),
+      [`DELETE /api/sessions/${OTHER_SESSION}`]: { body: { revoked: 1 } },
+    });
+    const { user } = renderPage();
+
+    const sessionList = await screen.findByRole('list', { name: 'Active sessions' });
+    const [current] = within(sessionList).getAllByRole('listitem');
+    expect(within(current as HTMLElement).queryByRole('button')).not.toBeInTheDocument();
+    await user.click(within(sessionList).getByRole('button', { name: /^Revoke Safari on iOS/ }));
+    const dialog = await screen.findByRole('dialog', { name: 'Revoke this session?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Revoke session' }));
+
+    expect(await screen.findByText('Safari on iOS is signed out.')).toBeInTheDocument();
+    expect(callsTo(fetchMock, `DELETE /api/sessions/${OTHER_SESSION}`)).toHaveLength(1);
+  });
+
+  it('revokes every trusted browser after confirmation', async () => {
+    const fetchMock = mockApi({
+      ...baseRoutes(),
+      'DELETE /api/mfa/trusted-devices': { body: { status: 'ok' } },
+    });
+    const { user } = renderPage();
+
+    await user.click(await screen.findByRole('button', { name: 'Revoke all' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Revoke all trusted browsers?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Revoke all' }));
+
+    expect(
+      await screen.findByText('Every browser will ask for a second step again.'),
+    ).toBeInTheDocument();
+    expect(callsTo(fetchMock, 'DELETE /api/mfa/trusted-devices')).toHaveLength(1);
+  });
+
+  it('clears a refused code when turning two-factor off', async () => {
+    mockApi({
+      ...baseRoutes(),
+      'POST /api/mfa/disable': {
+        status: 400,
+        body: { code: 'INVALID_CODE', message: 'That code is not valid.' },
+      },
+    });
+    const { user } = renderPage();
+
+    await user.click(
+      await screen.findByRole('button', { name: 'Turn off two-factor authentication' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Turn off two-factor authentication?',
+    });
+    const codeField = within(dialog).getByRole('textbox', { name: 'Authenticator code' });
+    await user.type(codeField, '000000');
+    await user.click(within(dialog).getByRole('button', { name: 'Turn off' }));
+
+    await vi.waitFor(() => expect(codeField).toHaveAttribute('aria-invalid', 'true'));
+    expect(codeField).toHaveAccessibleDescription(/That code is not right/);
+    expect(codeField).toHaveValue('');
+    expect(
+      screen.getByRole('dialog', { name: 'Turn off two-factor authentication?' }),
+    ).toBeVisible();
   });
 
   it('asks for a current code before turning two-factor off', async () => {

@@ -119,6 +119,26 @@ describe('SetupWizard: email codes', () => {
     expect(callsTo(fetchMock, 'POST /api/mfa/email')).toHaveLength(2);
   });
 
+  it('says a resent code replaces the previous one and empties the field', async () => {
+    const fetchMock = mockApi({
+      'GET /api/mfa': mfaStatusReply(),
+      'POST /api/mfa/email': [sent(-1), sent(60)],
+    });
+    const { user } = renderWizard();
+    await chooseEmail(user);
+    const field = screen.getByRole('textbox', { name: 'Code from the email' });
+    await user.type(field, '123');
+
+    await user.click(screen.getByRole('button', { name: 'Resend code' }));
+
+    expect(
+      await screen.findByText('A new code is on its way. The previous one no longer works.'),
+    ).toBeInTheDocument();
+    expect(field).toHaveValue('');
+    expect(screen.getByRole('button', { name: /^Resend code in (1:00|0:59)$/ })).toBeDisabled();
+    expect(callsTo(fetchMock, 'POST /api/mfa/email')).toHaveLength(2);
+  });
+
   it('asks for the code already sent when a retried wizard is told to wait', async () => {
     mockApi({
       'GET /api/mfa': mfaStatusReply(),

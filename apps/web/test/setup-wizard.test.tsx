@@ -2,6 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FactorConfirmResponse, TotpEnrollResponse } from '@twofold/mfa-core/contracts';
 import { ToastProvider } from '../src/components/ui/toast';
+import { useSession } from '../src/features/auth/api/get-session';
 import { SetupWizard } from '../src/features/mfa-setup/components/setup-wizard';
 import {
   callsTo,
@@ -41,9 +42,16 @@ function confirmed(type: 'totp' | 'email', backupCodes?: string[]): Reply {
   };
 }
 
+/** Something else on screen that reads the session, as the app's route guards do. */
+function SessionReader() {
+  useSession();
+  return null;
+}
+
 function renderWizard(enrollOnly = false) {
   return renderWithProviders(
     <ToastProvider>
+      {enrollOnly && <SessionReader />}
       <SetupWizard email="ada@example.com" enrollOnly={enrollOnly} />
     </ToastProvider>,
     { path: '/setup' },
@@ -168,6 +176,74 @@ describe('SetupWizard: authenticator app', () => {
     });
   });
 
+  it('asks for all six digits before sending anything', async () => {
+    const fetchMock = mockApi({
+      'GET /api/mfa': mfaStatusReply(),
+      'POST /api/mfa/totp': enrollment,
+    });
+    const { user } = renderWizard();
+    await startTotp(user);
+
+    await enterCode(user, '123');
+
+    const field = screen.getByRole('textbox', { name: /code/i });
+    expect(field).toHaveAttribute('aria-invalid', 'true');
+    expect(field).toHaveAccessibleDescription(
+      'Enter the 6-digit code shown in your authenticator app.',
+    );
+    expect(callsTo(fetchMock, 'POST /api/mfa/totp/confirm')).toHaveLength(0);
+  });
+
+  it('empties the field after a refused code, ready for the next one', async () => {
+    mockApi({
+      'GET /api/mfa': mfaStatusReply(),
+      'POST /api/mfa/totp': enrollment,
+      'POST /api/mfa/totp/confirm': {
+        status: 400,
+        body: { code: 'CODE_ALREADY_USED', message: 'That code has already been used.' },
+      },
+    });
+    const { user } = renderWizard();
+    await startTotp(user);
+
+    await enterCode(user, '654321');
+
+    const field = screen.getByRole('textbox', { name: /code/i });
+    await vi.waitFor(() =>
+      expect(field).toHaveAccessibleDescription(
+        'That code was just used. Wait for the app to show the next one.',
+      ),
+    );
+    expect(field).toHaveValue('');
+  });
+
+  it('counts two steps when a second method is added', async () => {
+    mockApi({
+      'GET /api/mfa': mfaStatusReply({
+        enabled: true,
+        backupCodesRemaining: 10,
+        factors: [
+          {
+            id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+            type: 'email',
+            status: 'active',
+            createdAt: '2025-01-01T10:00:00.000Z',
+            confirmedAt: '2025-01-01T10:01:00.000Z',
+            lastUsedAt: null,
+          },
+        ],
+      }),
+      'POST /api/mfa/totp': enrollment,
+    });
+    const { user } = renderWizard();
+    await startTotp(user);
+
+    expect(screen.getByText('Step 2 of 2')).toBeInTheDocument();
+    const progress = screen.getByRole('list', { name: 'Setup progress' });
+    expect(within(progress).getAllByRole('listitem')).toHaveLength(2);
+    expect(within(progress).queryByText('Save backup codes')).not.toBeInTheDocument();
+  });
+
   it('finishes with a toast and no backup codes when a second method is added', async () => {
     mockApi({
       'GET /api/mfa': mfaStatusReply(),
@@ -232,6 +308,19 @@ describe('SetupWizard: backup codes', () => {
     expect(location.history.at(-1)).toBe('/settings/security');
   });
 
+  it('asks before the page is left until the codes are saved', async () => {
+    const { user } = await reachCodes();
+    const leave = () => {
+      const event = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+
+    expect(leave()).toBe(true);
+    await user.click(screen.getByRole('checkbox', { name: 'I have saved these codes' }));
+    expect(leave()).toBe(false);
+  });
+
   it('downloads the codes as a text file', async () => {
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
     const { user } = await reachCodes();
@@ -270,14 +359,19 @@ describe('SetupWizard: backup codes', () => {
   });
 
   it('leads an enroll-only session home once the codes are saved', async () => {
-    const { user, location } = await reachCodes(true);
+    const { user, location, fetchMock } = await reachCodes(true);
     expect(
       screen.queryByText('Your organisation requires two-factor authentication'),
     ).not.toBeInTheDocument();
+
+    const sessionReads = () => callsTo(fetchMock, 'GET /api/auth/session').length;
+    const before = sessionReads();
 
     await user.click(screen.getByRole('checkbox', { name: 'I have saved these codes' }));
     await user.click(screen.getByRole('button', { name: 'Finish' }));
 
     await vi.waitFor(() => expect(location.history.at(-1)).toBe('/'));
+    // The session is asked for again, so the app stops treating it as enroll-only.
+    expect(sessionReads()).toBeGreaterThan(before);
   });
 });

@@ -152,7 +152,39 @@ describe('step-up', () => {
 
     expect(await within(dialog).findByText('That password is not correct.')).toBeInTheDocument();
     expect(within(dialog).getByLabelText('Password')).toHaveAttribute('aria-invalid', 'true');
+    expect(within(dialog).getByLabelText('Password')).toHaveValue('');
     expect(callsTo(fetchMock, 'DELETE /api/sessions')).toHaveLength(1);
+  });
+
+  it('asks for a code before re-authenticating when two-factor is on', async () => {
+    const fetchMock = mockApi({ ...routes(true), 'DELETE /api/sessions': stepUpRequired });
+    const { user } = renderPage();
+
+    await startSignOutOthers(user);
+    const dialog = await screen.findByRole('dialog', { name: 'Confirm it’s you' });
+    await user.type(within(dialog).getByLabelText('Password'), 'correct horse battery');
+    await user.click(within(dialog).getByRole('button', { name: 'Confirm' }));
+
+    const code = within(dialog).getByRole('textbox', { name: 'Authenticator code' });
+    expect(code).toHaveAttribute('aria-invalid', 'true');
+    expect(code).toHaveAccessibleDescription(/Enter a code to continue\./);
+    expect(callsTo(fetchMock, 'POST /api/auth/reauthenticate')).toHaveLength(0);
+  });
+
+  it('does not offer backup codes when none are left', async () => {
+    mockApi({
+      ...routes(true),
+      'GET /api/mfa': { body: { ...mfaStatus(true), backupCodesRemaining: 0 } },
+      'DELETE /api/sessions': stepUpRequired,
+    });
+    const { user } = renderPage();
+
+    await startSignOutOthers(user);
+    const dialog = await screen.findByRole('dialog', { name: 'Confirm it’s you' });
+
+    // The authenticator app is then the only way, so there is nothing to choose from.
+    expect(within(dialog).getByRole('textbox', { name: 'Authenticator code' })).toBeInTheDocument();
+    expect(within(dialog).queryByLabelText('Verify with')).not.toBeInTheDocument();
   });
 
   it('does nothing more when the user cancels', async () => {

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../src/lib/api-error';
+import { attemptsLeftMessage, errorMessage } from '../src/lib/error-messages';
+
+describe('errorMessage', () => {
+  it('keeps its own wording for a 500 whose code it does not know', () => {
+    const error = new ApiError({ code: 'FORBIDDEN', message: 'Internal detail.', status: 500 });
+    expect(errorMessage(error)).toBe('Something went wrong on our side. Please try again.');
+  });
+
+  it('uses the API message for a 4xx whose code it does not know', () => {
+    const error = new ApiError({
+      code: 'FORBIDDEN',
+      message: 'Only administrators can do that.',
+      status: 403,
+    });
+    expect(errorMessage(error)).toBe('Only administrators can do that.');
+  });
+
+  it('says how long to wait when rate limited', () => {
+    const error = new ApiError({
+      code: 'RATE_LIMITED',
+      message: 'Too many requests.',
+      status: 429,
+      retryAfter: 75,
+    });
+    expect(errorMessage(error)).toBe('Too many attempts. Try again in 1:15.');
+  });
+});
+
+describe('attemptsLeftMessage', () => {
+  it('counts the tries left, singular and plural', () => {
+    const left = (attemptsLeft: number) =>
+      attemptsLeftMessage(
+        new ApiError({ code: 'INVALID_CODE', message: 'No.', status: 400, attemptsLeft }),
+      );
+    expect(left(2)).toBe('2 attempts left.');
+    expect(left(1)).toBe('1 attempt left.');
+    expect(left(0)).toBe('No attempts left for this code.');
+  });
+
+  it('says nothing when the API did not count', () => {
+    expect(
+      attemptsLeftMessage(new ApiError({ code: 'INVALID_CODE', message: 'No.', status: 400 })),
+    ).toBeUndefined();
+  });
+});
