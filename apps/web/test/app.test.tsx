@@ -1,7 +1,8 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { AppRouter } from '../src/app/router';
-import { callsTo, mockApi, renderWithProviders, testUser } from './utils';
+import { ToastProvider } from '../src/components/ui/toast';
+import { callsTo, mfaStatusReply, mockApi, renderWithProviders, testUser } from './utils';
 
 const signedOut = {
   status: 401,
@@ -55,5 +56,108 @@ describe('app routes', () => {
 
     expect(await screen.findByLabelText('Email')).toHaveValue('ada@example.com');
     expect(screen.getByRole('textbox', { name: 'Reset code' })).toHaveValue('123456');
+  });
+
+  it('lists a method added in the setup wizard when the settings page is opened again', async () => {
+    const factor = (id: string, type: 'totp' | 'email') => ({
+      id,
+      type,
+      status: 'active' as const,
+      createdAt: '2025-01-01T10:00:00.000Z',
+      confirmedAt: '2025-01-01T10:01:00.000Z',
+      lastUsedAt: null,
+    });
+    const emailFactor = factor('7c9e6679-7425-40de-944b-e07fc1f90ae7', 'email');
+    const totpFactor = factor('9b2f1c3e-5a6d-4e7f-8a9b-0c1d2e3f4a5b', 'totp');
+    const withFactors = (...factors: ReturnType<typeof factor>[]) =>
+      mfaStatusReply({ enabled: true, backupCodesRemaining: 10, factors });
+    const fetchMock = mockApi({
+      'GET /api/auth/session': {
+        body: {
+          ...signedIn.body,
+          user: { ...signedIn.body.user, mfaEnabled: true },
+          session: { ...signedIn.body.session, aal: 2, amr: ['pwd', 'email'] },
+        },
+      },
+      // Read by the settings page, then again after the wizard starts and confirms the app.
+      'GET /api/mfa': [
+        withFactors(emailFactor),
+        withFactors(emailFactor),
+        withFactors(emailFactor, totpFactor),
+      ],
+      'GET /api/sessions': { body: { sessions: [] } },
+      'GET /api/security/events?limit=20': { body: { events: [], nextCursor: null } },
+      'POST /api/mfa/totp': {
+        status: 201,
+        body: {
+          factorId: totpFactor.id,
+          secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+          otpauthUri:
+            'otpauth://totp/Twofold:ada%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Twofold',
+          qrCode: 'data:image/png;base64,iVBORw0KGgo=',
+        },
+      },
+      'POST /api/mfa/totp/confirm': { body: { factor: totpFactor } },
+    });
+    const { user, location } = renderWithProviders(
+      <ToastProvider>
+        <AppRouter />
+      </ToastProvider>,
+      { path: '/settings/security' },
+    );
+
+    const methods = await screen.findByRole('list', { name: 'Your two-factor methods' });
+    expect(methods).toHaveTextContent('Email code');
+    expect(methods).not.toHaveTextContent('Authenticator app');
+    await user.click(screen.getByRole('link', { name: 'Add a method' }));
+    await user.click(await screen.findByRole('button', { name: 'Continue' }));
+    await user.type(await screen.findByRole('textbox', { name: /code/i }), '123456');
+    await user.click(screen.getByRole('button', { name: 'Verify and continue' }));
+
+    const updated = await screen.findByRole('list', { name: 'Your two-factor methods' });
+    expect(location.history.at(-1)).toBe('/settings/security');
+    expect(updated).toHaveTextContent('Authenticator app');
+    expect(updated).toHaveTextContent('Email code');
+    expect(callsTo(fetchMock, 'POST /api/mfa/totp/confirm')).toHaveLength(1);
+  });
+
+  it('shows two-factor as off on the home page right after the last method was removed', async () => {
+    const totpFactor = {
+      id: '9b2f1c3e-5a6d-4e7f-8a9b-0c1d2e3f4a5b',
+      type: 'totp' as const,
+      status: 'active' as const,
+      createdAt: '2025-01-01T10:00:00.000Z',
+      confirmedAt: '2025-01-01T10:01:00.000Z',
+      lastUsedAt: null,
+    };
+    const session = (mfaEnabled: boolean) => ({
+      body: { ...signedIn.body, user: { ...signedIn.body.user, mfaEnabled } },
+    });
+    mockApi({
+      'GET /api/auth/session': [session(true), session(false)],
+      'GET /api/mfa': [
+        mfaStatusReply({ enabled: true, backupCodesRemaining: 10, factors: [totpFactor] }),
+        mfaStatusReply(),
+      ],
+      'GET /api/sessions': { body: { sessions: [] } },
+      'GET /api/security/events?limit=20': { body: { events: [], nextCursor: null } },
+      [`DELETE /api/mfa/factors/${totpFactor.id}`]: { body: { status: 'ok' } },
+    });
+    const { user } = renderWithProviders(
+      <ToastProvider>
+        <AppRouter />
+      </ToastProvider>,
+      { path: '/settings/security' },
+    );
+
+    await user.click(await screen.findByRole('button', { name: 'Remove Authenticator app' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Remove authenticator app?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Remove' }));
+    await screen.findByText('Two-factor authentication is off.');
+    await user.click(screen.getByRole('link', { name: /Twofold/ }));
+
+    await screen.findByRole('heading', { name: 'You are signed in' });
+    const mfaRow = screen.getByText('Two-factor authentication', { selector: 'dt' });
+    expect(mfaRow.nextElementSibling).toHaveTextContent('Off');
   });
 });

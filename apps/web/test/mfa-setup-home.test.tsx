@@ -1,8 +1,6 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { HomePage } from '../src/app/routes/home';
-import { authKeys } from '../src/features/auth/api/auth-keys';
-import { mfaSetupKeys } from '../src/features/mfa-setup/api/mfa-setup-keys';
 import { mfaStatusReply, mockApi, renderWithProviders, testUser, type Reply } from './utils';
 
 const session: Reply = {
@@ -59,11 +57,5 @@ describe('home page MFA prompts', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(fetchMock).toHaveBeenCalledWith('/api/mfa', expect.anything());
     expect(screen.queryByRole('link', { name: /set (it )?up/i })).not.toBeInTheDocument();
-  });
-});
-
-describe('mfaSetupKeys', () => {
-  it('invalidates the same session query the auth feature caches', () => {
-    expect(mfaSetupKeys.session()).toEqual(authKeys.session());
   });
 });

@@ -46,7 +46,7 @@ describe('Second factor methods', () => {
     expect(within(others).queryByRole('button', { name: 'Email me a code' })).toBeNull();
   });
 
-  it('emails a code on "Email me a code", counts down to Resend and verifies with it', async () => {
+  it('emails a code on "Email me a code", counts down to Resend code and verifies with it', async () => {
     const { user, dialog, fetchMock, onAuthenticated } = await openDialog({
       'POST /api/auth/mfa/email': emailSent(),
       'POST /api/auth/mfa/verify': authenticated,
@@ -57,7 +57,9 @@ describe('Second factor methods', () => {
     expect(await within(dialog).findByText('We sent a code to your email.')).toBeInTheDocument();
     expect(callsTo(fetchMock, 'POST /api/auth/mfa/email')).toHaveLength(1);
     expect(within(dialog).getByText(/^The code expires in (10:00|9:59)\.$/)).toBeInTheDocument();
-    expect(within(dialog).getByRole('button', { name: /^Resend in (1:00|0:59)$/ })).toBeDisabled();
+    expect(
+      within(dialog).getByRole('button', { name: /^Resend code in (1:00|0:59)$/ }),
+    ).toBeDisabled();
     expect(dialog).toHaveAccessibleDescription('Enter the 6-digit code we email you.');
 
     const code = within(dialog).getByRole('textbox', { name: 'Email code' });
@@ -69,6 +71,29 @@ describe('Second factor methods', () => {
       method: 'email',
       code: '246810',
     });
+  });
+
+  it('points at the resend button by its name when an emailed code has expired', async () => {
+    const { user, dialog } = await openDialog({
+      'POST /api/auth/mfa/email': {
+        body: { status: 'sent', expiresAt: inSeconds(600), resendAvailableAt: inSeconds(-1) },
+      },
+      'POST /api/auth/mfa/verify': {
+        status: 400,
+        body: { code: 'CODE_EXPIRED', message: 'That code has expired.' },
+      },
+    });
+
+    await user.click(within(dialog).getByRole('button', { name: 'Email me a code' }));
+    await user.type(await within(dialog).findByRole('textbox', { name: 'Email code' }), '246810');
+
+    const code = within(dialog).getByRole('textbox', { name: 'Email code' });
+    await vi.waitFor(() =>
+      expect(code).toHaveAccessibleDescription(
+        'That code has expired. Send a new one with “Resend code”.',
+      ),
+    );
+    expect(within(dialog).getByRole('button', { name: 'Resend code' })).toBeEnabled();
   });
 
   it('follows the server when a resend comes too soon', async () => {
@@ -83,10 +108,10 @@ describe('Second factor methods', () => {
     });
 
     await user.click(within(dialog).getByRole('button', { name: 'Email me a code' }));
-    await user.click(await within(dialog).findByRole('button', { name: 'Resend' }));
+    await user.click(await within(dialog).findByRole('button', { name: 'Resend code' }));
 
     expect(
-      await within(dialog).findByRole('button', { name: /^Resend in 0:4[12]$/ }),
+      await within(dialog).findByRole('button', { name: /^Resend code in 0:4[12]$/ }),
     ).toBeDisabled();
     // The countdown already says it: no error alert on top.
     expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
@@ -103,7 +128,7 @@ describe('Second factor methods', () => {
 
     await user.click(within(dialog).getByRole('button', { name: 'Email me a code' }));
     expect(await within(dialog).findByText('We sent a code to your email.')).toBeInTheDocument();
-    await user.click(await within(dialog).findByRole('button', { name: 'Resend' }));
+    await user.click(await within(dialog).findByRole('button', { name: 'Resend code' }));
 
     expect(
       await within(dialog).findByText(
@@ -221,7 +246,7 @@ describe('Second factor methods', () => {
     await act(() => vi.advanceTimersByTimeAsync(91_000));
 
     expect(within(dialog).getByText('The code has expired. Send a new one.')).toBeInTheDocument();
-    expect(within(dialog).getByRole('button', { name: 'Resend' })).toBeEnabled();
+    expect(within(dialog).getByRole('button', { name: 'Resend code' })).toBeEnabled();
   });
 
   it('counts the sign-in attempt down and says when it has expired', async () => {

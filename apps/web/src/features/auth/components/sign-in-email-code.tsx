@@ -21,7 +21,7 @@ export interface SignInEmailCodeProps {
   onSend: () => void;
 }
 
-/** Status of the emailed code: sent, when it expires, and a "Resend" that waits its turn. */
+/** Status of the emailed code: sent, when it expires, and a "Resend code" that waits its turn. */
 export function SignInEmailCode({ sent, sending, error, onSend }: SignInEmailCodeProps) {
   const codeSeconds = useSecondsUntil(sent?.expiresAt);
   const resendSeconds = useSecondsUntil(sent?.resendAvailableAt);
@@ -59,7 +59,7 @@ export function SignInEmailCode({ sent, sending, error, onSend }: SignInEmailCod
           </p>
         )}
         <Button variant="link" onClick={onSend} disabled={resendSeconds > 0} pending={sending}>
-          {resendSeconds > 0 ? `Resend in ${formatCountdown(resendSeconds)}` : 'Resend'}
+          {resendSeconds > 0 ? `Resend code in ${formatCountdown(resendSeconds)}` : 'Resend code'}
         </Button>
       </div>
     </div>

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { EmailFactorConfirmBody, FactorConfirmResponse } from '@twofold/mfa-core/contracts';
 import { api } from '../../../lib/api-client';
-import { invalidateAfterEnrollment } from './mfa-setup-keys';
+import { invalidateMfaState } from '../../../api/get-mfa-status';
 
 /** Activates email codes with the emailed code; the first factor brings backup codes. */
 export function confirmEmailFactor(body: EmailFactorConfirmBody): Promise<FactorConfirmResponse> {
@@ -12,6 +12,6 @@ export function useConfirmEmailFactor() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: confirmEmailFactor,
-    onSuccess: () => invalidateAfterEnrollment(queryClient),
+    onSuccess: () => invalidateMfaState(queryClient),
   });
 }

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { FactorConfirmResponse, TotpConfirmBody } from '@twofold/mfa-core/contracts';
 import { api } from '../../../lib/api-client';
-import { invalidateAfterEnrollment } from './mfa-setup-keys';
+import { invalidateMfaState } from '../../../api/get-mfa-status';
 
 /** Activates the authenticator app with a current code; the first factor brings backup codes. */
 export function confirmTotp(body: TotpConfirmBody): Promise<FactorConfirmResponse> {
@@ -12,6 +12,6 @@ export function useConfirmTotp() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: confirmTotp,
-    onSuccess: () => invalidateAfterEnrollment(queryClient),
+    onSuccess: () => invalidateMfaState(queryClient),
   });
 }

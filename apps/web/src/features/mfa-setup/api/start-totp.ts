@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { TotpEnrollResponse } from '@twofold/mfa-core/contracts';
 import { api } from '../../../lib/api-client';
-import { mfaSetupKeys } from './mfa-setup-keys';
+import { sharedKeys } from '../../../api/shared-keys';
 
 /** Creates (or, on a retried wizard, returns again) the pending authenticator-app secret. */
 export function startTotp(): Promise<TotpEnrollResponse> {
@@ -13,6 +13,6 @@ export function useStartTotp() {
   return useMutation({
     mutationFn: startTotp,
     // A pending factor now shows in the status.
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: mfaSetupKeys.status() }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: sharedKeys.mfaStatus() }),
   });
 }

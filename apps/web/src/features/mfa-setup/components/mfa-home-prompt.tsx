@@ -2,7 +2,7 @@ import { Link } from 'wouter';
 import { Alert } from '../../../components/ui/alert';
 import { Card } from '../../../components/ui/card';
 import { formatDateTime } from '../../../lib/format';
-import { useMfaStatus } from '../api/get-mfa-status';
+import { useMfaStatus } from '../../../api/get-mfa-status';
 import '../mfa-setup.css';
 
 /**

@@ -8,8 +8,8 @@ import type {
 } from '@twofold/mfa-core/contracts';
 import { Alert } from '../../../components/ui/alert';
 import { useToast } from '../../../components/ui/toast';
-import { useMfaStatus } from '../api/get-mfa-status';
-import { mfaSetupKeys } from '../api/mfa-setup-keys';
+import { useMfaStatus } from '../../../api/get-mfa-status';
+import { sharedKeys } from '../../../api/shared-keys';
 import { useStartEmailFactor } from '../api/start-email-factor';
 import { useStartTotp } from '../api/start-totp';
 import '../mfa-setup.css';
@@ -92,7 +92,7 @@ export function SetupWizard({ email, enrollOnly }: SetupWizardProps) {
     toast.show(message, 'success');
     if (cameEnrollOnly) {
       // The enroll-only session is now a full one; the rest of the app must see that first.
-      await queryClient.invalidateQueries({ queryKey: mfaSetupKeys.session(), refetchType: 'all' });
+      await queryClient.invalidateQueries({ queryKey: sharedKeys.session(), refetchType: 'all' });
       navigate('/', { replace: true });
     } else {
       navigate('/settings/security');

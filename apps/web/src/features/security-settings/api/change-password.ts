@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ChangePasswordBody, ChangePasswordResponse } from '@twofold/mfa-core/contracts';
 import { api } from '../../../lib/api-client';
 import { useStepUp } from '../hooks/use-step-up';
-import { securitySettingsKeys } from './security-settings-keys';
+import { invalidateAfterSecurityChange } from './security-settings-keys';
 
 /** Changes the password (step-up); other sessions and every trusted browser end with it. */
 export function changePassword(body: ChangePasswordBody): Promise<ChangePasswordResponse> {
@@ -14,6 +14,6 @@ export function useChangePassword() {
   const { run } = useStepUp();
   return useMutation({
     mutationFn: (body: ChangePasswordBody) => run(() => changePassword(body)),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: securitySettingsKeys.all }),
+    onSuccess: () => invalidateAfterSecurityChange(queryClient),
   });
 }

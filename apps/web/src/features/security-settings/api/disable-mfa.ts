@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { DisableMfaBody, OkResponse } from '@twofold/mfa-core/contracts';
 import { api } from '../../../lib/api-client';
 import { useStepUp } from '../hooks/use-step-up';
-import { securitySettingsKeys } from './security-settings-keys';
+import { invalidateAfterSecurityChange } from './security-settings-keys';
 
 /** Turns two-factor off (step-up plus a current code): methods, backup codes and trusted browsers go. */
 export function disableMfa(body: DisableMfaBody): Promise<OkResponse> {
@@ -14,6 +14,6 @@ export function useDisableMfa() {
   const { run } = useStepUp();
   return useMutation({
     mutationFn: (body: DisableMfaBody) => run(() => disableMfa(body)),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: securitySettingsKeys.all }),
+    onSuccess: () => invalidateAfterSecurityChange(queryClient),
   });
 }

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { BackupCodesResponse } from '@twofold/mfa-core/contracts';
 import { api } from '../../../lib/api-client';
 import { useStepUp } from '../hooks/use-step-up';
+import { sharedKeys } from '../../../api/shared-keys';
 import { securitySettingsKeys } from './security-settings-keys';
 
 /** A fresh set of 10 backup codes (step-up); every older code stops working. */
@@ -15,7 +16,7 @@ export function useRegenerateBackupCodes() {
   return useMutation({
     mutationFn: () => run(regenerateBackupCodes),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: securitySettingsKeys.mfa() });
+      void queryClient.invalidateQueries({ queryKey: sharedKeys.mfaStatus() });
       void queryClient.invalidateQueries({ queryKey: securitySettingsKeys.events() });
     },
   });

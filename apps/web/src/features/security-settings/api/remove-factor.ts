@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { OkResponse } from '@twofold/mfa-core/contracts';
 import { api } from '../../../lib/api-client';
 import { useStepUp } from '../hooks/use-step-up';
-import { securitySettingsKeys } from './security-settings-keys';
+import { invalidateAfterSecurityChange } from './security-settings-keys';
 
 /** Removes one method (step-up); removing the last one turns two-factor off. */
 export function removeFactor(id: string): Promise<OkResponse> {
@@ -14,6 +14,6 @@ export function useRemoveFactor() {
   const { run } = useStepUp();
   return useMutation({
     mutationFn: (id: string) => run(() => removeFactor(id)),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: securitySettingsKeys.all }),
+    onSuccess: () => invalidateAfterSecurityChange(queryClient),
   });
 }

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { OkResponse } from '@twofold/mfa-core/contracts';
 import { api } from '../../../lib/api-client';
+import { sharedKeys } from '../../../api/shared-keys';
 import { securitySettingsKeys } from './security-settings-keys';
 
 /** Forgets every trusted browser, this one included. */
@@ -13,7 +14,7 @@ export function useRevokeAllTrustedDevices() {
   return useMutation({
     mutationFn: revokeAllTrustedDevices,
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: securitySettingsKeys.mfa() });
+      void queryClient.invalidateQueries({ queryKey: sharedKeys.mfaStatus() });
       void queryClient.invalidateQueries({ queryKey: securitySettingsKeys.events() });
     },
   });

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { OkResponse } from '@twofold/mfa-core/contracts';
 import { api } from '../../../lib/api-client';
+import { sharedKeys } from '../../../api/shared-keys';
 import { securitySettingsKeys } from './security-settings-keys';
 
 /** Forgets one trusted browser: its next sign-in asks for the second factor again. */
@@ -13,7 +14,7 @@ export function useRevokeTrustedDevice() {
   return useMutation({
     mutationFn: revokeTrustedDevice,
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: securitySettingsKeys.mfa() });
+      void queryClient.invalidateQueries({ queryKey: sharedKeys.mfaStatus() });
       void queryClient.invalidateQueries({ queryKey: securitySettingsKeys.events() });
     },
   });

@@ -1,6 +1,6 @@
 import { Button } from '../../../components/ui/button';
 import { ErrorAlert } from '../../../components/ui/error-alert';
-import { useMfaStatus } from '../api/get-mfa-status';
+import { useMfaStatus } from '../../../api/get-mfa-status';
 import '../security-settings.css';
 import { BackupCodesCard } from './backup-codes-card';
 import { ChangeEmailCard } from './change-email-card';

@@ -4,7 +4,7 @@ import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { ErrorAlert } from '../../../components/ui/error-alert';
 import { TextField } from '../../../components/ui/text-field';
-import { useMfaStatus } from '../api/get-mfa-status';
+import { useMfaStatus } from '../../../api/get-mfa-status';
 import { useReauthenticate } from '../api/reauthenticate';
 import {
   availableMethods,
