@@ -1,5 +1,4 @@
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { batchLookups } from './batch.js';
 import type { Database } from './client.js';
 import { backupCodes } from './schema/backup-codes.js';
 import { loginChallenges, type LoginChallenge } from './schema/login-challenges.js';
@@ -71,14 +70,9 @@ function prepareSignInAccount(db: Database) {
     .prepare('twofold_sign_in_account');
 }
 
-/** Session lookups that arrive together go to the database as one statement of up to this many. */
-export const SESSION_LOOKUP_BATCH = 100;
-
-/** Sessions by token hash; the hashes come as one comma-separated text (they are hex). */
-function prepareSessionsByTokenHashes(db: Database) {
+function prepareSessionByTokenHash(db: Database) {
   return db
     .select({
-      tokenHash: sessions.tokenHash,
       id: sessions.id,
       userId: sessions.userId,
       aal: sessions.aal,
@@ -103,10 +97,9 @@ function prepareSessionsByTokenHashes(db: Database) {
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .leftJoin(mfaPolicy, eq(mfaPolicy.role, users.role))
-    .where(
-      sql`${sessions.tokenHash} = any(string_to_array(${sql.placeholder('tokenHashes')}::text, ','))`,
-    )
-    .prepare('twofold_sessions_by_token_hashes');
+    .where(eq(sessions.tokenHash, sql.placeholder('tokenHash')))
+    .limit(1)
+    .prepare('twofold_session_by_token_hash');
 }
 
 function prepareOpenChallenge(db: Database) {
@@ -138,10 +131,9 @@ function prepareTouchSession(db: Database) {
  * A session with the fields of its user that every authenticated request needs.
  * Expiry and revocation are left to the caller, which owns the timeouts.
  */
-export type SessionWithUser = Omit<
-  Awaited<ReturnType<ReturnType<typeof prepareSessionsByTokenHashes>['execute']>>[number],
-  'tokenHash'
->;
+export type SessionWithUser = Awaited<
+  ReturnType<ReturnType<typeof prepareSessionByTokenHash>['execute']>
+>[number];
 
 /** What a password sign-in needs to know about an account, read in one round trip. */
 export interface SignInAccount {
@@ -161,8 +153,7 @@ export interface Queries {
   signInAccount: PreparedQuery<{ email: string }, SignInAccount | undefined>;
   /**
    * One round trip: the session, its user, whether that user has an active factor, and the MFA
-   * policy of the user's role. Lookups made while the event loop handles one round of I/O share
-   * one statement (see `batchLookups`).
+   * policy of the user's role.
    */
   sessionByTokenHash: PreparedQuery<{ tokenHash: string }, SessionWithUser | undefined>;
   touchSession: PreparedQuery<{ id: string; now: Date }, void>;
@@ -177,11 +168,7 @@ export interface Queries {
 export function createQueries(db: Database): Queries {
   const userByEmail = prepareUserByEmail(db);
   const signInAccount = prepareSignInAccount(db);
-  const sessionsByTokenHashes = prepareSessionsByTokenHashes(db);
-  const sessionByTokenHash = batchLookups(async (tokenHashes: string[]) => {
-    const rows = await sessionsByTokenHashes.execute({ tokenHashes: tokenHashes.join(',') });
-    return new Map(rows.map(({ tokenHash, ...session }) => [tokenHash, session]));
-  }, SESSION_LOOKUP_BATCH);
+  const sessionByTokenHash = prepareSessionByTokenHash(db);
   const touchSession = prepareTouchSession(db);
   const openChallenge = prepareOpenChallenge(db);
   return {
@@ -196,9 +183,7 @@ export function createQueries(db: Database): Queries {
       },
     },
     sessionByTokenHash: {
-      // A comma would split the batch's list; no stored (hex) hash has one.
-      execute: async ({ tokenHash }) =>
-        tokenHash.includes(',') ? undefined : sessionByTokenHash(tokenHash),
+      execute: async ({ tokenHash }) => (await sessionByTokenHash.execute({ tokenHash }))[0],
     },
     openChallenge: {
       execute: async ({ tokenHash, purposes, now }) => {

@@ -281,30 +281,6 @@ describe('sessionByTokenHash', () => {
       queries.sessionByTokenHash.execute({ tokenHash: 'missing' }),
     ).resolves.toBeUndefined();
   });
-
-  it('answers lookups made together each with its own session', async () => {
-    const first = await insertUser(db);
-    const second = await insertUser(db);
-    const a = await insertSession(first.id);
-    const b = await insertSession(second.id);
-    const c = await insertSession(first.id);
-    const found = await Promise.all(
-      [a, b, 'missing', c, a, `${a.tokenHash},${b.tokenHash}`].map((session) =>
-        queries.sessionByTokenHash.execute({
-          tokenHash: typeof session === 'string' ? session : session.tokenHash,
-        }),
-      ),
-    );
-    expect(found.map((session) => session && [session.id, session.email])).toEqual([
-      [a.id, first.email],
-      [b.id, second.email],
-      undefined,
-      [c.id, first.email],
-      [a.id, first.email],
-      undefined,
-    ]);
-    expect(found[0]).not.toHaveProperty('tokenHash');
-  });
 });
 
 describe('touchSession', () => {
