@@ -21,9 +21,10 @@ import {
 
 const ADMIN_EMAIL = uniqueEmail('admin');
 const SECOND_ADMIN_EMAIL = uniqueEmail('admin2');
+const LATE_ADMIN_EMAIL = uniqueEmail('admin3');
 
 const ctx = useTestApp({
-  env: { ADMIN_EMAILS: `${ADMIN_EMAIL}, ${SECOND_ADMIN_EMAIL}` },
+  env: { ADMIN_EMAILS: `${ADMIN_EMAIL}, ${SECOND_ADMIN_EMAIL}, ${LATE_ADMIN_EMAIL}` },
 });
 let admin: Awaited<ReturnType<typeof signUp>>;
 let member: Awaited<ReturnType<typeof signUp>>;
@@ -221,6 +222,67 @@ describe('MFA policy', () => {
     for (const event of events) expect(event.actorId).toBe(admin.user.id);
   });
 
+  it('audits what was set, and records the admin who changed an existing rule last', async () => {
+    const t0 = new Date();
+    const policyEvents = () =>
+      ctx.db.db
+        .select()
+        .from(securityEvents)
+        .where(eq(securityEvents.type, 'mfa.policy_updated'))
+        .orderBy(securityEvents.createdAt);
+    const earlier = new Set((await policyEvents()).map((event) => event.id));
+    const first = await put(admin.client, '/api/admin/policy', {
+      roles: [{ role: 'admin', required: false, graceDays: 4 }],
+    });
+    expect(first.statusCode).toBe(200);
+    // Someone else changed the rule in between: the next save must name its own author.
+    await ctx.db.db
+      .update(mfaPolicy)
+      .set({ updatedBy: member.user.id, updatedAt: new Date(0) })
+      .where(eq(mfaPolicy.role, 'admin'));
+
+    const body = {
+      roles: [
+        { role: 'user', required: true, graceDays: 2 },
+        { role: 'admin', required: true, graceDays: 0 },
+      ],
+    };
+    const second = await put(admin.client, '/api/admin/policy', body);
+    expect(second.statusCode).toBe(200);
+    const [row] = await ctx.db.db.select().from(mfaPolicy).where(eq(mfaPolicy.role, 'admin'));
+    expect(row).toMatchObject({ required: true, graceDays: 0, updatedBy: admin.user.id });
+    expect(row!.updatedAt.getTime()).toBeGreaterThanOrEqual(t0.getTime());
+
+    const events = (await policyEvents()).filter((event) => !earlier.has(event.id));
+    expect(events.map((event) => event.metadata)).toEqual([
+      { roles: [{ role: 'admin', required: false, graceDays: 4 }] },
+      body,
+    ]);
+    for (const event of events) {
+      expect(event).toMatchObject({ userId: admin.user.id, actorId: admin.user.id });
+    }
+  });
+
+  it("applies each role's own rule to a new account's first session", async () => {
+    const on = await put(admin.client, '/api/admin/policy', {
+      roles: [
+        { role: 'admin', required: true, graceDays: 0 },
+        { role: 'user', required: false, graceDays: 0 },
+      ],
+    });
+    expect(on.statusCode).toBe(200);
+
+    const lateAdmin = await signUp(ctx.app, ctx.db, LATE_ADMIN_EMAIL);
+    expect(lateAdmin.user.role).toBe('admin');
+    const adminSession = (await lateAdmin.client.get('/api/auth/session')).json();
+    expect(adminSession.session.scope).toBe('enroll_only');
+    expect((await lateAdmin.client.get('/api/admin/users')).json().code).toBe('MFA_SETUP_REQUIRED');
+
+    const newUser = await signUp(ctx.app, ctx.db);
+    expect(newUser.user.role).toBe('user');
+    expect((await newUser.client.get('/api/auth/session')).json().session.scope).toBe('full');
+  });
+
   it('refuses duplicate roles and out-of-range values, writing nothing', async () => {
     for (const body of [
       {
@@ -288,6 +350,10 @@ describe('GET /api/admin/users', () => {
     expect((underscore.json().users as ListedUser[]).map((u) => u.id)).toEqual([literal.user.id]);
     const percent = await admin.client.get(`/api/admin/users?q=${encodeURIComponent(`%${tag}`)}`);
     expect(percent.json().users).toEqual([]);
+    const padded = await admin.client.get(`/api/admin/users?q=${encodeURIComponent(`  ${tag} `)}`);
+    expect((padded.json().users as ListedUser[]).map((u) => u.id).sort()).toEqual(
+      [literal.user.id, lookalike.user.id].sort(),
+    );
     const none = await admin.client.get(`/api/admin/users?q=nobody-${tag}`);
     expect(none.json()).toEqual({ users: [], nextCursor: null });
   });
@@ -323,6 +389,39 @@ describe('GET /api/admin/users', () => {
     expect(bad.json().code).toBe('VALIDATION_ERROR');
     const tooMany = await admin.client.get('/api/admin/users?limit=101');
     expect(tooMany.statusCode).toBe(400);
+  });
+});
+
+describe('GET /api/admin/users pagination end', () => {
+  it('gives no cursor after a last page that is exactly full', async () => {
+    const tag = `full${crypto.randomUUID().slice(0, 8)}`;
+    const base = Date.now() - 7_200_000;
+    const inserted = await ctx.db.db
+      .insert(users)
+      .values(
+        Array.from({ length: 6 }, (_, i) => ({
+          email: `${tag}.${i}@example.com`,
+          passwordHash: 'not-a-real-hash',
+          createdAt: new Date(base + i * 1000),
+        })),
+      )
+      .returning({ id: users.id });
+
+    const whole = await admin.client.get(`/api/admin/users?q=${tag}&limit=6`);
+    expect(whole.statusCode).toBe(200);
+    expect((whole.json().users as ListedUser[]).map((u) => u.id)).toEqual(
+      inserted.map((u) => u.id),
+    );
+    expect(whole.json().nextCursor).toBeNull();
+
+    const first = await admin.client.get(`/api/admin/users?q=${tag}&limit=3`);
+    const cursor = first.json().nextCursor as string;
+    expect(cursor).toEqual(expect.any(String));
+    const last = await admin.client.get(`/api/admin/users?q=${tag}&limit=3&cursor=${cursor}`);
+    expect((last.json().users as ListedUser[]).map((u) => u.id)).toEqual(
+      inserted.slice(3).map((u) => u.id),
+    );
+    expect(last.json().nextCursor).toBeNull();
   });
 });
 
@@ -399,6 +498,7 @@ describe('POST /api/admin/users/:id/mfa/reset', () => {
         and(eq(securityEvents.userId, target.user.id), eq(securityEvents.type, 'mfa.admin_reset')),
       );
     expect(event?.actorId).toBe(admin.user.id);
+    expect(event?.metadata).toEqual({ factorsRemoved: ['totp', 'email'], sessionsEnded: 2 });
     const mail = await latestMail(ctx.db, target.email);
     expect(mail?.subject).toBe('Your two-factor authentication was reset');
 

@@ -1,6 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { devOutbox, mfaPolicy, securityEvents, trustedDevices } from '@twofold/db';
+import {
+  backupCodes as backupCodesTable,
+  devOutbox,
+  mfaFactors,
+  mfaPolicy,
+  securityEvents,
+  trustedDevices,
+} from '@twofold/db';
 import { generateTotp } from '@twofold/mfa-core';
 import { Client, latestCode, latestMail, signUp, useTestApp } from './helpers/app.js';
 import { enrollTotp, nextStep, stepUp } from './helpers/mfa.js';
@@ -58,6 +65,33 @@ describe('TOTP enrollment', () => {
     expect(events.map((e) => e.type)).toEqual(
       expect.arrayContaining(['mfa.enabled', 'mfa.factor_added']),
     );
+  });
+});
+
+describe('TOTP enrollment, a code whose step is spent', () => {
+  it('is refused as already used, and nothing is turned on', async () => {
+    const { client, user } = await signUp(ctx.app, ctx.db);
+    const { secret, factorId } = (await client.post('/api/mfa/totp', {})).json();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(nextStep());
+    // The current step was already claimed (a confirmation racing this one got there first).
+    await ctx.db.db
+      .update(mfaFactors)
+      .set({ lastUsedStep: Math.floor(Date.now() / 30_000) + 1 })
+      .where(eq(mfaFactors.id, factorId));
+
+    const response = await client.post('/api/mfa/totp/confirm', { code: totp(secret) });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('CODE_ALREADY_USED');
+    const [factor] = await ctx.db.db.select().from(mfaFactors).where(eq(mfaFactors.id, factorId));
+    expect(factor?.status).toBe('pending');
+    expect(
+      await ctx.db.db.select().from(backupCodesTable).where(eq(backupCodesTable.userId, user.id)),
+    ).toEqual([]);
+    expect((await client.get('/api/auth/session')).json()).toMatchObject({
+      user: { mfaEnabled: false },
+      session: { aal: 1, amr: ['pwd'] },
+    });
   });
 });
 
@@ -195,6 +229,10 @@ describe('email codes as a factor', () => {
     });
     expect(confirmed.statusCode, confirmed.body).toBe(200);
     expect(confirmed.json().backupCodes).toHaveLength(10);
+    expect((await client.get('/api/auth/session')).json().session).toMatchObject({
+      aal: 2,
+      amr: ['pwd', 'email'],
+    });
 
     const { client: signingIn, body } = await passwordStep(email, password);
     expect(body.methods).toEqual(['email', 'backup_code']);
@@ -211,6 +249,91 @@ describe('email codes as a factor', () => {
     const ok = await signingIn.post('/api/auth/mfa/verify', { method: 'email', code });
     expect(ok.statusCode, ok.body).toBe(200);
     expect((await signingIn.get('/api/auth/session')).json().session.amr).toEqual(['pwd', 'email']);
+  });
+
+  it('refuses wrong enrollment codes with the tries left, then voids the code; the factor stays pending', async () => {
+    const { client, email, user } = await signUp(ctx.app, ctx.db);
+    expect((await client.post('/api/mfa/email', {})).statusCode).toBe(201);
+    const code = await latestCode(ctx.db, email);
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+    for (const left of [4, 3, 2, 1]) {
+      const response = await client.post('/api/mfa/email/confirm', { code: wrong });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'INVALID_CODE', attemptsLeft: left });
+    }
+    const last = await client.post('/api/mfa/email/confirm', { code: wrong });
+    expect(last.statusCode).toBe(429);
+    expect(last.json().code).toBe('TOO_MANY_ATTEMPTS');
+    const late = await client.post('/api/mfa/email/confirm', { code });
+    expect(late.statusCode).toBe(400);
+    expect(late.json().code).toBe('CODE_EXPIRED');
+
+    const factors = await ctx.db.db.select().from(mfaFactors).where(eq(mfaFactors.userId, user.id));
+    expect(factors.map((f) => [f.type, f.status])).toEqual([['email', 'pending']]);
+    expect((await client.get('/api/auth/session')).json()).toMatchObject({
+      user: { mfaEnabled: false },
+      session: { aal: 1 },
+    });
+  });
+
+  it('accepts the enrollment code for 10 minutes and not after', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    for (const [offset, expected] of [
+      [10 * 60_000 - 1_000, 200],
+      [10 * 60_000 + 1_000, 400],
+    ] as const) {
+      const { client, email } = await signUp(ctx.app, ctx.db);
+      // The clock stands still: move on so the enrollment mail is the newest one.
+      vi.setSystemTime(Date.now() + 1_000);
+      const t0 = Date.now();
+      const started = await client.post('/api/mfa/email', {});
+      expect(started.statusCode).toBe(201);
+      expect(Date.parse(started.json().expiresAt)).toBe(t0 + 10 * 60_000);
+      const code = await latestCode(ctx.db, email);
+      vi.setSystemTime(t0 + offset);
+      const confirmed = await client.post('/api/mfa/email/confirm', { code });
+      expect(confirmed.statusCode, confirmed.body).toBe(expected);
+      if (expected === 400) expect(confirmed.json().code).toBe('CODE_EXPIRED');
+    }
+  });
+
+  it('as a second factor: no new backup codes, the old ones kept, "added" mail and no second mfa.enabled', async () => {
+    const { client, email, user } = await signUp(ctx.app, ctx.db);
+    await enrollTotp(client);
+    const codesBefore = await ctx.db.db
+      .select()
+      .from(backupCodesTable)
+      .where(eq(backupCodesTable.userId, user.id));
+    expect(codesBefore).toHaveLength(10);
+
+    await client.post('/api/mfa/email', {});
+    const confirmed = await client.post('/api/mfa/email/confirm', {
+      code: await latestCode(ctx.db, email),
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(confirmed.json().factor).toMatchObject({ type: 'email', status: 'active' });
+    expect(confirmed.json()).not.toHaveProperty('backupCodes');
+    expect(
+      await ctx.db.db.select().from(backupCodesTable).where(eq(backupCodesTable.userId, user.id)),
+    ).toEqual(codesBefore);
+    expect((await latestMail(ctx.db, email))?.subject).toBe('A second factor was added');
+    expect((await client.get('/api/auth/session')).json().session.amr).toEqual(['pwd', 'email']);
+
+    const events = await ctx.db.db
+      .select({ type: securityEvents.type })
+      .from(securityEvents)
+      .where(eq(securityEvents.userId, user.id));
+    const count = (type: string) => events.filter((event) => event.type === type).length;
+    expect(count('mfa.enabled')).toBe(1);
+    expect(count('mfa.factor_added')).toBe(2);
+
+    // Set up already: starting or confirming again is refused.
+    for (const url of ['/api/mfa/email', '/api/mfa/email/confirm']) {
+      const again = await client.post(url, url.endsWith('confirm') ? { code: '123456' } : {});
+      expect(again.statusCode, url).toBe(409);
+      expect(again.json().code).toBe('FACTOR_ALREADY_ACTIVE');
+    }
   });
 });
 
