@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { MfaFactor, Transaction } from '@twofold/db';
+import { eq } from 'drizzle-orm';
+import { users, type MfaFactor, type Transaction } from '@twofold/db';
 import type { FactorConfirmResponse } from '@twofold/mfa-core';
 import { templates } from '../mail/templates.js';
 import { FACTOR_LABELS } from './factors.js';
@@ -26,8 +27,15 @@ export function createEnrollment(app: FastifyInstance) {
       factor: MfaFactor,
       activate: (tx: Transaction) => Promise<void>,
     ): Promise<FactorConfirmResponse> {
-      const wasEnabled = (await factors.active(session.userId)).length > 0;
-      const codes = await db.transaction(async (tx) => {
+      // Activations for one user take turns on the user's row, so two first factors confirmed at
+      // once do not both see MFA off: only the first turns it on and shows backup codes.
+      const { codes, wasEnabled } = await db.transaction(async (tx) => {
+        await tx
+          .select({ id: users.id })
+          .from(users)
+          .where(eq(users.id, session.userId))
+          .for('update');
+        const wasEnabled = (await factors.active(session.userId, tx)).length > 0;
         await activate(tx);
         const created = wasEnabled ? undefined : await backupCodes.replace(session.userId, tx);
         await sessions.revokeAll(session.userId, session.id, tx);
@@ -36,7 +44,7 @@ export function createEnrollment(app: FastifyInstance) {
           ['pwd', AMR[factor.type === 'email' ? 'email' : 'totp']],
           tx,
         );
-        return created;
+        return { codes: created, wasEnabled };
       });
 
       const label = FACTOR_LABELS[factor.type === 'email' ? 'email' : 'totp'];

@@ -20,8 +20,11 @@ export function createFactors(app: FastifyInstance) {
         .orderBy(asc(mfaFactors.createdAt));
     },
 
-    async active(userId: string): Promise<MfaFactor[]> {
-      return db
+    async active(
+      userId: string,
+      tx: Transaction | FastifyInstance['db'] = db,
+    ): Promise<MfaFactor[]> {
+      return tx
         .select()
         .from(mfaFactors)
         .where(and(eq(mfaFactors.userId, userId), eq(mfaFactors.status, 'active')))
