@@ -70,6 +70,15 @@ function readBlob(blob: Blob): Promise<string> {
 
 type User = ReturnType<typeof renderWizard>['user'];
 
+/** The wizard's API, with the confirmation of the app refused with `code`. */
+function refusingConfirm(code: string, message: string) {
+  return mockApi({
+    'GET /api/mfa': mfaStatusReply(),
+    'POST /api/mfa/totp': enrollment,
+    'POST /api/mfa/totp/confirm': { status: 400, body: { code, message } },
+  });
+}
+
 async function startTotp(user: User) {
   await screen.findByRole('radio', { name: 'Authenticator app' });
   await user.click(screen.getByRole('button', { name: 'Continue' }));
@@ -155,14 +164,7 @@ describe('SetupWizard: authenticator app', () => {
   });
 
   it('sends the code and explains phone clocks when it is refused', async () => {
-    const fetchMock = mockApi({
-      'GET /api/mfa': mfaStatusReply(),
-      'POST /api/mfa/totp': enrollment,
-      'POST /api/mfa/totp/confirm': {
-        status: 400,
-        body: { code: 'INVALID_CODE', message: 'That code did not match.' },
-      },
-    });
+    const fetchMock = refusingConfirm('INVALID_CODE', 'That code did not match.');
     const { user } = renderWizard();
     await startTotp(user);
 
@@ -195,14 +197,7 @@ describe('SetupWizard: authenticator app', () => {
   });
 
   it('empties the field after a refused code, ready for the next one', async () => {
-    mockApi({
-      'GET /api/mfa': mfaStatusReply(),
-      'POST /api/mfa/totp': enrollment,
-      'POST /api/mfa/totp/confirm': {
-        status: 400,
-        body: { code: 'CODE_ALREADY_USED', message: 'That code has already been used.' },
-      },
-    });
+    refusingConfirm('CODE_ALREADY_USED', 'That code has already been used.');
     const { user } = renderWizard();
     await startTotp(user);
 
