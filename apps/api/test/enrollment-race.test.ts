@@ -6,6 +6,7 @@ import { latestCode, signUp, useTestApp } from './helpers/app.js';
 
 const ctx = useTestApp();
 
+// PGlite runs one statement at a time, so the race shows on PostgreSQL (DATABASE_URL, as in CI).
 describe('two first factors confirmed at the same moment', () => {
   it('turn MFA on once: one set of 10 backup codes, shown once, and one mfa.enabled', async () => {
     for (let round = 0; round < 4; round += 1) {

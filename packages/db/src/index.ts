@@ -3,6 +3,7 @@ export type { Database, DbClient, DbClientOptions, Schema, Transaction } from '.
 export { createQueries } from './queries.js';
 export type { PreparedQuery, Queries, SessionWithUser, SignInAccount } from './queries.js';
 export * from './schema/index.js';
+export { lockUser } from './lock-user.js';
 export { openSession } from './open-session.js';
 export type { NewSession, OpeningEvent, SessionOpening } from './open-session.js';
 export { reserveAttempt, spendSecondFactor } from './second-factor.js';

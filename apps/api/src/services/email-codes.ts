@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
-import { emailCodes, users, type Transaction } from '@twofold/db';
+import { emailCodes, lockUser, type Transaction } from '@twofold/db';
 import {
   constantTimeEqual,
   generateEmailCode,
@@ -85,7 +85,7 @@ export function createEmailCodes(app: FastifyInstance) {
       // before it committed: it voids it (the newest code wins) or, without `force`, is refused
       // while that code's cooldown runs. Concurrent issues never meet on the one-live-code index.
       const id = await db.transaction(async (tx) => {
-        await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+        await lockUser(tx, userId);
         if (!options.force) {
           const [latest] = await tx
             .select({ createdAt: emailCodes.createdAt })

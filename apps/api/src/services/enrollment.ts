@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { eq } from 'drizzle-orm';
-import { users, type MfaFactor, type Transaction } from '@twofold/db';
+import { lockUser, type MfaFactor, type Transaction } from '@twofold/db';
 import type { FactorConfirmResponse } from '@twofold/mfa-core';
 import { templates } from '../mail/templates.js';
 import { FACTOR_LABELS } from './factors.js';
@@ -29,14 +28,11 @@ export function createEnrollment(app: FastifyInstance) {
     ): Promise<FactorConfirmResponse> {
       // Activations for one user take turns on the user's row, so two first factors confirmed at
       // once do not both see MFA off: only the first turns it on and shows backup codes.
-      const { codes, wasEnabled } = await db.transaction(async (tx) => {
-        await tx
-          .select({ id: users.id })
-          .from(users)
-          .where(eq(users.id, session.userId))
-          .for('update');
-        const wasEnabled = (await factors.active(session.userId, tx)).length > 0;
+      const { codes, wasEnabled, activated } = await db.transaction(async (tx) => {
+        await lockUser(tx, session.userId);
         await activate(tx);
+        const active = await factors.active(session.userId, tx);
+        const wasEnabled = active.some((f) => f.id !== factor.id);
         const created = wasEnabled ? undefined : await backupCodes.replace(session.userId, tx);
         await sessions.revokeAll(session.userId, session.id, tx);
         await sessions.elevate(
@@ -44,7 +40,7 @@ export function createEnrollment(app: FastifyInstance) {
           ['pwd', AMR[factor.type === 'email' ? 'email' : 'totp']],
           tx,
         );
-        return { codes: created, wasEnabled };
+        return { codes: created, wasEnabled, activated: active.find((f) => f.id === factor.id) };
       });
 
       const label = FACTOR_LABELS[factor.type === 'email' ? 'email' : 'totp'];
@@ -61,9 +57,8 @@ export function createEnrollment(app: FastifyInstance) {
         wasEnabled ? templates.factorAdded(label) : templates.mfaEnabled(label),
       );
 
-      const [active] = (await factors.active(session.userId)).filter((f) => f.id === factor.id);
       return {
-        factor: factors.toContract(active ?? factor),
+        factor: factors.toContract(activated ?? factor),
         ...(codes ? { backupCodes: codes } : {}),
       };
     },

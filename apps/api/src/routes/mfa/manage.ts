@@ -43,7 +43,6 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     });
   };
 
-  /** MFA may not be turned off while the user's role requires it. */
   /** Refuses to leave the account without MFA while its role requires it. */
   async function refuseIfRequired(session: ResolvedSession, action: 'remove' | 'disable') {
     const state = policy.evaluate(session.policy, {
