@@ -2,8 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { BackupCodesResponse } from '@twofold/mfa-core/contracts';
 import { api } from '../../../lib/api-client';
 import { useStepUp } from '../hooks/use-step-up';
-import { sharedKeys } from '../../../api/shared-keys';
-import { securitySettingsKeys } from './security-settings-keys';
+import { invalidateStatusAndEvents } from './security-settings-keys';
 
 /** A fresh set of 10 backup codes (step-up); every older code stops working. */
 export function regenerateBackupCodes(): Promise<BackupCodesResponse> {
@@ -15,9 +14,6 @@ export function useRegenerateBackupCodes() {
   const { run } = useStepUp();
   return useMutation({
     mutationFn: () => run(regenerateBackupCodes),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: sharedKeys.mfaStatus() });
-      void queryClient.invalidateQueries({ queryKey: securitySettingsKeys.events() });
-    },
+    onSuccess: () => void invalidateStatusAndEvents(queryClient),
   });
 }

@@ -1,8 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { OkResponse } from '@twofold/mfa-core/contracts';
 import { api } from '../../../lib/api-client';
-import { sharedKeys } from '../../../api/shared-keys';
-import { securitySettingsKeys } from './security-settings-keys';
+import { invalidateStatusAndEvents } from './security-settings-keys';
 
 /** Forgets one trusted browser: its next sign-in asks for the second factor again. */
 export function revokeTrustedDevice(id: string): Promise<OkResponse> {
@@ -13,9 +12,6 @@ export function useRevokeTrustedDevice() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: revokeTrustedDevice,
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: sharedKeys.mfaStatus() });
-      void queryClient.invalidateQueries({ queryKey: securitySettingsKeys.events() });
-    },
+    onSuccess: () => void invalidateStatusAndEvents(queryClient),
   });
 }

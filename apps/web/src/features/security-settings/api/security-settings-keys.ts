@@ -1,5 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { invalidateMfaState } from '../../../api/get-mfa-status';
+import { sharedKeys } from '../../../api/shared-keys';
 
 /** Query keys for everything the security settings page caches; mutations invalidate through these. */
 export const securitySettingsKeys = {
@@ -7,6 +8,14 @@ export const securitySettingsKeys = {
   sessions: () => [...securitySettingsKeys.all, 'sessions'] as const,
   events: () => [...securitySettingsKeys.all, 'events'] as const,
 };
+
+/** Backup codes or trusted browsers changed: the MFA status, and the timeline that records it. */
+export async function invalidateStatusAndEvents(queryClient: QueryClient): Promise<void> {
+  await Promise.all([
+    queryClient.invalidateQueries({ queryKey: sharedKeys.mfaStatus() }),
+    queryClient.invalidateQueries({ queryKey: securitySettingsKeys.events() }),
+  ]);
+}
 
 /**
  * A change to the account's methods or password (which also ends other sessions and trusted
