@@ -2,7 +2,15 @@ import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { AppRouter } from '../src/app/router';
 import { ToastProvider } from '../src/components/ui/toast';
-import { callsTo, mfaStatusReply, mockApi, renderWithProviders, testUser } from './utils';
+import type { Factor } from '@twofold/mfa-core/contracts';
+import {
+  activeFactor,
+  callsTo,
+  mfaStatusReply,
+  mockApi,
+  renderWithProviders,
+  testUser,
+} from './utils';
 
 const signedOut = {
   status: 401,
@@ -20,6 +28,12 @@ const signedIn = {
       reauthenticatedAt: null,
     },
   },
+};
+
+/** The security settings page's other reads: no other sessions, an empty timeline. */
+const settingsLists = {
+  'GET /api/sessions': { body: { sessions: [] } },
+  'GET /api/security/events?limit=20': { body: { events: [], nextCursor: null } },
 };
 
 describe('app routes', () => {
@@ -59,17 +73,9 @@ describe('app routes', () => {
   });
 
   it('lists a method added in the setup wizard when the settings page is opened again', async () => {
-    const factor = (id: string, type: 'totp' | 'email') => ({
-      id,
-      type,
-      status: 'active' as const,
-      createdAt: '2025-01-01T10:00:00.000Z',
-      confirmedAt: '2025-01-01T10:01:00.000Z',
-      lastUsedAt: null,
-    });
-    const emailFactor = factor('7c9e6679-7425-40de-944b-e07fc1f90ae7', 'email');
-    const totpFactor = factor('9b2f1c3e-5a6d-4e7f-8a9b-0c1d2e3f4a5b', 'totp');
-    const withFactors = (...factors: ReturnType<typeof factor>[]) =>
+    const emailFactor = activeFactor('email');
+    const totpFactor = activeFactor('totp', '9b2f1c3e-5a6d-4e7f-8a9b-0c1d2e3f4a5b');
+    const withFactors = (...factors: Factor[]) =>
       mfaStatusReply({ enabled: true, backupCodesRemaining: 10, factors });
     const fetchMock = mockApi({
       'GET /api/auth/session': {
@@ -85,8 +91,7 @@ describe('app routes', () => {
         withFactors(emailFactor),
         withFactors(emailFactor, totpFactor),
       ],
-      'GET /api/sessions': { body: { sessions: [] } },
-      'GET /api/security/events?limit=20': { body: { events: [], nextCursor: null } },
+      ...settingsLists,
       'POST /api/mfa/totp': {
         status: 201,
         body: {
@@ -122,14 +127,7 @@ describe('app routes', () => {
   });
 
   it('shows two-factor as off on the home page right after the last method was removed', async () => {
-    const totpFactor = {
-      id: '9b2f1c3e-5a6d-4e7f-8a9b-0c1d2e3f4a5b',
-      type: 'totp' as const,
-      status: 'active' as const,
-      createdAt: '2025-01-01T10:00:00.000Z',
-      confirmedAt: '2025-01-01T10:01:00.000Z',
-      lastUsedAt: null,
-    };
+    const totpFactor = activeFactor('totp', '9b2f1c3e-5a6d-4e7f-8a9b-0c1d2e3f4a5b');
     const session = (mfaEnabled: boolean) => ({
       body: { ...signedIn.body, user: { ...signedIn.body.user, mfaEnabled } },
     });
@@ -139,8 +137,7 @@ describe('app routes', () => {
         mfaStatusReply({ enabled: true, backupCodesRemaining: 10, factors: [totpFactor] }),
         mfaStatusReply(),
       ],
-      'GET /api/sessions': { body: { sessions: [] } },
-      'GET /api/security/events?limit=20': { body: { events: [], nextCursor: null } },
+      ...settingsLists,
       [`DELETE /api/mfa/factors/${totpFactor.id}`]: { body: { status: 'ok' } },
     });
     const { user } = renderWithProviders(

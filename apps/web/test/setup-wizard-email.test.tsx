@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ToastProvider } from '../src/components/ui/toast';
 import { SetupWizard } from '../src/features/mfa-setup/components/setup-wizard';
 import {
+  activeFactor,
   callsTo,
   inSeconds,
   mfaStatusReply,
@@ -28,14 +29,7 @@ function sent(resendInSeconds: number): Reply {
 
 const confirmed: Reply = {
   body: {
-    factor: {
-      id: FACTOR_ID,
-      type: 'email',
-      status: 'active',
-      createdAt: '2025-01-01T10:00:00.000Z',
-      confirmedAt: '2025-01-01T10:01:00.000Z',
-      lastUsedAt: null,
-    },
+    factor: activeFactor('email', FACTOR_ID),
     backupCodes: CODES,
   },
 };

@@ -5,6 +5,7 @@ import { ToastProvider } from '../src/components/ui/toast';
 import { useSession } from '../src/features/auth/api/get-session';
 import { SetupWizard } from '../src/features/mfa-setup/components/setup-wizard';
 import {
+  activeFactor,
   callsTo,
   inSeconds,
   mfaStatusReply,
@@ -29,14 +30,7 @@ const enrollment: Reply = {
 function confirmed(type: 'totp' | 'email', backupCodes?: string[]): Reply {
   return {
     body: {
-      factor: {
-        id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
-        type,
-        status: 'active',
-        createdAt: '2025-01-01T10:00:00.000Z',
-        confirmedAt: '2025-01-01T10:01:00.000Z',
-        lastUsedAt: null,
-      },
+      factor: activeFactor(type),
       ...(backupCodes ? { backupCodes } : {}),
     } satisfies FactorConfirmResponse,
   };
@@ -124,16 +118,7 @@ describe('SetupWizard: choosing a method', () => {
       'GET /api/mfa': mfaStatusReply({
         enabled: true,
         backupCodesRemaining: 10,
-        factors: [
-          {
-            id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
-            type: 'totp',
-            status: 'active',
-            createdAt: '2025-01-01T10:00:00.000Z',
-            confirmedAt: '2025-01-01T10:01:00.000Z',
-            lastUsedAt: null,
-          },
-        ],
+        factors: [activeFactor('totp')],
       }),
     });
     renderWizard();
@@ -217,16 +202,7 @@ describe('SetupWizard: authenticator app', () => {
       'GET /api/mfa': mfaStatusReply({
         enabled: true,
         backupCodesRemaining: 10,
-        factors: [
-          {
-            id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
-            type: 'email',
-            status: 'active',
-            createdAt: '2025-01-01T10:00:00.000Z',
-            confirmedAt: '2025-01-01T10:01:00.000Z',
-            lastUsedAt: null,
-          },
-        ],
+        factors: [activeFactor('email')],
       }),
       'POST /api/mfa/totp': enrollment,
     });

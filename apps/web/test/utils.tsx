@@ -2,7 +2,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { render, type RenderResult } from '@testing-library/react';
 import userEvent, { type UserEvent } from '@testing-library/user-event';
 import type { ReactElement } from 'react';
-import type { MfaStatusResponse } from '@twofold/mfa-core/contracts';
+import type { Factor, MfaStatusResponse } from '@twofold/mfa-core/contracts';
 import { vi, type Mock } from 'vitest';
 import { Router } from 'wouter';
 import { memoryLocation } from 'wouter/memory-location';
@@ -88,6 +88,21 @@ export function mfaStatusReply(overrides: Partial<MfaStatusResponse> = {}): Repl
       policy: { required: false, status: 'not_required', graceEndsAt: null },
       ...overrides,
     } satisfies MfaStatusResponse,
+  };
+}
+
+/** An active method as GET /api/mfa and the confirm routes answer it. */
+export function activeFactor(
+  type: Factor['type'],
+  id = '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+): Factor {
+  return {
+    id,
+    type,
+    status: 'active',
+    createdAt: '2025-01-01T10:00:00.000Z',
+    confirmedAt: '2025-01-01T10:01:00.000Z',
+    lastUsedAt: null,
   };
 }
 
