@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import type { PublicUser, VerificationRequiredResponse } from '@twofold/mfa-core/contracts';
 import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
@@ -6,7 +6,7 @@ import { ErrorAlert } from '../../../components/ui/error-alert';
 import { OtpInput } from '../../../components/ui/otp-input';
 import { ResendCodeButton } from '../../../components/ui/resend-code-button';
 import { useCodeField } from '../../../hooks/use-code-field';
-import { useResendClock } from '../../../hooks/use-resend-clock';
+import { useEmailedCode } from '../../../hooks/use-emailed-code';
 import { codeErrorMessage } from '../../../lib/error-messages';
 import { formatTime } from '../../../lib/format';
 import { useResendEmailCode } from '../api/resend-email-code';
@@ -37,17 +37,17 @@ export function EmailCodeStep({
   title = 'Check your email',
   intro,
 }: EmailCodeStepProps) {
-  const [expiresAt, setExpiresAt] = useState(challenge.expiresAt);
-  const [resent, setResent] = useState(false);
   const verify = useVerifyEmail();
-  const resend = useResendEmailCode();
   const field = useCodeField({
     length: CODE_LENGTH,
     onEdit: () => {
       if (verify.isError) verify.reset();
     },
   });
-  const resendClock = useResendClock(challenge.resendAvailableAt);
+  const emailed = useEmailedCode(challenge, useResendEmailCode(), () => {
+    field.clear();
+    verify.reset();
+  });
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -64,27 +64,11 @@ export function EmailCodeStep({
     );
   }
 
-  function handleResend() {
-    setResent(false);
-    resend.mutate(undefined, {
-      onSuccess: (result) => {
-        setExpiresAt(result.expiresAt);
-        resendClock.restart(result.resendAvailableAt);
-        field.clear();
-        verify.reset();
-        setResent(true);
-      },
-      onError: resendClock.follow,
-    });
-  }
-
   const codeError = field.incomplete
     ? `Enter the ${CODE_LENGTH}-digit code from the email.`
     : verify.error
       ? codeErrorMessage(verify.error)
       : undefined;
-  // A resend refused for timing is already explained by the countdown on the button.
-  const resendError = resend.error?.code === 'RESEND_TOO_SOON' ? null : resend.error;
 
   return (
     <div className="stack">
@@ -92,11 +76,11 @@ export function EmailCodeStep({
         <h1 className="card__title">{title}</h1>
         <p className="card__description">
           {intro ?? 'We sent a 6-digit code to'} <strong className="break-all">{email}</strong>. It
-          expires at {formatTime(expiresAt)}.
+          expires at {formatTime(emailed.expiresAt)}.
         </p>
       </header>
 
-      {resent && (
+      {emailed.resent && (
         <Alert tone="success">A new code is on its way. The previous one no longer works.</Alert>
       )}
 
@@ -116,13 +100,13 @@ export function EmailCodeStep({
         </Button>
       </form>
 
-      <ErrorAlert error={resendError} />
+      <ErrorAlert error={emailed.error} />
 
       <div className="row row--between">
         <ResendCodeButton
-          secondsLeft={resendClock.secondsLeft}
-          pending={resend.isPending}
-          onResend={handleResend}
+          secondsLeft={emailed.secondsLeft}
+          pending={emailed.pending}
+          onResend={emailed.resend}
         />
         {onBack && (
           <Button variant="link" onClick={onBack}>

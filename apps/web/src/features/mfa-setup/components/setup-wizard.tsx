@@ -14,7 +14,8 @@ import { useStartEmailFactor } from '../api/start-email-factor';
 import { useStartTotp } from '../api/start-totp';
 import '../mfa-setup.css';
 import { BackupCodesStep } from './backup-codes-step';
-import { EmailStep, type EmailCodeSent } from './email-step';
+import type { EmailCodeSent } from '../../../hooks/use-emailed-code';
+import { EmailStep } from './email-step';
 import { MethodChoice } from './method-choice';
 import { TotpStep } from './totp-step';
 
