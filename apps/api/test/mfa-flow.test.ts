@@ -251,6 +251,55 @@ describe('email codes as a factor', () => {
     expect((await signingIn.get('/api/auth/session')).json().session.amr).toEqual(['pwd', 'email']);
   });
 
+  it('sends sign-in and step-up codes only where email codes are enrolled, each valid 10 minutes and recorded', async () => {
+    // An account with an authenticator app only: neither route sends anything.
+    const app = await signUp(ctx.app, ctx.db);
+    await enrollTotp(app.client);
+    const mailBefore = await latestMail(ctx.db, app.email);
+    const { client: appSignIn } = await passwordStep(app.email, app.password);
+    for (const [client, path] of [
+      [appSignIn, '/api/auth/mfa/email'],
+      [app.client, '/api/auth/reauthenticate/email'],
+    ] as const) {
+      const refused = await client.post(path, {});
+      expect(refused.statusCode, path).toBe(404);
+      expect(refused.json()).toMatchObject({
+        code: 'FACTOR_NOT_FOUND',
+        message: 'Email codes are not set up for this account.',
+      });
+    }
+    expect((await latestMail(ctx.db, app.email))?.id).toBe(mailBefore?.id);
+
+    const { client, email, password, user } = await signUp(ctx.app, ctx.db);
+    await client.post('/api/mfa/email', {});
+    await client.post('/api/mfa/email/confirm', { code: await latestCode(ctx.db, email) });
+    const { client: signingIn } = await passwordStep(email, password);
+    for (const [sender, path, subject] of [
+      [signingIn, '/api/auth/mfa/email', 'Your Twofold sign-in code'],
+      [client, '/api/auth/reauthenticate/email', 'Your Twofold confirmation code'],
+    ] as const) {
+      const sentAt = Date.now();
+      const sent = await sender.post(path, {});
+      expect(sent.statusCode, sent.body).toBe(200);
+      const { status, expiresAt, resendAvailableAt } = sent.json();
+      expect(status).toBe('sent');
+      expect(Date.parse(expiresAt) - sentAt).toBeGreaterThanOrEqual(10 * 60_000 - 1_000);
+      expect(Date.parse(expiresAt) - sentAt).toBeLessThanOrEqual(10 * 60_000 + 1_000);
+      expect(Date.parse(resendAvailableAt) - sentAt).toBeLessThanOrEqual(61_000);
+      expect((await latestMail(ctx.db, email))?.subject).toBe(subject);
+    }
+    const sends = await ctx.db.db
+      .select({ metadata: securityEvents.metadata })
+      .from(securityEvents)
+      .where(
+        and(eq(securityEvents.userId, user.id), eq(securityEvents.type, 'mfa.email_code_sent')),
+      );
+    expect(sends.map((event) => event.metadata)).toEqual(
+      expect.arrayContaining([{ purpose: 'login' }, { purpose: 'step_up' }]),
+    );
+    expect(sends).toHaveLength(2);
+  });
+
   it('refuses wrong enrollment codes with the tries left, then voids the code; the factor stays pending', async () => {
     const { client, email, user } = await signUp(ctx.app, ctx.db);
     expect((await client.post('/api/mfa/email', {})).statusCode).toBe(201);

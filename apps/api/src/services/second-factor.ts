@@ -12,6 +12,10 @@ import {
 import { verifyTotp, type MfaMethod } from '@twofold/mfa-core';
 import { appError, isAppError } from '../errors.js';
 import { templates } from '../mail/templates.js';
+import { codeTimes } from './email-codes.js';
+
+/** How long an emailed second-factor code (sign-in or step-up) stays valid. */
+export const FACTOR_CODE_TTL_MS = 10 * 60_000;
 
 /** RFC 8176 method references recorded on a session for each second factor. */
 export const AMR: Record<MfaMethod, string> = {
@@ -157,6 +161,41 @@ export function createSecondFactor(app: FastifyInstance) {
 
   return {
     claimTotp,
+
+    /**
+     * Emails a second-factor code to an account that has email codes enrolled: for a sign-in,
+     * bound to its challenge, or for step-up. Answers when it expires and when another may follow.
+     */
+    async sendEmailCode({
+      user,
+      purpose,
+      challengeId,
+      request,
+    }: Pick<VerifyFactor, 'user' | 'purpose' | 'challengeId' | 'request'>) {
+      if (!(await app.factors.active(user.id)).some((factor) => factor.type === 'email')) {
+        throw appError(
+          'FACTOR_NOT_FOUND',
+          undefined,
+          'Email codes are not set up for this account.',
+        );
+      }
+      const template = purpose === 'login' ? templates.signInCode : templates.stepUpCode;
+      const issued = await app.emailCodes.issue({
+        userId: user.id,
+        email: user.email,
+        purpose,
+        challengeId: challengeId ?? null,
+        ttlMs: FACTOR_CODE_TTL_MS,
+        message: (code) => template(code, FACTOR_CODE_TTL_MS / 60_000),
+      });
+      await app.securityEvents.record({
+        type: 'mfa.email_code_sent',
+        userId: user.id,
+        request,
+        metadata: { purpose },
+      });
+      return { status: 'sent' as const, ...codeTimes(issued) };
+    },
 
     /** The methods the user can finish a sign-in with. */
     async methodsFor(userId: string): Promise<MfaMethod[]> {

@@ -6,11 +6,8 @@ import {
   ReauthenticateResponse,
 } from '@twofold/mfa-core';
 import { appError } from '../../errors.js';
-import { templates } from '../../mail/templates.js';
 import { sessionOf, STEP_UP_WINDOW_MS } from '../../plugins/auth.js';
 import { verifyPassword } from '../../services/passwords.js';
-import { LOGIN_CODE_TTL_MS } from './second-step.js';
-import { codeTimes } from '../../services/email-codes.js';
 
 /** Step-up ("sudo"): password plus a current second factor opens a 15-minute window. */
 const reauthenticateRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -75,30 +72,11 @@ const reauthenticateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const session = sessionOf(request);
-      if (!(await app.factors.active(session.userId)).some((factor) => factor.type === 'email')) {
-        throw appError(
-          'FACTOR_NOT_FOUND',
-          undefined,
-          'Email codes are not set up for this account.',
-        );
-      }
-      const issued = await app.emailCodes.issue({
-        userId: session.userId,
-        email: session.email,
+      return secondFactor.sendEmailCode({
+        user: { id: session.userId, email: session.email },
         purpose: 'step_up',
-        ttlMs: LOGIN_CODE_TTL_MS,
-        message: (code) => templates.stepUpCode(code, LOGIN_CODE_TTL_MS / 60_000),
-      });
-      await securityEvents.record({
-        type: 'mfa.email_code_sent',
-        userId: session.userId,
         request,
-        metadata: { purpose: 'step_up' },
       });
-      return {
-        status: 'sent' as const,
-        ...codeTimes(issued),
-      };
     },
   );
 };

@@ -7,24 +7,12 @@ import {
   MfaVerifyBody,
 } from '@twofold/mfa-core';
 import { Type } from 'typebox';
-import { appError } from '../../errors.js';
 import { templates } from '../../mail/templates.js';
 import { AMR } from '../../services/second-factor.js';
-import { codeTimes } from '../../services/email-codes.js';
-
-export const LOGIN_CODE_TTL_MS = 10 * 60_000;
 
 /** The second step of sign-in: only the challenge cookie opens these two routes. */
 const secondStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const {
-    sessions,
-    secondFactor,
-    cookieJar,
-    trustedDevices,
-    securityEvents,
-    notifications,
-    factors,
-  } = app;
+  const { sessions, secondFactor, cookieJar, trustedDevices, securityEvents, notifications } = app;
 
   app.post(
     '/mfa/verify',
@@ -95,31 +83,12 @@ const secondStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { user, ...challenge } = request.challenge!;
-      if (!(await factors.active(user.id)).some((factor) => factor.type === 'email')) {
-        throw appError(
-          'FACTOR_NOT_FOUND',
-          undefined,
-          'Email codes are not set up for this account.',
-        );
-      }
-      const issued = await app.emailCodes.issue({
-        userId: user.id,
-        email: user.email,
+      return secondFactor.sendEmailCode({
+        user,
         purpose: 'login',
         challengeId: challenge.id,
-        ttlMs: LOGIN_CODE_TTL_MS,
-        message: (code) => templates.signInCode(code, LOGIN_CODE_TTL_MS / 60_000),
-      });
-      await securityEvents.record({
-        type: 'mfa.email_code_sent',
-        userId: user.id,
         request,
-        metadata: { purpose: 'login' },
       });
-      return {
-        status: 'sent' as const,
-        ...codeTimes(issued),
-      };
     },
   );
 };
