@@ -17,8 +17,13 @@ export interface Argon2Options {
   parallelism: number;
 }
 
-/** Nice value added to the hashing threads (0 = the event loop's priority, 19 = the lowest). */
-export const HASH_THREAD_NICE = 19;
+/**
+ * Nice value of the hashing threads (0 = the event loop's priority, 19 = the lowest). At 10 the
+ * scheduler weighs the event loop about 9 to 1 against a hashing thread on a contested core;
+ * at 19 the hashes were preempted so often that sign-ins ran slower with no gain in read latency
+ * (README, Benchmarks).
+ */
+export const HASH_THREAD_NICE = 10;
 
 // CommonJS, evaluated in each worker: plain JavaScript, so it runs the same from the sources,
 // the build and the test runner.
