@@ -95,6 +95,7 @@ describe('rate limits', () => {
         '/api/auth/register/resend',
       ]) {
         const statuses: number[] = [];
+        let first;
         let last;
         for (let i = 0; i < 4; i++) {
           last = await limited.inject({
@@ -103,11 +104,21 @@ describe('rate limits', () => {
             payload: { email: 'x@example.com', password: 'whatever pass' },
           });
           statuses.push(last.statusCode);
+          first ??= last;
         }
         expect(statuses.slice(0, 3), url).not.toContain(429);
+        // Under the limit nothing tells the client how many tries it has left.
+        expect(
+          Object.keys(first!.headers).filter((name) => name.startsWith('x-ratelimit')),
+        ).toEqual([]);
         expect(last!.statusCode, url).toBe(429);
         expect(last!.json().code).toBe('RATE_LIMITED');
         expect(last!.json().retryAfter).toBeGreaterThan(0);
+        expect(last!.headers).toMatchObject({
+          'x-ratelimit-limit': '3',
+          'x-ratelimit-remaining': '0',
+        });
+        expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
       }
       // Reading the session is not an auth attempt: the SPA does it on every load.
       for (let i = 0; i < 5; i++) {
