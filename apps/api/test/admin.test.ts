@@ -84,6 +84,20 @@ async function giveFullMfa(userId: string) {
   );
 }
 
+/** `count` accounts straight into the table, `<tag>.<i>@example.com`, created at `createdAt(i)`. */
+async function insertUsers(tag: string, count: number, createdAt: (i: number) => Date) {
+  return ctx.db.db
+    .insert(users)
+    .values(
+      Array.from({ length: count }, (_, i) => ({
+        email: `${tag}.${i}@example.com`,
+        passwordHash: 'not-a-real-hash',
+        createdAt: createdAt(i),
+      })),
+    )
+    .returning({ id: users.id });
+}
+
 async function walkUsers(client: Client, params: Record<string, string>) {
   const seen: ListedUser[] = [];
   let cursor: string | null = null;
@@ -361,16 +375,9 @@ describe('GET /api/admin/users', () => {
   it('pages by (createdAt, id) without duplicates or gaps, ties included', async () => {
     const tag = `page${crypto.randomUUID().slice(0, 8)}`;
     const sameInstant = new Date(Date.now() - 3_600_000);
-    const inserted = await ctx.db.db
-      .insert(users)
-      .values(
-        Array.from({ length: 7 }, (_, i) => ({
-          email: `${tag}.${i}@example.com`,
-          passwordHash: 'not-a-real-hash',
-          createdAt: i < 4 ? sameInstant : new Date(sameInstant.getTime() + i * 1000),
-        })),
-      )
-      .returning({ id: users.id });
+    const inserted = await insertUsers(tag, 7, (i) =>
+      i < 4 ? sameInstant : new Date(sameInstant.getTime() + i * 1000),
+    );
 
     const { seen, pages } = await walkUsers(admin.client, { limit: '3', q: tag });
     expect(pages).toBe(3);
@@ -396,16 +403,7 @@ describe('GET /api/admin/users pagination end', () => {
   it('gives no cursor after a last page that is exactly full', async () => {
     const tag = `full${crypto.randomUUID().slice(0, 8)}`;
     const base = Date.now() - 7_200_000;
-    const inserted = await ctx.db.db
-      .insert(users)
-      .values(
-        Array.from({ length: 6 }, (_, i) => ({
-          email: `${tag}.${i}@example.com`,
-          passwordHash: 'not-a-real-hash',
-          createdAt: new Date(base + i * 1000),
-        })),
-      )
-      .returning({ id: users.id });
+    const inserted = await insertUsers(tag, 6, (i) => new Date(base + i * 1000));
 
     const whole = await admin.client.get(`/api/admin/users?q=${tag}&limit=6`);
     expect(whole.statusCode).toBe(200);
