@@ -309,6 +309,7 @@ describe('loadConfig refuses bad values with a clear ConfigError', () => {
     ['SESSION_ABSOLUTE_HOURS', 'twelve'],
     ['TOTP_DRIFT_STEPS', '4'],
     ['RATE_LIMIT_AUTH_MAX', '0'],
+    ['RATE_LIMIT_AUTH_MAX', '1000000001'],
     ['DATABASE_POOL_SIZE', '0'],
     ['DATABASE_POOL_SIZE', 'ten'],
     ['PORT', ' '],

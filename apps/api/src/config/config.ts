@@ -211,7 +211,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     redisUrl: env.REDIS_URL || undefined,
     trustProxy: trustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
-    rateLimitAuthMax: integer(env, 'RATE_LIMIT_AUTH_MAX', 20, 1, 1_000_000),
+    rateLimitAuthMax: integer(env, 'RATE_LIMIT_AUTH_MAX', 20, 1, 1_000_000_000),
     webDistDir: env.WEB_DIST_DIR
       ? path.resolve(env.WEB_DIST_DIR)
       : production && existsSync(defaultWebDistDir)
