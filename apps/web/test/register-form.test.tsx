@@ -1,6 +1,7 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { RegisterForm } from '../src/features/auth/components/register-form';
+import { formatTime } from '../src/lib/format';
 import { callsTo, inSeconds, mockApi, renderWithProviders, testUser } from './utils';
 
 const verificationRequired = () => ({
@@ -117,6 +118,45 @@ describe('RegisterForm', () => {
 
     const button = await screen.findByRole('button', { name: /^Resend code in 0:4[12]$/ });
     expect(button).toBeDisabled();
+    expect(callsTo(fetchMock, 'POST /api/auth/register/resend')).toHaveLength(1);
+  });
+
+  it('resends the code: says the previous one no longer works, empties the field, shows the new expiry', async () => {
+    const newExpiry = inSeconds(600);
+    const fetchMock = mockApi({
+      'POST /api/auth/register': {
+        status: 201,
+        body: {
+          status: 'verification_required',
+          expiresAt: inSeconds(60),
+          resendAvailableAt: inSeconds(-1),
+        },
+      },
+      'POST /api/auth/register/resend': {
+        body: {
+          status: 'verification_required',
+          expiresAt: newExpiry,
+          resendAvailableAt: inSeconds(60),
+        },
+      },
+    });
+    const { user } = renderWithProviders(
+      <RegisterForm onAuthenticated={vi.fn()} onSetupRequired={vi.fn()} />,
+    );
+    await fillAndSubmit(user);
+    const field = await screen.findByRole('textbox', { name: 'Verification code' });
+    await user.type(field, '123');
+
+    await user.click(screen.getByRole('button', { name: 'Resend code' }));
+
+    expect(
+      await screen.findByText('A new code is on its way. The previous one no longer works.'),
+    ).toBeInTheDocument();
+    expect(field).toHaveValue('');
+    expect(
+      screen.getByText(`It expires at ${formatTime(newExpiry)}.`, { exact: false }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /^Resend code in (1:00|0:59)$/ })).toBeDisabled();
     expect(callsTo(fetchMock, 'POST /api/auth/register/resend')).toHaveLength(1);
   });
 
