@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { RATE_LIMIT_AUTH_MAX_CEILING } from '@twofold/api';
 import { freePort } from '@twofold/db/postgres-server';
 import type { BenchContext } from './context.js';
 import { benchScript, repoRoot } from './paths.js';
@@ -47,9 +48,9 @@ function apiEnv(ctx: BenchContext, port?: number): Record<string, string> {
     DATABASE_URL: ctx.databaseUrl,
     SMTP_URL: ctx.smtpUrl,
     DATABASE_POOL_SIZE: String(ctx.settings.poolSize),
-    // Per minute; the config's ceiling. The plugin stack's rounds alone can pass a million a
-    // minute on a fast machine, and a 429 is not the answer being measured.
-    RATE_LIMIT_AUTH_MAX: '1000000000',
+    // The plugin stack's rounds alone can pass a million a minute on a fast machine, and a 429
+    // is not the answer being measured.
+    RATE_LIMIT_AUTH_MAX: String(RATE_LIMIT_AUTH_MAX_CEILING),
     ...(port && { APP_URL: `http://127.0.0.1:${port}` }),
     ...ctx.secrets,
   };

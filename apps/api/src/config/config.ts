@@ -50,6 +50,9 @@ const defaultWebDistDir = fileURLToPath(new URL('../../../web/dist', import.meta
 
 type Env = Record<string, string | undefined>;
 
+/** The highest `RATE_LIMIT_AUTH_MAX` (per minute) accepted: in effect, no limit (the bench). */
+export const RATE_LIMIT_AUTH_MAX_CEILING = 1_000_000_000;
+
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -211,7 +214,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     redisUrl: env.REDIS_URL || undefined,
     trustProxy: trustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
-    rateLimitAuthMax: integer(env, 'RATE_LIMIT_AUTH_MAX', 20, 1, 1_000_000_000),
+    rateLimitAuthMax: integer(env, 'RATE_LIMIT_AUTH_MAX', 20, 1, RATE_LIMIT_AUTH_MAX_CEILING),
     webDistDir: env.WEB_DIST_DIR
       ? path.resolve(env.WEB_DIST_DIR)
       : production && existsSync(defaultWebDistDir)
