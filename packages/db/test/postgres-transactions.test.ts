@@ -15,17 +15,27 @@ const serverUrl = process.env.DATABASE_URL;
 class Refused extends Error {}
 
 describe.skipIf(!serverUrl)('postgres.js transactions on a busy pool', () => {
-  const table = `tx_probe_${randomBytes(6).toString('hex')}`;
+  // A database of this file's own, dropped afterwards, like every suite run with DATABASE_URL.
+  const database = `twofold_test_${randomBytes(8).toString('hex')}`;
+  const table = 'tx_probe';
+  let url: string;
+  let server: postgres.Sql;
   let admin: postgres.Sql;
 
   beforeAll(async () => {
-    admin = postgres(serverUrl!, { max: 1, onnotice: () => {} });
+    server = postgres(serverUrl!, { max: 1, onnotice: () => {} });
+    await server.unsafe(`create database "${database}"`);
+    const scratch = new URL(serverUrl!);
+    scratch.pathname = `/${database}`;
+    url = scratch.toString();
+    admin = postgres(url, { max: 1, onnotice: () => {} });
     await admin.unsafe(`create table "${table}" (id serial primary key, origin text not null)`);
   });
 
   afterAll(async () => {
-    await admin?.unsafe(`drop table if exists "${table}"`);
     await admin?.end();
+    await server?.unsafe(`drop database if exists "${database}" with (force)`);
+    await server?.end();
   });
 
   /**
@@ -41,7 +51,7 @@ describe.skipIf(!serverUrl)('postgres.js transactions on a busy pool', () => {
       onnotice: () => {},
       connection: { application_name: name },
     };
-    const sql = postgres(serverUrl!, options as postgres.Options<Record<string, never>>);
+    const sql = postgres(url, options as postgres.Options<Record<string, never>>);
     return { sql, name };
   }
 
