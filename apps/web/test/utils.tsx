@@ -1,9 +1,9 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { render, type RenderResult } from '@testing-library/react';
+import { render, screen, type RenderResult } from '@testing-library/react';
 import userEvent, { type UserEvent } from '@testing-library/user-event';
 import type { ReactElement } from 'react';
 import type { Factor, MfaStatusResponse } from '@twofold/mfa-core/contracts';
-import { vi, type Mock } from 'vitest';
+import { expect, vi, type Mock } from 'vitest';
 import { Router } from 'wouter';
 import { memoryLocation } from 'wouter/memory-location';
 import { createQueryClient } from '../src/lib/query-client';
@@ -117,3 +117,15 @@ export const testUser = {
   emailVerified: true,
   mfaEnabled: false,
 };
+
+/**
+ * What an emailed-code step shows right after "Resend code" (useEmailedCode): the notice that
+ * the old code is void, an emptied field, and the resend countdown started again.
+ */
+export async function expectCodeResent(field: HTMLElement) {
+  expect(
+    await screen.findByText('A new code is on its way. The previous one no longer works.'),
+  ).toBeInTheDocument();
+  expect(field).toHaveValue('');
+  expect(screen.getByRole('button', { name: /^Resend code in (1:00|0:59)$/ })).toBeDisabled();
+}
