@@ -11,12 +11,13 @@ import {
   testUser,
 } from './utils';
 
-const verificationRequired = () => ({
-  status: 201,
+/** The server's answer that a code was mailed: register's 201, or resend's 200. */
+const verificationRequired = ({ expiresIn = 900, resendIn = 60, status = 201 } = {}) => ({
+  status,
   body: {
     status: 'verification_required',
-    expiresAt: inSeconds(900),
-    resendAvailableAt: inSeconds(60),
+    expiresAt: inSeconds(expiresIn),
+    resendAvailableAt: inSeconds(resendIn),
   },
 });
 
@@ -99,14 +100,7 @@ describe('RegisterForm', () => {
 
   it('counts down to "Resend code" and follows the server when it says to wait', async () => {
     const fetchMock = mockApi({
-      'POST /api/auth/register': {
-        status: 201,
-        body: {
-          status: 'verification_required',
-          expiresAt: inSeconds(900),
-          resendAvailableAt: inSeconds(-1),
-        },
-      },
+      'POST /api/auth/register': verificationRequired({ resendIn: -1 }),
       'POST /api/auth/register/resend': {
         status: 429,
         body: {
@@ -129,23 +123,10 @@ describe('RegisterForm', () => {
   });
 
   it('resends the code: says the previous one no longer works, empties the field, shows the new expiry', async () => {
-    const newExpiry = inSeconds(600);
+    const resent = verificationRequired({ expiresIn: 600, status: 200 });
     const fetchMock = mockApi({
-      'POST /api/auth/register': {
-        status: 201,
-        body: {
-          status: 'verification_required',
-          expiresAt: inSeconds(60),
-          resendAvailableAt: inSeconds(-1),
-        },
-      },
-      'POST /api/auth/register/resend': {
-        body: {
-          status: 'verification_required',
-          expiresAt: newExpiry,
-          resendAvailableAt: inSeconds(60),
-        },
-      },
+      'POST /api/auth/register': verificationRequired({ expiresIn: 60, resendIn: -1 }),
+      'POST /api/auth/register/resend': resent,
     });
     const { user } = renderWithProviders(
       <RegisterForm onAuthenticated={vi.fn()} onSetupRequired={vi.fn()} />,
@@ -158,21 +139,14 @@ describe('RegisterForm', () => {
 
     await expectCodeResent(field);
     expect(
-      screen.getByText(`It expires at ${formatTime(newExpiry)}.`, { exact: false }),
+      screen.getByText(`It expires at ${formatTime(resent.body.expiresAt)}.`, { exact: false }),
     ).toBeInTheDocument();
     expect(callsTo(fetchMock, 'POST /api/auth/register/resend')).toHaveLength(1);
   });
 
   it('keeps "Resend code" disabled until the time the server gave', async () => {
     mockApi({
-      'POST /api/auth/register': {
-        status: 201,
-        body: {
-          status: 'verification_required',
-          expiresAt: inSeconds(900),
-          resendAvailableAt: inSeconds(90),
-        },
-      },
+      'POST /api/auth/register': verificationRequired({ resendIn: 90 }),
     });
     const { user } = renderWithProviders(
       <RegisterForm onAuthenticated={vi.fn()} onSetupRequired={vi.fn()} />,
