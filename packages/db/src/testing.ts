@@ -23,16 +23,34 @@ export async function createTestDbClient(): Promise<DbClient> {
   return url ? createServerTestClient(url) : createPgliteTestClient();
 }
 
-async function createServerTestClient(serverUrl: string): Promise<DbClient> {
+/** An empty database of its own on the server at `serverUrl`, and how to drop it again. */
+export interface ScratchDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** Creates `twofold_test_<random>` on that server (no migrations); `drop()` removes it. */
+export async function createScratchDatabase(serverUrl: string): Promise<ScratchDatabase> {
   const name = `twofold_test_${randomBytes(8).toString('hex')}`;
   await withAdminConnection(serverUrl, (admin) => admin.unsafe(`create database "${name}"`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () =>
+      withAdminConnection(serverUrl, (admin) =>
+        admin.unsafe(`drop database if exists "${name}" with (force)`),
+      ),
+  };
+}
+
+async function createServerTestClient(serverUrl: string): Promise<DbClient> {
+  const scratch = await createScratchDatabase(serverUrl);
   let client: DbClient;
   try {
-    client = await createDbClient({ url: url.toString(), maxConnections: 5 });
+    client = await createDbClient({ url: scratch.url, maxConnections: 5 });
   } catch (error) {
-    await dropDatabase(serverUrl, name);
+    await scratch.drop();
     throw error;
   }
   let closed: Promise<void> | undefined;
@@ -41,15 +59,9 @@ async function createServerTestClient(serverUrl: string): Promise<DbClient> {
     close: () =>
       (closed ??= (async () => {
         await client.close();
-        await dropDatabase(serverUrl, name);
+        await scratch.drop();
       })()),
   };
-}
-
-async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  await withAdminConnection(serverUrl, (admin) =>
-    admin.unsafe(`drop database if exists "${name}" with (force)`),
-  );
 }
 
 async function withAdminConnection(

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase, type ScratchDatabase } from '../src/testing.js';
 
 const serverUrl = process.env.DATABASE_URL;
 
@@ -16,26 +17,19 @@ class Refused extends Error {}
 
 describe.skipIf(!serverUrl)('postgres.js transactions on a busy pool', () => {
   // A database of this file's own, dropped afterwards, like every suite run with DATABASE_URL.
-  const database = `twofold_test_${randomBytes(8).toString('hex')}`;
   const table = 'tx_probe';
-  let url: string;
-  let server: postgres.Sql;
+  let scratch: ScratchDatabase;
   let admin: postgres.Sql;
 
   beforeAll(async () => {
-    server = postgres(serverUrl!, { max: 1, onnotice: () => {} });
-    await server.unsafe(`create database "${database}"`);
-    const scratch = new URL(serverUrl!);
-    scratch.pathname = `/${database}`;
-    url = scratch.toString();
-    admin = postgres(url, { max: 1, onnotice: () => {} });
+    scratch = await createScratchDatabase(serverUrl!);
+    admin = postgres(scratch.url, { max: 1, onnotice: () => {} });
     await admin.unsafe(`create table "${table}" (id serial primary key, origin text not null)`);
   });
 
   afterAll(async () => {
     await admin?.end();
-    await server?.unsafe(`drop database if exists "${database}" with (force)`);
-    await server?.end();
+    await scratch?.drop();
   });
 
   /**
@@ -51,7 +45,7 @@ describe.skipIf(!serverUrl)('postgres.js transactions on a busy pool', () => {
       onnotice: () => {},
       connection: { application_name: name },
     };
-    const sql = postgres(url, options as postgres.Options<Record<string, never>>);
+    const sql = postgres(scratch.url, options as postgres.Options<Record<string, never>>);
     return { sql, name };
   }
 

@@ -13,7 +13,7 @@ import {
   reserveAttempt,
   users,
 } from '../src/index.js';
-import { createTestDbClient } from '../src/testing.js';
+import { createScratchDatabase, createTestDbClient } from '../src/testing.js';
 import { insertUser } from './support.js';
 
 const serverUrl = process.env.DATABASE_URL;
@@ -36,14 +36,11 @@ describe.skipIf(!serverUrl)('PostgreSQL server', () => {
 
   /** A fresh database for `use`, given its URL; dropped afterwards whatever happens. */
   async function withScratchDatabase(use: (url: string) => Promise<void>): Promise<void> {
-    const name = `twofold_test_${randomBytes(8).toString('hex')}`;
-    await admin.unsafe(`create database "${name}"`);
+    const scratch = await createScratchDatabase(serverUrl!);
     try {
-      const url = new URL(serverUrl!);
-      url.pathname = `/${name}`;
-      await use(url.toString());
+      await use(scratch.url);
     } finally {
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await scratch.drop();
     }
   }
 
