@@ -38,6 +38,21 @@ export function createFactors(app: FastifyInstance) {
     },
 
     /**
+     * Deletes the user's pending (unconfirmed) factors: a password change or reset, signing out
+     * everywhere and an admin reset all end an enrollment someone else may have started.
+     */
+    async removePending(
+      userId: string,
+      tx: Transaction | FastifyInstance['db'] = db,
+    ): Promise<number> {
+      const rows = await tx
+        .delete(mfaFactors)
+        .where(and(eq(mfaFactors.userId, userId), eq(mfaFactors.status, 'pending')))
+        .returning({ id: mfaFactors.id });
+      return rows.length;
+    },
+
+    /**
      * Everything MFA for a user goes at once: factors, backup codes and trusted browsers, and
      * the sessions that were upgraded by a factor fall back to password-level (aal 1).
      */

@@ -37,6 +37,7 @@ export const emailCodes = pgTable(
       .on(t.userId, t.purpose)
       .where(sql`${t.usedAt} is null`),
     index('email_codes_challenge_idx').on(t.challengeId),
+    index('email_codes_expires_idx').on(t.expiresAt),
     check(
       'email_codes_purpose_check',
       sql`${t.purpose} in ('registration', 'registration_decoy', 'login', 'step_up', 'password_reset', 'enroll', 'email_change')`,

@@ -8,3 +8,4 @@ export * from './trusted-devices.js';
 export * from './security-events.js';
 export * from './mfa-policy.js';
 export * from './dev-outbox.js';
+export * from './notice-cooldowns.js';

@@ -28,6 +28,7 @@ export const loginChallenges = pgTable(
     index('login_challenges_user_open_idx')
       .on(t.userId)
       .where(sql`${t.consumedAt} is null`),
+    index('login_challenges_expires_idx').on(t.expiresAt),
     // 'registration_decoy': the pending step answered to a sign-up for an address that already
     // has an account; it looks the same from outside but can never complete or send a code.
     check(

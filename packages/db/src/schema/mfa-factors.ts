@@ -9,6 +9,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { sessions } from './sessions.js';
 import { users } from './users.js';
 
 export const mfaFactors = pgTable(
@@ -28,6 +29,11 @@ export const mfaFactors = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    /**
+     * Pending only: the session that started the enrollment. Only that session gets the same
+     * secret back on a retry; any other starts over with a new one.
+     */
+    sessionId: uuid('session_id').references(() => sessions.id, { onDelete: 'set null' }),
   },
   (t) => [
     // One active and at most one pending factor of each type per user.
@@ -38,6 +44,10 @@ export const mfaFactors = pgTable(
       .on(t.userId, t.type)
       .where(sql`${t.status} = 'pending'`),
     index('mfa_factors_user_idx').on(t.userId),
+    // The retention sweep finds pending factors past their life.
+    index('mfa_factors_pending_created_idx')
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'pending'`),
     check('mfa_factors_type_check', sql`${t.type} in ('totp', 'email')`),
     check('mfa_factors_status_check', sql`${t.status} in ('pending', 'active')`),
     check(

@@ -17,9 +17,12 @@ export const securityEvents = pgTable(
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  // Only the per-user timeline is queried (newest first, paginated). The table takes an insert
-  // on nearly every request that changes something, so it carries no index nothing reads.
-  (t) => [index('security_events_user_created_idx').on(t.userId, t.createdAt.desc(), t.id)],
+  // The per-user timeline (newest first, paginated), and the retention sweep by age. The table
+  // takes an insert on nearly every request that changes something, so it carries no other index.
+  (t) => [
+    index('security_events_user_created_idx').on(t.userId, t.createdAt.desc(), t.id),
+    index('security_events_created_idx').on(t.createdAt),
+  ],
 );
 
 export const securityEventsRelations = relations(securityEvents, ({ one }) => ({

@@ -40,6 +40,7 @@ export const sessions = pgTable(
     index('sessions_user_active_idx')
       .on(t.userId)
       .where(sql`${t.revokedAt} is null`),
+    index('sessions_expires_idx').on(t.expiresAt),
     check('sessions_aal_check', sql`${t.aal} in (1, 2)`),
     check('sessions_scope_check', sql`${t.scope} in ('full', 'enroll_only')`),
   ],

@@ -24,6 +24,7 @@ export const trustedDevices = pgTable(
     index('trusted_devices_user_active_idx')
       .on(t.userId)
       .where(sql`${t.revokedAt} is null`),
+    index('trusted_devices_expires_idx').on(t.expiresAt),
   ],
 );
 

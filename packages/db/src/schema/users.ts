@@ -32,6 +32,12 @@ export const users = pgTable(
     /** Second-factor failures in a row, across all challenges and IPs (reset on success). */
     mfaFailedAttempts: integer('mfa_failed_attempts').notNull().default(0),
     mfaLockedUntil: timestamp('mfa_locked_until', { withTimezone: true }),
+    /**
+     * Wrong mailbox codes in a row (registration and email-change codes), across every code
+     * mailed: a fresh code brings 5 tries of its own, this count does not start again.
+     */
+    codeFailedAttempts: integer('code_failed_attempts').notNull().default(0),
+    codeLockedUntil: timestamp('code_locked_until', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true })
       .notNull()
@@ -43,6 +49,11 @@ export const users = pgTable(
     index('users_role_idx').on(t.role),
     check('users_role_check', sql`${t.role} in ('user', 'admin')`),
     check('users_mfa_failed_attempts_check', sql`${t.mfaFailedAttempts} >= 0`),
+    check('users_code_failed_attempts_check', sql`${t.codeFailedAttempts} >= 0`),
+    // The retention sweep finds accounts never verified by their creation time.
+    index('users_unverified_created_idx')
+      .on(t.createdAt)
+      .where(sql`${t.emailVerifiedAt} is null`),
   ],
 );
 
