@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { and, count, eq, isNull } from 'drizzle-orm';
-import { backupCodes, type Transaction } from '@twofold/db';
+import { backupCodes, lockUser, type Transaction } from '@twofold/db';
 import {
   BACKUP_CODE_COUNT,
   generateBackupCodes,
@@ -25,10 +25,18 @@ export function createBackupCodes(app: FastifyInstance) {
       return normalized ? hash(userId, normalized) : null;
     },
 
-    /** A new set replaces the old one (unused old codes stop working). Returns the codes to show once. */
-    async replace(userId: string, tx: Transaction | FastifyInstance['db'] = db): Promise<string[]> {
+    /**
+     * A new set replaces the old one (unused old codes stop working). Returns the codes to show
+     * once. Replacements for one user take turns on the user's row: without it, concurrent
+     * regenerations each delete only the set committed before they started and all insert
+     * theirs, leaving several sets live. Callers that already hold the lock (enrollment) pass
+     * their transaction; locking it again is free.
+     */
+    async replace(userId: string, tx?: Transaction): Promise<string[]> {
+      if (!tx) return db.transaction((own) => this.replace(userId, own));
       const codes = generateBackupCodes(BACKUP_CODE_COUNT);
       const now = app.now();
+      await lockUser(tx, userId);
       await tx.delete(backupCodes).where(eq(backupCodes.userId, userId));
       await tx.insert(backupCodes).values(
         codes.map((code) => ({
