@@ -285,6 +285,37 @@ describe('loadConfig defaults', () => {
     expect(config.trustProxy).toBe(true);
   });
 
+  it('refuses TRUST_PROXY=true in production and says what to set instead', () => {
+    for (const value of ['true', '1', ' true ']) {
+      const error = configError(() => loadConfig(productionEnv({ TRUST_PROXY: value }), quiet));
+      expect(error.message).toMatch(/^TRUST_PROXY=/);
+      expect(error.message).toContain('X-Forwarded-For');
+      expect(error.message).toContain("reverse proxy's address");
+      expect(error.message).toContain('any-peer');
+    }
+  });
+
+  it('accepts the deliberate TRUST_PROXY=any-peer (any peer) and proxy addresses in production', () => {
+    const trust = (TRUST_PROXY: string) =>
+      loadConfig(productionEnv({ TRUST_PROXY }), quiet).trustProxy;
+    expect(trust('any-peer')).toBe(true);
+    expect(trust('10.213.57.10')).toBe('10.213.57.10');
+    expect(trust('false')).toBe(false);
+    expect(loadConfig(productionEnv(), quiet).trustProxy).toBe(false);
+  });
+
+  it('keeps accepting TRUST_PROXY=true outside production', () => {
+    for (const NODE_ENV of ['development', 'test']) {
+      const trust = (TRUST_PROXY: string) =>
+        loadConfig(
+          { NODE_ENV, DATA_DIR: tempDataDir(), ...ephemeralSecretEnv(), TRUST_PROXY },
+          quiet,
+        ).trustProxy;
+      expect(trust('true'), NODE_ENV).toBe(true);
+      expect(trust('any-peer'), NODE_ENV).toBe(true);
+    }
+  });
+
   it('trusts proxy headers only from the listed proxies when TRUST_PROXY names them', () => {
     const env = (TRUST_PROXY: string) =>
       loadConfig({ NODE_ENV: 'test', ...ephemeralSecretEnv(), TRUST_PROXY }, quiet).trustProxy;

@@ -143,6 +143,34 @@ describe('rate limits', () => {
     }
   });
 
+  it('counts a client that reaches the API directly by its own address, whatever X-Forwarded-For it sends', async () => {
+    const proxy = '10.213.57.10';
+    const limited = await buildTestApp(ctx.db, {
+      env: { RATE_LIMIT_AUTH_MAX: '20', TRUST_PROXY: proxy },
+    });
+    try {
+      const login = (remoteAddress: string, forwardedFor: string) =>
+        limited.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { email: 'x@example.com', password: 'whatever pass' },
+          headers: { 'x-forwarded-for': forwardedFor },
+          remoteAddress,
+        });
+      const direct = [];
+      for (let i = 0; i < 25; i++) direct.push(await login('203.0.113.9', `198.51.100.${i}`));
+      const statuses = direct.map((answer) => answer.statusCode);
+      expect(statuses.slice(0, 20)).not.toContain(429);
+      expect(statuses.slice(20)).toEqual([429, 429, 429, 429, 429]);
+      // Through the proxy, the address it forwards is the client's: 25 browsers, 25 budgets.
+      const proxied = [];
+      for (let i = 0; i < 25; i++) proxied.push(await login(proxy, `198.51.100.${i}`));
+      expect(proxied.map((answer) => answer.statusCode)).not.toContain(429);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('limits every POST route under /api/auth/, and the account routes, per IP', async () => {
     const max = 3;
     const limited = await buildTestApp(ctx.db, { env: { RATE_LIMIT_AUTH_MAX: String(max) } });

@@ -30,7 +30,7 @@ export interface Config {
   totpDriftSteps: number;
   adminEmails: string[];
   redisUrl: string | undefined;
-  /** false, true (any peer), or the proxies' addresses/CIDR ranges, comma-separated. */
+  /** false, true (any peer; spelled `any-peer` in production), or the proxies' addresses/CIDR ranges, comma-separated. */
   trustProxy: boolean | string;
   logLevel: string;
   /** Requests per minute per IP on each auth route. */
@@ -73,15 +73,29 @@ function list(raw: string | undefined): string[] {
 /** proxy-addr's names for address ranges, accepted in TRUST_PROXY beside addresses and CIDRs. */
 const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
 
+/** The deliberate spelling of "trust X-Forwarded-* from any peer", accepted in production. */
+export const TRUST_ANY_PEER = 'any-peer';
+
 /**
- * TRUST_PROXY: "true"/"1" trusts X-Forwarded-* from any peer; a list of addresses or CIDR
- * ranges trusts them only from those peers (the reverse proxy), so a client that reaches the
- * API directly cannot choose its own IP for the per-IP limits.
+ * TRUST_PROXY: a list of addresses or CIDR ranges trusts X-Forwarded-* only from those peers
+ * (the reverse proxy), so a client that reaches the API directly cannot choose its own IP for
+ * the per-IP limits. "any-peer" trusts every peer, for an API no client can reach but through
+ * the proxy; "true"/"1" mean the same outside production, but a production API refuses them:
+ * they read like the harmless "behind a proxy" switch and silently switch the per-IP limits off.
  */
-function trustProxy(raw: string | undefined): boolean | string {
+function trustProxy(raw: string | undefined, production: boolean): boolean | string {
   const value = raw?.trim() ?? '';
   if (value === '' || value === 'false' || value === '0') return false;
-  if (value === 'true' || value === '1') return true;
+  if (value === TRUST_ANY_PEER) return true;
+  if (value === 'true' || value === '1') {
+    if (!production) return true;
+    throw new ConfigError(
+      `TRUST_PROXY=${value} lets any client choose its IP with X-Forwarded-For, which turns the ` +
+        `per-IP rate limits off. Set TRUST_PROXY to your reverse proxy's address(es) or CIDR ` +
+        `range(s), comma-separated (e.g. TRUST_PROXY=10.0.0.2), or to ${TRUST_ANY_PEER} if no ` +
+        'client can reach the API except through the proxy.',
+    );
+  }
   const entries = list(value);
   for (const entry of entries) {
     const [address = '', bits, ...rest] = entry.split('/');
@@ -90,7 +104,7 @@ function trustProxy(raw: string | undefined): boolean | string {
     const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
     if (PROXY_RANGES.includes(entry) || (version !== 0 && validBits && rest.length === 0)) continue;
     throw new ConfigError(
-      `TRUST_PROXY must be true, false, or comma-separated proxy addresses/CIDR ranges (got "${entry}")`,
+      `TRUST_PROXY must be false, ${TRUST_ANY_PEER}, or comma-separated proxy addresses/CIDR ranges (got "${entry}")`,
     );
   }
   return entries.join(',');
@@ -212,7 +226,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     totpDriftSteps: integer(env, 'TOTP_DRIFT_STEPS', 1, 0, 3),
     adminEmails: list(env.ADMIN_EMAILS).map((email) => email.toLowerCase()),
     redisUrl: env.REDIS_URL || undefined,
-    trustProxy: trustProxy(env.TRUST_PROXY),
+    trustProxy: trustProxy(env.TRUST_PROXY, production),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     rateLimitAuthMax: integer(env, 'RATE_LIMIT_AUTH_MAX', 20, 1, RATE_LIMIT_AUTH_MAX_CEILING),
     webDistDir: env.WEB_DIST_DIR
