@@ -16,6 +16,9 @@ export default defineConfig({
   },
   server: {
     // Loopback only; `pnpm dev --host 0.0.0.0` opens it to the network (containers, phones).
+    // `allowedHosts` stays at Vite's default on purpose (never `true`): only localhost,
+    // *.localhost and IP addresses are answered, so a DNS-rebinding page cannot reach the dev
+    // server, nor the API and dev mailbox behind its proxy. The API checks Host the same way.
     host: '127.0.0.1',
     port: 5173,
     strictPort: true,

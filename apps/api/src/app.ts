@@ -9,6 +9,7 @@ import csrfPlugin from './plugins/csrf.js';
 import dbPlugin from './plugins/db.js';
 import docsPlugin from './plugins/docs.js';
 import errorsPlugin from './plugins/errors.js';
+import headersPlugin, { answerHeaders } from './plugins/headers.js';
 import mailPlugin from './plugins/mail.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import servicesPlugin from './plugins/services.js';
@@ -63,6 +64,7 @@ const REDACT = [
 ];
 
 export async function buildApp({ config, db, now, logger, extend }: BuildAppOptions) {
+  const setAnswerHeaders = answerHeaders(config);
   const app = Fastify({
     // Logging off means no logger at all: a silent one still builds a child per request.
     logger:
@@ -71,14 +73,19 @@ export async function buildApp({ config, db, now, logger, extend }: BuildAppOpti
     bodyLimit: LIMITS.bodyLimit,
     http: { maxHeaderSize: LIMITS.maxHeaderSize },
     routerOptions: { maxParamLength: LIMITS.maxParamLength },
-    // Malformed URLs and over-long params answer through our error handler, with a stable `code`.
-    frameworkErrors: (error, request, reply) => request.server.errorHandler(error, request, reply),
+    // Malformed URLs and over-long params answer through our error handler, with a stable
+    // `code`, and the headers every answer carries (no hook runs for them).
+    frameworkErrors: (error, request, reply) => {
+      setAnswerHeaders(request, reply);
+      return request.server.errorHandler(error, request, reply);
+    },
     requestTimeout: LIMITS.requestTimeoutMs,
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(configPlugin, { config, now });
   await app.register(errorsPlugin);
+  await app.register(headersPlugin);
   await app.register(validationPlugin);
   await app.register(dbPlugin, { client: db });
   await app.register(cookiesPlugin);

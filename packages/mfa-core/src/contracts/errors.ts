@@ -44,6 +44,10 @@ export const ErrorCodes = {
     status: 403,
     message: 'The request was blocked because it came from another site.',
   },
+  HOST_NOT_ALLOWED: {
+    status: 403,
+    message: 'This development server only answers its own host names.',
+  },
   EMAIL_ALREADY_VERIFIED: { status: 409, message: 'This email address is already verified.' },
   EMAIL_UNCHANGED: { status: 400, message: 'That is already the email address of your account.' },
   EMAIL_TAKEN: {
