@@ -88,3 +88,17 @@ export async function passwordStep(page: Page, email: string): Promise<boolean> 
     .toBe(true);
   return modal.isVisible();
 }
+
+/**
+ * Answers "Confirm it's you" (step-up) with the password and a backup code: unlike an
+ * authenticator code, it cannot collide with a 30-second step an earlier action spent.
+ */
+export async function confirmItsYou(page: Page, backupCode: string) {
+  const dialog = page.getByRole('dialog', { name: 'Confirm it’s you' });
+  await visible(page, dialog);
+  await dialog.getByLabel('Password').fill(PASSWORD);
+  await dialog.getByLabel('Verify with').selectOption('backup_code');
+  await dialog.getByRole('textbox', { name: 'Backup code' }).fill(backupCode);
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect.poll(() => dialog.isVisible(), { timeout: 15_000 }).toBe(false);
+}

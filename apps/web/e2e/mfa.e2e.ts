@@ -3,6 +3,7 @@ import { chromiumAvailable, mailedCode, startStack, type Stack } from './stack';
 import {
   PASSWORD,
   authenticatorCode,
+  confirmItsYou,
   enrollAuthenticator,
   nextTotpStep,
   passwordStep,
@@ -122,12 +123,13 @@ describe.skipIf(!run)('two-factor authentication in Chromium', () => {
     await after.close();
   });
 
-  it('works at 375 px: sign-up, setup wizard and the sign-in modal', async () => {
+  it('works at 375 px: sign-up, setup wizard, the sign-in modal, and a second method after step-up', async () => {
     const context = await stack.newContext({ width: 375, height: 740 });
     const page = await context.newPage();
     const email = `phone.${Date.now()}@example.com`;
     await register(stack, page, email, true);
     await shot(page, 'home');
+    // Right after sign-up the first method needs no identity check.
     const { backupCodes } = await enrollAuthenticator(page, true);
     await signOut(page);
     expect(await passwordStep(page, email)).toBe(true);
@@ -141,6 +143,24 @@ describe.skipIf(!run)('two-factor authentication in Chromium', () => {
     await page.goto('/settings/security');
     await visible(page, page.getByRole('heading', { name: 'Backup codes' }));
     await shot(page, 'security-settings');
+
+    // A second method needs step-up even in a fresh session: "Confirm it's you" (password and a
+    // backup code), then the wizard sends the email code by itself and one code finishes it.
+    await page.goto('/setup');
+    await page.getByRole('radio', { name: /email codes/i }).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await visible(page, page.getByRole('dialog', { name: 'Confirm it’s you' }));
+    await shot(page, 'setup-step-up');
+    await confirmItsYou(page, backupCodes[1]!);
+    const emailCode = page.getByRole('textbox', { name: 'Code from the email' });
+    await visible(page, emailCode);
+    await emailCode.fill(await mailedCode(stack, email));
+    await page.getByRole('button', { name: 'Verify and continue' }).click();
+    await visible(page, page.getByText('Email codes added.'));
+    await expect
+      .poll(() => new URL(page.url()).pathname, { timeout: 15_000 })
+      .toBe('/settings/security');
+    await visible(page, page.getByRole('button', { name: 'Remove Email code' }));
     await context.close();
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, mailedCode, startStack, type Stack } from './stack';
+import { PASSWORD, register, signOut, visible } from './journey';
+import { chromiumAvailable, mailedCode, mailedLink, startStack, type Stack } from './stack';
 
 const run = chromiumAvailable();
 let stack: Stack;
@@ -37,6 +38,40 @@ describe.skipIf(!run)('sign-up in Chromium', () => {
     await expect
       .poll(() => page.getByRole('heading', { name: /you are signed in/i }).isVisible())
       .toBe(true);
+    await context.close();
+  });
+
+  it('resets a forgotten password from the emailed link, which carries the code in the fragment', async () => {
+    const context = await stack.newContext();
+    const page = await context.newPage();
+    const email = `reset.${Date.now()}@example.com`;
+    await register(stack, page, email);
+    await signOut(page);
+
+    await page.goto('/forgot-password');
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Send reset code' }).click();
+    await visible(page, page.getByRole('heading', { name: /check your email/i }));
+
+    // No server sees a fragment, so the code is in no request log; the page reads it and
+    // takes it out of the address bar.
+    const link = await mailedLink(stack, email, /https?:\/\/\S+\/reset-password#\S+/);
+    expect(link).toMatch(/#email=[^&\s]+&code=\d{6}$/);
+    expect(link).not.toContain('?');
+    await page.goto(link);
+    await expect.poll(() => page.getByLabel('Email').inputValue()).toBe(email);
+    expect(await page.getByRole('textbox', { name: 'Reset code' }).inputValue()).toMatch(/^\d{6}$/);
+    expect(page.url()).toBe(`${stack.baseUrl}/reset-password`);
+
+    await page.getByLabel('New password').fill(`${PASSWORD} renewed`);
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await visible(page, page.getByRole('heading', { name: 'Password changed' }));
+    // The old password no longer opens the account.
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await visible(page, page.getByText('Incorrect email or password.'));
     await context.close();
   });
 });

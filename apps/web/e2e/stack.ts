@@ -136,12 +136,34 @@ export async function startStack(): Promise<Stack> {
   };
 }
 
-/** The 6-digit code in the newest dev-outbox message to `to`. */
-export async function mailedCode(stack: Stack, to: string): Promise<string> {
+async function mailTo(stack: Stack, to: string): Promise<string[]> {
   const { messages } = (await (await fetch(`${stack.apiUrl}/api/dev/mailbox`)).json()) as {
     messages: { to: string; text: string }[];
   };
-  const code = messages.find((message) => message.to === to)?.text.match(/\b(\d{6})\b/)?.[1];
+  return messages.filter((message) => message.to === to).map((message) => message.text);
+}
+
+/**
+ * The 6-digit code in the newest dev-outbox message to `to` that carries one: notices (a backup
+ * code used, a factor added) may land after it and carry none.
+ */
+export async function mailedCode(stack: Stack, to: string): Promise<string> {
+  const texts = await mailTo(stack, to);
+  const code = texts.map((text) => /\b(\d{6})\b/.exec(text)?.[1]).find(Boolean);
   if (!code) throw new Error(`no code mailed to ${to}`);
   return code;
+}
+
+/**
+ * The first link in the newest message to `to` whose text matches `pattern`, waiting for it:
+ * some mails (a password reset) are sent after the answer.
+ */
+export async function mailedLink(stack: Stack, to: string, pattern: RegExp): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const link = (await mailTo(stack, to)).map((text) => pattern.exec(text)?.[0]).find(Boolean);
+    if (link) return link;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`no link matching ${String(pattern)} mailed to ${to}`);
 }

@@ -1,8 +1,18 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { StepUpProvider } from '../src/components/step-up/step-up-provider';
 import { ToastProvider } from '../src/components/ui/toast';
 import { PolicyCard } from '../src/features/admin/components/policy-card';
-import { callsTo, mockApi, renderWithProviders } from './utils';
+import {
+  activeFactor,
+  callsTo,
+  confirmItsYou,
+  mfaStatusReply,
+  mockApi,
+  reauthenticated,
+  renderWithProviders,
+  stepUpRequired,
+} from './utils';
 
 const policy = {
   roles: [
@@ -14,7 +24,10 @@ const policy = {
 function renderPolicy() {
   return renderWithProviders(
     <ToastProvider>
-      <PolicyCard />
+      {/* As on the admin page, which asks "Confirm it's you" for every change. */}
+      <StepUpProvider>
+        <PolicyCard />
+      </StepUpProvider>
     </ToastProvider>,
   );
 }
@@ -172,5 +185,60 @@ describe('PolicyCard', () => {
     });
     renderPolicy();
     expect(await screen.findByRole('alert')).toHaveTextContent('Could not load the policy');
+  });
+});
+
+describe('PolicyCard: step-up', () => {
+  /** The admin has an authenticator app, so "Confirm it's you" asks for its code. */
+  const adminStatus = mfaStatusReply({
+    enabled: true,
+    factors: [activeFactor('totp')],
+    backupCodesRemaining: 10,
+  });
+
+  it('asks the admin to confirm it is them, then saves the policy', async () => {
+    const fetchMock = mockApi({
+      'GET /api/admin/policy': { body: policy },
+      'GET /api/mfa': adminStatus,
+      'PUT /api/admin/policy': [stepUpRequired, { body: policy }],
+      'POST /api/auth/reauthenticate': reauthenticated,
+    });
+    const { user } = renderPolicy();
+
+    await screen.findByRole('group', { name: 'Users' });
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+    await confirmItsYou(user, { code: '654321' });
+
+    expect(await screen.findByText('Two-factor policy saved.')).toBeInTheDocument();
+    expect(callsTo(fetchMock, 'POST /api/auth/reauthenticate')[0]?.body).toEqual({
+      password: 'correct horse battery',
+      method: 'totp',
+      code: '654321',
+    });
+    // The same policy, sent again once the admin confirmed.
+    const sent = callsTo(fetchMock, 'PUT /api/admin/policy').map((call) => call.body);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toEqual(sent[0]);
+    await expect.poll(() => screen.queryByRole('dialog', { name: 'Confirm it’s you' })).toBeNull();
+  });
+
+  it('saves nothing and says nothing when the admin cancels', async () => {
+    const fetchMock = mockApi({
+      'GET /api/admin/policy': { body: policy },
+      'GET /api/mfa': adminStatus,
+      'PUT /api/admin/policy': stepUpRequired,
+    });
+    const { user } = renderPolicy();
+
+    await screen.findByRole('group', { name: 'Users' });
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Confirm it’s you' });
+    await user.click(await within(dialog).findByRole('button', { name: 'Cancel' }));
+
+    await expect.poll(() => screen.queryByRole('dialog', { name: 'Confirm it’s you' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Save policy' })).toBeEnabled();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(callsTo(fetchMock, 'PUT /api/admin/policy')).toHaveLength(1);
+    expect(callsTo(fetchMock, 'POST /api/auth/reauthenticate')).toHaveLength(0);
   });
 });

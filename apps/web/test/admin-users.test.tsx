@@ -1,9 +1,19 @@
 import { screen, within } from '@testing-library/react';
 import type { AdminUser } from '@twofold/mfa-core/contracts';
 import { describe, expect, it } from 'vitest';
+import { StepUpProvider } from '../src/components/step-up/step-up-provider';
 import { ToastProvider } from '../src/components/ui/toast';
 import { UsersCard } from '../src/features/admin/components/users-card';
-import { callsTo, mockApi, renderWithProviders } from './utils';
+import {
+  activeFactor,
+  callsTo,
+  confirmItsYou,
+  mfaStatusReply,
+  mockApi,
+  reauthenticated,
+  renderWithProviders,
+  stepUpRequired,
+} from './utils';
 
 const ADA = '5b0c2a4e-9d7f-4f43-a3c1-2f1e6f0d9a11';
 const BOB = '7c1d3b5f-0e8a-4a54-b4d2-3a2f7a1eab22';
@@ -33,10 +43,13 @@ const bob = adminUser({
   policyStatus: 'satisfied',
 });
 
-function renderUsers() {
+function renderUsers({ currentUserId }: { currentUserId?: string } = { currentUserId: ADA }) {
   return renderWithProviders(
     <ToastProvider>
-      <UsersCard currentUserId={ADA} />
+      {/* As on the admin page, which asks "Confirm it's you" for every change. */}
+      <StepUpProvider>
+        <UsersCard currentUserId={currentUserId} />
+      </StepUpProvider>
     </ToastProvider>,
   );
 }
@@ -140,21 +153,93 @@ describe('UsersCard', () => {
     expect(callsTo(fetchMock, `GET ${LIST}`)).toHaveLength(2);
   });
 
-  it('warns an admin about to reset their own account', async () => {
+  it("offers no reset on the admin's own row, but their security settings", async () => {
     mockApi({ [`GET ${LIST}`]: { body: { users: [ada, bob], nextCursor: null } } });
+    const { user, location } = renderUsers();
+    await screen.findByRole('table', { name: 'Users' });
+
+    const own = rowOf('ada@example.com');
+    expect(within(own).queryByRole('button', { name: /Reset MFA/ })).not.toBeInTheDocument();
+    expect(
+      within(rowOf('bob@example.com')).getByRole('button', { name: /Reset MFA/ }),
+    ).toBeInTheDocument();
+
+    await user.click(within(own).getByRole('link', { name: 'Your security settings' }));
+    expect(location.history.at(-1)).toBe('/settings/security');
+  });
+
+  it("shows the API's refusal when an admin's own reset is sent anyway", async () => {
+    const refusal = 'Reset your own two-factor authentication from your security settings.';
+    mockApi({
+      [`GET ${LIST}`]: { body: { users: [ada, bob], nextCursor: null } },
+      [`POST /api/admin/users/${ADA}/mfa/reset`]: {
+        status: 403,
+        body: { code: 'FORBIDDEN', message: refusal },
+      },
+    });
+    // Before the session has loaded, the page cannot tell which row is the admin's own.
+    const { user } = renderUsers({});
+    await screen.findByRole('table', { name: 'Users' });
+
+    await user.click(screen.getByRole('button', { name: 'Reset MFA for ada@example.com' }));
+    const dialog = screen.getByRole('dialog', { name: 'Reset two-factor authentication?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Reset MFA' }));
+
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(refusal);
+  });
+
+  it('asks the admin to confirm it is them, then resets', async () => {
+    const reset = `POST /api/admin/users/${BOB}/mfa/reset`;
+    const fetchMock = mockApi({
+      [`GET ${LIST}`]: { body: { users: [ada, bob], nextCursor: null } },
+      'GET /api/mfa': mfaStatusReply({
+        enabled: true,
+        factors: [activeFactor('totp')],
+        backupCodesRemaining: 10,
+      }),
+      [reset]: [stepUpRequired, { body: { status: 'ok' } }],
+      'POST /api/auth/reauthenticate': reauthenticated,
+    });
     const { user } = renderUsers();
     await screen.findByRole('table', { name: 'Users' });
 
     await user.click(screen.getByRole('button', { name: 'Reset MFA for bob@example.com' }));
-    const bobDialog = screen.getByRole('dialog', { name: 'Reset two-factor authentication?' });
-    expect(within(bobDialog).queryByText(/This is your own account/)).not.toBeInTheDocument();
-    await user.click(within(bobDialog).getByRole('button', { name: 'Cancel' }));
+    const dialog = screen.getByRole('dialog', { name: 'Reset two-factor authentication?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Reset MFA' }));
+    await confirmItsYou(user, { code: '654321' });
 
-    await user.click(screen.getByRole('button', { name: 'Reset MFA for ada@example.com' }));
-    const adaDialog = screen.getByRole('dialog', { name: 'Reset two-factor authentication?' });
     expect(
-      within(adaDialog).getByText('This is your own account: you will be signed out too.'),
+      await screen.findByText('Two-factor authentication reset for bob@example.com.'),
     ).toBeInTheDocument();
+    expect(callsTo(fetchMock, 'POST /api/auth/reauthenticate')[0]?.body).toEqual({
+      password: 'correct horse battery',
+      method: 'totp',
+      code: '654321',
+    });
+    expect(callsTo(fetchMock, reset)).toHaveLength(2);
+    await expect.poll(() => screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('leaves the reset dialog open without an error when the admin cancels', async () => {
+    const reset = `POST /api/admin/users/${BOB}/mfa/reset`;
+    const fetchMock = mockApi({
+      [`GET ${LIST}`]: { body: { users: [ada, bob], nextCursor: null } },
+      'GET /api/mfa': mfaStatusReply(),
+      [reset]: stepUpRequired,
+    });
+    const { user } = renderUsers();
+    await screen.findByRole('table', { name: 'Users' });
+
+    await user.click(screen.getByRole('button', { name: 'Reset MFA for bob@example.com' }));
+    const dialog = screen.getByRole('dialog', { name: 'Reset two-factor authentication?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Reset MFA' }));
+    const confirm = await screen.findByRole('dialog', { name: 'Confirm it’s you' });
+    await user.click(await within(confirm).findByRole('button', { name: 'Cancel' }));
+
+    await expect.poll(() => screen.queryByRole('dialog', { name: 'Confirm it’s you' })).toBeNull();
+    expect(within(dialog).getByRole('button', { name: 'Reset MFA' })).toBeEnabled();
+    expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
+    expect(callsTo(fetchMock, reset)).toHaveLength(1);
   });
 
   it("shows a user's security events in a dialog", async () => {

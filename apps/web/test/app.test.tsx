@@ -64,12 +64,13 @@ describe('app routes', () => {
 
   it('prefills the reset form from the link in the email', async () => {
     mockApi({ 'GET /api/auth/session': signedOut });
-    renderWithProviders(<AppRouter />, {
-      path: '/reset-password?email=ada%40example.com&code=123456',
-    });
+    // The link's email and code are in the fragment, which only the browser's address bar holds.
+    window.history.replaceState(null, '', '/reset-password#email=ada%40example.com&code=123456');
+    renderWithProviders(<AppRouter />, { path: '/reset-password' });
 
     expect(await screen.findByLabelText('Email')).toHaveValue('ada@example.com');
     expect(screen.getByRole('textbox', { name: 'Reset code' })).toHaveValue('123456');
+    window.history.replaceState(null, '', '/');
   });
 
   it('lists a method added in the setup wizard when the settings page is opened again', async () => {

@@ -1,5 +1,5 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { render, screen, type RenderResult } from '@testing-library/react';
+import { render, screen, within, type RenderResult } from '@testing-library/react';
 import userEvent, { type UserEvent } from '@testing-library/user-event';
 import type { ReactElement } from 'react';
 import type { Factor, MfaStatusResponse } from '@twofold/mfa-core/contracts';
@@ -128,4 +128,29 @@ export async function expectCodeResent(field: HTMLElement) {
   ).toBeInTheDocument();
   expect(field).toHaveValue('');
   expect(screen.getByRole('button', { name: /^Resend code in (1:00|0:59)$/ })).toBeDisabled();
+}
+
+/** A guarded route's answer when the re-authentication window is closed. */
+export const stepUpRequired: Reply = {
+  status: 403,
+  body: { code: 'STEP_UP_REQUIRED', message: 'Please confirm your identity to continue.' },
+};
+
+/** POST /api/auth/reauthenticate's answer: the window is open for 15 minutes. */
+export const reauthenticated: Reply = {
+  body: { reauthenticatedAt: inSeconds(0), expiresAt: inSeconds(15 * 60) },
+};
+
+/**
+ * Answers the "Confirm it's you" dialog: the password, and the authenticator code when one is
+ * asked for (two-factor on).
+ */
+export async function confirmItsYou(user: UserEvent, { code }: { code?: string } = {}) {
+  const dialog = await screen.findByRole('dialog', { name: 'Confirm it’s you' });
+  // The dialog reads the account's methods first, when no page before it has.
+  await user.type(await within(dialog).findByLabelText('Password'), 'correct horse battery');
+  if (code) {
+    await user.type(within(dialog).getByRole('textbox', { name: 'Authenticator code' }), code);
+  }
+  await user.click(within(dialog).getByRole('button', { name: 'Confirm' }));
 }

@@ -5,6 +5,7 @@ import type {
   RolePolicyState,
   UserRole,
 } from '@twofold/mfa-core/contracts';
+import { isStepUpCancelled } from '../../../components/step-up/use-step-up';
 import { Button } from '../../../components/ui/button';
 import { ErrorAlert } from '../../../components/ui/error-alert';
 import { TextField } from '../../../components/ui/text-field';
@@ -58,8 +59,10 @@ export function PolicyForm({ policy }: { policy: MfaPolicyResponse }) {
   const update = useUpdatePolicy();
   const toast = useToast();
 
-  const remoteErrors = serverRoleErrors(update.error, sent);
-  const unplaced = update.error && Object.keys(remoteErrors).length === 0 ? update.error : null;
+  // A cancelled "Confirm it's you" saved nothing and needs no message.
+  const error = isStepUpCancelled(update.error) ? null : update.error;
+  const remoteErrors = serverRoleErrors(error, sent);
+  const unplaced = error && Object.keys(remoteErrors).length === 0 ? error : null;
 
   function edit(role: UserRole, change: Partial<RoleDraft>) {
     setDrafts((all) => all.map((draft) => (draft.role === role ? { ...draft, ...change } : draft)));

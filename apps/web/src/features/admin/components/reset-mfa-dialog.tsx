@@ -1,4 +1,5 @@
 import type { AdminUser } from '@twofold/mfa-core/contracts';
+import { isStepUpCancelled } from '../../../components/step-up/use-step-up';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { ErrorAlert } from '../../../components/ui/error-alert';
@@ -8,12 +9,11 @@ import { useResetUserMfa } from '../api/reset-user-mfa';
 export interface ResetMfaDialogProps {
   /** The user to reset; null keeps the dialog closed. */
   user: AdminUser | null;
-  isSelf: boolean;
   onClose: () => void;
 }
 
 /** Asks before resetting: the reset cannot be undone and signs the person out everywhere. */
-export function ResetMfaDialog({ user, isSelf, onClose }: ResetMfaDialogProps) {
+export function ResetMfaDialog({ user, onClose }: ResetMfaDialogProps) {
   const reset = useResetUserMfa();
   const toast = useToast();
 
@@ -48,10 +48,11 @@ export function ResetMfaDialog({ user, isSelf, onClose }: ResetMfaDialogProps) {
         )
       }
     >
-      {isSelf && (
-        <p className="admin-warning">This is your own account: you will be signed out too.</p>
-      )}
-      <ErrorAlert error={reset.error} title="The reset did not go through" />
+      {/* FORBIDDEN (the admin's own account) is said in the API's words. */}
+      <ErrorAlert
+        error={isStepUpCancelled(reset.error) ? null : reset.error}
+        title="The reset did not go through"
+      />
       <div className="row admin-dialog-actions">
         <Button variant="secondary" onClick={close}>
           Cancel

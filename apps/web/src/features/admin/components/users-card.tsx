@@ -78,11 +78,7 @@ export function UsersCard({ currentUserId }: { currentUserId?: string }) {
         </div>
       )}
 
-      <ResetMfaDialog
-        user={resetTarget}
-        isSelf={resetTarget?.id === currentUserId}
-        onClose={() => setResetTarget(null)}
-      />
+      <ResetMfaDialog user={resetTarget} onClose={() => setResetTarget(null)} />
       <UserEventsDialog user={eventsTarget} onClose={() => setEventsTarget(null)} />
     </Card>
   );

@@ -1,4 +1,5 @@
 import type { AdminUser, PolicyStatus } from '@twofold/mfa-core/contracts';
+import { Link } from 'wouter';
 import { Button } from '../../../components/ui/button';
 import { factorLabels, formatDate, policyStatusLabels } from '../labels';
 
@@ -67,9 +68,17 @@ export function UsersTable({ users, currentUserId, onViewEvents, onResetMfa }: U
               <Button variant="secondary" onClick={() => onViewEvents(user)}>
                 View events<span className="admin-sr-only"> for {user.email}</span>
               </Button>
-              <Button variant="secondary" onClick={() => onResetMfa(user)}>
-                Reset MFA<span className="admin-sr-only"> for {user.email}</span>
-              </Button>
+              {user.id === currentUserId ? (
+                // An admin's own two-factor follows the same rules as anyone's (step-up, a
+                // current code, the role's policy): the API refuses it here, so it is not offered.
+                <Link href="/settings/security" className="btn btn--secondary">
+                  Your security settings
+                </Link>
+              ) : (
+                <Button variant="secondary" onClick={() => onResetMfa(user)}>
+                  Reset MFA<span className="admin-sr-only"> for {user.email}</span>
+                </Button>
+              )}
             </td>
           </tr>
         ))}

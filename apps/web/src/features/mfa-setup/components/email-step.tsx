@@ -1,5 +1,6 @@
 import type { FormEvent } from 'react';
 import type { FactorConfirmResponse } from '@twofold/mfa-core/contracts';
+import { isStepUpCancelled } from '../../../components/step-up/use-step-up';
 import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { ErrorAlert } from '../../../components/ui/error-alert';
@@ -42,10 +43,12 @@ export function EmailStep({ email, sent, onConfirmed, onBack }: EmailStepProps) 
     confirm.mutate({ code }, { onSuccess: onConfirmed });
   }
 
+  // A cancelled "Confirm it's you" refused nothing: there is nothing to say about the code.
+  const confirmError = isStepUpCancelled(confirm.error) ? null : confirm.error;
   const fieldError = field.incomplete
     ? `Enter the ${CODE_LENGTH}-digit code from the email.`
-    : confirm.error
-      ? codeErrorMessage(confirm.error)
+    : confirmError
+      ? codeErrorMessage(confirmError)
       : undefined;
 
   return (
@@ -73,7 +76,7 @@ export function EmailStep({ email, sent, onConfirmed, onBack }: EmailStepProps) 
         </Button>
       </form>
 
-      <ErrorAlert error={emailed.error} />
+      <ErrorAlert error={isStepUpCancelled(emailed.error) ? null : emailed.error} />
 
       <div className="row row--between">
         <ResendCodeButton

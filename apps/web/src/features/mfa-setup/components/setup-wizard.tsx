@@ -6,6 +6,8 @@ import type {
   FactorType,
   TotpEnrollResponse,
 } from '@twofold/mfa-core/contracts';
+import { StepUpProvider } from '../../../components/step-up/step-up-provider';
+import { isStepUpCancelled } from '../../../components/step-up/use-step-up';
 import { Alert } from '../../../components/ui/alert';
 import { useToast } from '../../../components/ui/toast';
 import { useMfaStatus } from '../../../api/get-mfa-status';
@@ -37,8 +39,20 @@ export interface SetupWizardProps {
   enrollOnly: boolean;
 }
 
-/** The MFA setup wizard: choose a method, connect and verify it, then save the backup codes. */
-export function SetupWizard({ email, enrollOnly }: SetupWizardProps) {
+/**
+ * The MFA setup wizard: choose a method, connect and verify it, then save the backup codes.
+ * Adding a method may ask "Confirm it's you" first (a second method, or a session signed in
+ * more than a few minutes ago); the request then carries on by itself.
+ */
+export function SetupWizard(props: SetupWizardProps) {
+  return (
+    <StepUpProvider>
+      <Wizard {...props} />
+    </StepUpProvider>
+  );
+}
+
+function Wizard({ email, enrollOnly }: SetupWizardProps) {
   const queryClient = useQueryClient();
   const [, navigate] = useLocation();
   const toast = useToast();
@@ -114,6 +128,9 @@ export function SetupWizard({ email, enrollOnly }: SetupWizardProps) {
     setStep({ kind: 'choose' });
   }
 
+  // Closing "Confirm it's you" leaves the wizard where it was, with nothing to report.
+  const startError = startTotp.error ?? startEmail.error;
+
   // A user adding a second method gets no new backup codes, so there is no third step.
   const expectsCodes = !status.data?.enabled || step.kind === 'backup-codes';
   const connectLabel = method === 'totp' ? 'Connect your app' : 'Verify your email';
@@ -135,7 +152,7 @@ export function SetupWizard({ email, enrollOnly }: SetupWizardProps) {
           onRetryStatus={() => void status.refetch()}
           onChoose={choose}
           pending={startTotp.isPending || startEmail.isPending}
-          error={startTotp.error ?? startEmail.error}
+          error={isStepUpCancelled(startError) ? null : startError}
         />
       );
       break;

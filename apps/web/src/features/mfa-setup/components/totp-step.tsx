@@ -1,5 +1,6 @@
 import { useId, type FormEvent } from 'react';
 import type { FactorConfirmResponse, TotpEnrollResponse } from '@twofold/mfa-core/contracts';
+import { isStepUpCancelled } from '../../../components/step-up/use-step-up';
 import { Button } from '../../../components/ui/button';
 import { ErrorAlert } from '../../../components/ui/error-alert';
 import { OtpInput } from '../../../components/ui/otp-input';
@@ -52,15 +53,25 @@ export function TotpStep({ enrollment, onConfirmed, onBack }: TotpStepProps) {
     event.preventDefault();
     const code = field.take();
     if (code === null) return;
-    confirm.mutate({ code }, { onSuccess: onConfirmed, onError: field.clear });
+    confirm.mutate(
+      { code },
+      {
+        onSuccess: onConfirmed,
+        // A cancelled "Confirm it's you" refused nothing: the code stays for another try.
+        onError: (error) => {
+          if (!isStepUpCancelled(error)) field.clear();
+        },
+      },
+    );
   }
 
+  const error = isStepUpCancelled(confirm.error) ? null : confirm.error;
   const fieldError = field.incomplete
     ? `Enter the ${CODE_LENGTH}-digit code shown in your authenticator app.`
-    : confirm.error
-      ? codeErrorText(confirm.error)
+    : error
+      ? codeErrorText(error)
       : undefined;
-  const otherError = confirm.error && !codeErrorText(confirm.error) ? confirm.error : null;
+  const otherError = error && !codeErrorText(error) ? error : null;
 
   return (
     <div className="stack">

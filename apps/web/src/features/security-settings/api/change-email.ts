@@ -6,7 +6,7 @@ import type {
   EmailChangePendingResponse,
 } from '@twofold/mfa-core/contracts';
 import { api } from '../../../lib/api-client';
-import { useStepUp } from '../hooks/use-step-up';
+import { useStepUp } from '../../../components/step-up/use-step-up';
 
 /** Asks for a new email address (step-up): a 6-digit code goes to that address. */
 export function requestEmailChange(body: ChangeEmailBody): Promise<EmailChangePendingResponse> {

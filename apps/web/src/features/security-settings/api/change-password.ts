@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ChangePasswordBody, ChangePasswordResponse } from '@twofold/mfa-core/contracts';
 import { api } from '../../../lib/api-client';
-import { useStepUp } from '../hooks/use-step-up';
+import { useStepUp } from '../../../components/step-up/use-step-up';
 import { invalidateAfterSecurityChange } from './security-settings-keys';
 
 /** Changes the password (step-up); other sessions and every trusted browser end with it. */

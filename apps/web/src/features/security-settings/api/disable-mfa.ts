@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { DisableMfaBody, OkResponse } from '@twofold/mfa-core/contracts';
 import { api } from '../../../lib/api-client';
-import { useStepUp } from '../hooks/use-step-up';
+import { useStepUp } from '../../../components/step-up/use-step-up';
 import { invalidateAfterSecurityChange } from './security-settings-keys';
 
 /** Turns two-factor off (step-up plus a current code): methods, backup codes and trusted browsers go. */

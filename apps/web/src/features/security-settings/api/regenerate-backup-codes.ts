@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { BackupCodesResponse } from '@twofold/mfa-core/contracts';
 import { api } from '../../../lib/api-client';
-import { useStepUp } from '../hooks/use-step-up';
+import { useStepUp } from '../../../components/step-up/use-step-up';
 import { invalidateStatusAndEvents } from './security-settings-keys';
 
 /** A fresh set of 10 backup codes (step-up); every older code stops working. */

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { OkResponse } from '@twofold/mfa-core/contracts';
 import { api } from '../../../lib/api-client';
-import { useStepUp } from '../hooks/use-step-up';
+import { useStepUp } from '../../../components/step-up/use-step-up';
 import { invalidateAfterSecurityChange } from './security-settings-keys';
 
 /** Removes one method (step-up); removing the last one turns two-factor off. */

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { RevokeSessionsResponse } from '@twofold/mfa-core/contracts';
 import { api } from '../../../lib/api-client';
-import { useStepUp } from '../hooks/use-step-up';
+import { useStepUp } from '../../../components/step-up/use-step-up';
 import { securitySettingsKeys } from './security-settings-keys';
 
 /** Ends one of the user's sessions (step-up); that browser is signed out on its next request. */

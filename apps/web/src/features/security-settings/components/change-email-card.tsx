@@ -12,8 +12,8 @@ import { useResendClock } from '../../../hooks/use-resend-clock';
 import { codeErrorMessage, fieldErrors } from '../../../lib/error-messages';
 import { formatTime } from '../../../lib/format';
 import { useConfirmEmailChange, useRequestEmailChange } from '../api/change-email';
-import { CODE_ERRORS } from '../error-wording';
-import { isStepUpCancelled } from '../hooks/use-step-up';
+import { CODE_ERRORS } from '../../../components/step-up/factor-wording';
+import { isStepUpCancelled } from '../../../components/step-up/use-step-up';
 
 const CODE_LENGTH = 6;
 

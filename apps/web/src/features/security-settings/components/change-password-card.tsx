@@ -6,8 +6,8 @@ import { TextField } from '../../../components/ui/text-field';
 import { useToast } from '../../../components/ui/toast';
 import { fieldErrors } from '../../../lib/error-messages';
 import { useChangePassword } from '../api/change-password';
-import { passwordErrorMessage } from '../error-wording';
-import { isStepUpCancelled } from '../hooks/use-step-up';
+import { passwordErrorMessage } from '../../../components/step-up/factor-wording';
+import { isStepUpCancelled } from '../../../components/step-up/use-step-up';
 
 const MIN_LENGTH = 8;
 

@@ -3,7 +3,7 @@ import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { ErrorAlert } from '../../../components/ui/error-alert';
 import type { ApiError } from '../../../lib/api-error';
-import { isStepUpCancelled } from '../hooks/use-step-up';
+import { isStepUpCancelled } from '../../../components/step-up/use-step-up';
 
 export interface ConfirmDialogProps {
   open: boolean;

@@ -4,9 +4,13 @@ import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { ErrorAlert } from '../../../components/ui/error-alert';
 import { useDisableMfa } from '../api/disable-mfa';
-import { availableMethods, CODE_ERRORS, factorCodeErrorMessage } from '../error-wording';
-import { isStepUpCancelled } from '../hooks/use-step-up';
-import { FactorCodeFields } from './factor-code-fields';
+import {
+  availableMethods,
+  CODE_ERRORS,
+  factorCodeErrorMessage,
+} from '../../../components/step-up/factor-wording';
+import { isStepUpCancelled } from '../../../components/step-up/use-step-up';
+import { FactorCodeFields } from '../../../components/step-up/factor-code-fields';
 
 export interface DisableMfaDialogProps {
   open: boolean;

@@ -7,7 +7,7 @@ import { ChangeEmailCard } from './change-email-card';
 import { ChangePasswordCard } from './change-password-card';
 import { SecurityEventsCard } from './security-events-card';
 import { SessionsCard } from './sessions-card';
-import { StepUpProvider } from './step-up-provider';
+import { StepUpProvider } from '../../../components/step-up/step-up-provider';
 import { TrustedBrowsersCard } from './trusted-browsers-card';
 import { TwoFactorCard } from './two-factor-card';
 

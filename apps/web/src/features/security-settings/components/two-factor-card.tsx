@@ -7,7 +7,7 @@ import { Card } from '../../../components/ui/card';
 import { useToast } from '../../../components/ui/toast';
 import { formatDateTime } from '../../../lib/format';
 import { useRemoveFactor } from '../api/remove-factor';
-import { methodLabels } from '../error-wording';
+import { methodLabels } from '../../../components/step-up/factor-wording';
 import { ConfirmDialog } from './confirm-dialog';
 import { DisableMfaDialog } from './disable-mfa-dialog';
 

@@ -1,18 +1,19 @@
 import { useState, type FormEvent } from 'react';
 import type { MfaMethod } from '@twofold/mfa-core/contracts';
-import { Button } from '../../../components/ui/button';
-import { Dialog } from '../../../components/ui/dialog';
-import { ErrorAlert } from '../../../components/ui/error-alert';
-import { TextField } from '../../../components/ui/text-field';
-import { useMfaStatus } from '../../../api/get-mfa-status';
-import { useReauthenticate } from '../api/reauthenticate';
+import { Button } from '../ui/button';
+import { Dialog } from '../ui/dialog';
+import { ErrorAlert } from '../ui/error-alert';
+import { TextField } from '../ui/text-field';
+import { useMfaStatus } from '../../api/get-mfa-status';
+import { useReauthenticate } from '../../api/reauthenticate';
 import {
   availableMethods,
   CODE_ERRORS,
   factorCodeErrorMessage,
   passwordErrorMessage,
-} from '../error-wording';
+} from './factor-wording';
 import { FactorCodeFields } from './factor-code-fields';
+import './step-up.css';
 
 export interface StepUpDialogProps {
   open: boolean;
@@ -114,7 +115,7 @@ function StepUpForm({ onConfirmed, onCancel }: Omit<StepUpDialogProps, 'open'>) 
           error={codeError}
         />
       )}
-      <div className="row security-actions">
+      <div className="row step-up-actions">
         <Button variant="secondary" onClick={onCancel}>
           Cancel
         </Button>

@@ -1,13 +1,14 @@
 import type { MfaMethod } from '@twofold/mfa-core/contracts';
-import { Button } from '../../../components/ui/button';
-import { ErrorAlert } from '../../../components/ui/error-alert';
-import { FormField } from '../../../components/ui/form-field';
-import { OtpInput } from '../../../components/ui/otp-input';
-import { TextField } from '../../../components/ui/text-field';
-import { useResendClock } from '../../../hooks/use-resend-clock';
-import { formatCountdown, formatTime } from '../../../lib/format';
-import { useSendStepUpEmail } from '../api/send-step-up-email';
-import { methodLabels } from '../error-wording';
+import { Button } from '../ui/button';
+import { ErrorAlert } from '../ui/error-alert';
+import { FormField } from '../ui/form-field';
+import { OtpInput } from '../ui/otp-input';
+import { TextField } from '../ui/text-field';
+import { useResendClock } from '../../hooks/use-resend-clock';
+import { formatCountdown, formatTime } from '../../lib/format';
+import { useSendStepUpEmail } from '../../api/send-step-up-email';
+import { methodLabels } from './factor-wording';
+import './step-up.css';
 
 export interface FactorCodeFieldsProps {
   methods: MfaMethod[];
@@ -44,7 +45,7 @@ export function FactorCodeFields({
           {(control) => (
             <select
               {...control}
-              className="input security-select"
+              className="input step-up-select"
               value={method}
               onChange={(event) => {
                 onMethodChange(event.target.value as MfaMethod);

@@ -4,7 +4,7 @@ import {
   StepUpContext,
   isStepUpRequired,
   type RunWithStepUp,
-} from '../hooks/use-step-up';
+} from './use-step-up';
 import { StepUpDialog } from './step-up-dialog';
 
 interface Waiter {

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import { ApiError } from '../../../lib/api-error';
+import { ApiError } from '../../lib/api-error';
 
 /** Runs a request; if the API asks for a fresh re-authentication, asks the user, then retries it. */
 export type RunWithStepUp = <T>(action: () => Promise<T>) => Promise<T>;
@@ -25,7 +25,11 @@ export function isStepUpRequired(error: unknown): boolean {
   return error instanceof ApiError && error.code === 'STEP_UP_REQUIRED';
 }
 
-/** `run(action)`: every step-up route on the page goes through it. Needs a <StepUpProvider>. */
+/**
+ * `run(action)`: every request the API may answer 403 STEP_UP_REQUIRED goes through it (the
+ * security settings, the setup wizard, the admin page). Needs a <StepUpProvider> above it: each
+ * of those pages has one. Shared here because features do not import each other.
+ */
 export function useStepUp(): { run: RunWithStepUp } {
   const run = useContext(StepUpContext);
   if (!run) throw new Error('useStepUp needs a <StepUpProvider>');

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import type { MfaEmailSendResponse } from '@twofold/mfa-core/contracts';
-import { api } from '../../../lib/api-client';
+import { api } from '../lib/api-client';
 
 /** Emails a code that confirms identity (step-up, or turning two-factor off); valid 10 minutes. */
 export function sendStepUpEmail(): Promise<MfaEmailSendResponse> {
