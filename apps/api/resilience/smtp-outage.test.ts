@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnApi, type ApiProcess } from './harness/api-process.js';
 import { timed } from './harness/faults.js';
 import { report } from './harness/metrics.js';
-import { enrollTotp, openSql, PASSWORD, totpCode, uniqueEmail, type Sql } from './harness/flows.js';
+import {
+  enrollTotp,
+  openSql,
+  PASSWORD,
+  stepUp,
+  totpCode,
+  uniqueEmail,
+  type Sql,
+} from './harness/flows.js';
 import { HttpClient } from './harness/http-client.js';
 import { startPostgres, type PostgresServer } from '@twofold/db/postgres-server';
 import { SmtpSink, type SinkMode } from './harness/smtp-sink.js';
@@ -52,6 +60,8 @@ async function register(email = uniqueEmail('smtp')) {
 async function personWithEmailFactor() {
   const user = await register();
   const totp = await enrollTotp(user.client);
+  // A second factor needs step-up; the last backup code (the test uses the first ones).
+  await stepUp(user.client, { method: 'backup_code', code: totp.backupCodes.at(-1)! });
   expect((await user.client.post('/api/mfa/email', {})).status).toBe(201);
   const confirmed = await user.client.post('/api/mfa/email/confirm', {
     code: sink.latestCode(user.email),

@@ -3,6 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { backupCodes, mfaFactors, securityEvents } from '@twofold/db';
 import { generateTotp } from '@twofold/mfa-core';
 import { latestCode, signUp, useTestApp } from './helpers/app.js';
+import { stepUp } from './helpers/mfa.js';
 
 const ctx = useTestApp();
 
@@ -10,7 +11,10 @@ const ctx = useTestApp();
 describe('two first factors confirmed at the same moment', () => {
   it('turn MFA on once: one set of 10 backup codes, shown once, and one mfa.enabled', async () => {
     for (let round = 0; round < 4; round += 1) {
-      const { client, email, user } = await signUp(ctx.app, ctx.db);
+      const { client, email, password, user } = await signUp(ctx.app, ctx.db);
+      // Only the first factor may skip step-up; with the window open, neither confirmation
+      // depends on whether the other has committed yet.
+      await stepUp(client, password);
       const started = await client.post('/api/mfa/totp', {});
       expect(started.statusCode, started.body).toBe(201);
       const { secret } = started.json() as { secret: string };

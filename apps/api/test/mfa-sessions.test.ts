@@ -39,6 +39,10 @@ describe('changing MFA ends the other sessions', () => {
   it('removing one of two factors signs the user out everywhere else, and MFA stays on', async () => {
     const account = await totpUser(ctx.app, ctx.db);
     const { client, email } = account;
+    // Adding the second factor needs step-up, with the app (in a fresh time step).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(nextStep());
+    await stepUp(client, account.password, account.secret);
     const { code } = await mailedCode(ctx.db, email, () => client.post('/api/mfa/email', {}));
     expect((await client.post('/api/mfa/email/confirm', { code })).statusCode).toBe(200);
     const emailFactor = (await client.get('/api/mfa'))

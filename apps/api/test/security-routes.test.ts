@@ -66,6 +66,9 @@ const ENROLL = new Set([
   'POST /api/mfa/totp/confirm',
   'POST /api/mfa/email',
   'POST /api/mfa/email/confirm',
+  // Forced setup that outlasts the first-factor grace re-authenticates to go on enrolling.
+  'POST /api/auth/reauthenticate',
+  'POST /api/auth/reauthenticate/email',
 ]);
 
 type Kind = 'public' | 'second-step' | 'enroll' | 'session';
@@ -231,6 +234,12 @@ describe('MFA required by policy', () => {
     await requirePolicy(0, new Date(Date.now() - DAY_MS));
     const { client, body } = await passwordStep(ctx.app, account.email, account.password);
     expect(body.status).toBe('mfa_setup_required');
+    // It may re-authenticate (a forced setup that outlasts the first factor's grace): an open
+    // step-up window must open nothing else to it.
+    const reauthenticated = await client.post('/api/auth/reauthenticate', {
+      password: account.password,
+    });
+    expect(reauthenticated.statusCode, reauthenticated.body).toBe(200);
     const cookie = `${COOKIE.session}=${client.cookies.get(COOKIE.session)}`;
     const opened: string[] = [];
 

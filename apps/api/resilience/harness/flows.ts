@@ -52,7 +52,11 @@ export async function signUp(baseUrl: string, sql: Sql, email = uniqueEmail()) {
   return { client, email, password: PASSWORD, userId: verified.json.user.id as string };
 }
 
-/** Enrolls TOTP on a signed-in client; the current time step is consumed by the confirmation. */
+/**
+ * Enrolls TOTP on a signed-in client; the current time step is consumed by the confirmation.
+ * As the account's first factor, from a session signed in minutes ago, it needs no step-up;
+ * any other factor needs `stepUp` first.
+ */
 export async function enrollTotp(client: HttpClient) {
   const started = await client.post('/api/mfa/totp', {});
   expectStatus(started, 201, 'start TOTP');
@@ -64,6 +68,19 @@ export async function enrollTotp(client: HttpClient) {
     factorId: started.json.factorId as string,
     backupCodes: confirmed.json.backupCodes as string[],
   };
+}
+
+/**
+ * Opens the client's step-up window (POST /api/auth/reauthenticate): the password, plus a
+ * current second factor when the account has one. Adding a factor but the first needs it.
+ */
+export async function stepUp(
+  client: HttpClient,
+  factor?: { method: 'totp' | 'email' | 'backup_code'; code: string },
+  password = PASSWORD,
+) {
+  const answer = await client.post('/api/auth/reauthenticate', { password, ...factor });
+  expectStatus(answer, 200, 'reauthenticate');
 }
 
 /** Password step on a fresh client: `mfa_required` leaves the challenge cookie in its jar. */

@@ -20,11 +20,28 @@ export type RouteAuth = 'public' | 'session' | 'enroll' | 'admin' | 'challenge';
 /** Re-authentication stays valid this long for step-up routes. */
 export const STEP_UP_WINDOW_MS = 15 * 60_000;
 
+/**
+ * A session younger than this may add the account's FIRST factor without a step-up. Every
+ * session is created by a password proof (sign-in, trusted-browser sign-in, second step,
+ * sign-up's verification), so setting MFA up right after signing in stays one step; an older
+ * session (a stolen cookie, a browser left open) must re-authenticate first.
+ */
+export const FIRST_FACTOR_GRACE_MS = 10 * 60_000;
+
+/**
+ * A route's step-up requirement:
+ * - true: a re-authentication newer than STEP_UP_WINDOW_MS, or an X-TOTP-Code header checked
+ *   against an active authenticator app;
+ * - 'add_factor': the same, except that a session younger than FIRST_FACTOR_GRACE_MS may add
+ *   the account's first factor (the account has no active factor yet).
+ */
+export type StepUp = boolean | 'add_factor';
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: RouteAuth;
     /** Needs a re-authentication newer than 15 minutes, or a valid X-TOTP-Code header. */
-    stepUp?: boolean;
+    stepUp?: StepUp;
   }
   interface FastifyRequest {
     /** The session, on routes that require one. */
@@ -65,12 +82,19 @@ const authPlugin: FastifyPluginAsync = async (app) => {
 
   // After body validation, so a step-up route still answers bad input with a 400.
   const stepUp = async (request: FastifyRequest) => {
-    if (!request.routeOptions.config.stepUp) return;
+    const mode = request.routeOptions.config.stepUp;
+    if (!mode) return;
     const session = sessionOf(request);
+    const now = app.now().getTime();
     const fresh =
       session.reauthenticatedAt !== null &&
-      app.now().getTime() - session.reauthenticatedAt.getTime() < STEP_UP_WINDOW_MS;
+      now - session.reauthenticatedAt.getTime() < STEP_UP_WINDOW_MS;
     if (fresh) return;
+    const firstFactor =
+      mode === 'add_factor' &&
+      !session.mfaEnabled &&
+      now - session.createdAt.getTime() < FIRST_FACTOR_GRACE_MS;
+    if (firstFactor) return;
     const header = request.headers['x-totp-code'];
     if (typeof header === 'string' && header.length > 0) {
       await app.secondFactor.verifyStepUpHeader(session.userId, header, request);

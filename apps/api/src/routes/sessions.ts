@@ -8,7 +8,7 @@ import { sessionOf } from '../plugins/auth.js';
  * server-side rows, so a revoked cookie gets a 401 on its very next request.
  */
 const sessionListRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { sessions, securityEvents, cookieJar } = app;
+  const { sessions, factors, securityEvents, cookieJar, db } = app;
 
   app.get(
     '/',
@@ -79,12 +79,20 @@ const sessionListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['sessions'],
         summary: 'End every session except this one (step-up)',
+        description:
+          'Also cancels every pending (unconfirmed) MFA enrollment, whichever session began it.',
         response: { 200: RevokeSessionsResponse },
       },
     },
     async (request) => {
       const current = sessionOf(request);
-      const revoked = await sessions.revokeAll(current.userId, current.id);
+      // A pending factor may have been started by one of the sessions being ended: its secret is
+      // known there, so it must not live on to be confirmed later.
+      const revoked = await db.transaction(async (tx) => {
+        const ended = await sessions.revokeAll(current.userId, current.id, tx);
+        await factors.removePending(current.userId, tx);
+        return ended;
+      });
       await securityEvents.record({
         type: 'session.revoked',
         userId: current.userId,

@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { and, asc, eq } from 'drizzle-orm';
 import { backupCodes, mfaFactors, sessions, type MfaFactor, type Transaction } from '@twofold/db';
-import type { Factor } from '@twofold/mfa-core';
+import type { Factor, FactorType } from '@twofold/mfa-core';
+
+/**
+ * A pending (unconfirmed) factor lives this long. Past it, it counts as absent: a new start
+ * replaces it with a new secret and a confirmation is refused. Setup is a minute's work; a
+ * secret that waits longer is one that someone may have read and kept.
+ */
+export const PENDING_FACTOR_TTL_MS = 10 * 60_000;
 
 export const FACTOR_LABELS: Record<'totp' | 'email', string> = {
   totp: 'An authenticator app',
@@ -29,6 +36,31 @@ export function createFactors(app: FastifyInstance) {
         .from(mfaFactors)
         .where(and(eq(mfaFactors.userId, userId), eq(mfaFactors.status, 'active')))
         .orderBy(asc(mfaFactors.createdAt));
+    },
+
+    /** The user's factor of `type` in `status`, if any (at most one, by the unique indexes). */
+    async find(
+      userId: string,
+      type: FactorType,
+      status: 'pending' | 'active',
+      tx: Transaction | FastifyInstance['db'] = db,
+    ): Promise<MfaFactor | undefined> {
+      const [factor] = await tx
+        .select()
+        .from(mfaFactors)
+        .where(
+          and(
+            eq(mfaFactors.userId, userId),
+            eq(mfaFactors.type, type),
+            eq(mfaFactors.status, status),
+          ),
+        );
+      return factor;
+    },
+
+    /** Whether a pending factor is past PENDING_FACTOR_TTL_MS at `now`. */
+    isExpired(factor: MfaFactor, now: Date): boolean {
+      return now.getTime() - factor.createdAt.getTime() >= PENDING_FACTOR_TTL_MS;
     },
 
     async remove(userId: string, factorId: string): Promise<void> {

@@ -8,12 +8,21 @@ import { sessionOf } from '../../plugins/auth.js';
 import { hashPassword, passwordWeakness, verifyPassword } from '../../services/passwords.js';
 
 /**
- * Changing the password (step-up, and the current password again). Every other session and
- * every trusted browser ends with it, in the same transaction, so an attacker who knew the old
- * password keeps nothing; the session that made the change stays signed in.
+ * Changing the password (step-up, and the current password again). Every other session, every
+ * trusted browser and every pending enrollment ends with it, in the same transaction, so an
+ * attacker who knew the old password keeps nothing (not even a TOTP secret they started to
+ * enroll); the session that made the change stays signed in.
  */
 const accountPasswordRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { users: userService, securityEvents, notifications, trustedDevices, cookieJar, db } = app;
+  const {
+    users: userService,
+    securityEvents,
+    notifications,
+    trustedDevices,
+    factors,
+    cookieJar,
+    db,
+  } = app;
 
   app.post(
     '/password',
@@ -49,6 +58,7 @@ const accountPasswordRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .set({ passwordHash, passwordChangedAt: now, updatedAt: now })
           .where(eq(users.id, user.id));
         const ended = await app.sessions.revokeAll(user.id, session.id, tx);
+        await factors.removePending(user.id, tx);
         return {
           sessionsEnded: ended,
           devicesRevoked: await trustedDevices.revokeAll(user.id, tx),

@@ -48,10 +48,10 @@ const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/policy',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', stepUp: true },
       schema: {
         tags: ['admin'],
-        summary: 'Set the MFA policy of one or both roles',
+        summary: 'Set the MFA policy of one or both roles (step-up)',
         description:
           '`requiredSince` (the start of the grace period) is set when `required` is switched on, kept ' +
           'while it stays on, and cleared when it is switched off. Roles left out are unchanged.',

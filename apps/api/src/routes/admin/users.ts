@@ -28,16 +28,7 @@ const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%
 
 /** User management: the list with MFA state, a user's timeline, and the MFA reset. */
 const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const {
-    users: userService,
-    factors,
-    policy,
-    throttle,
-    securityEvents,
-    notifications,
-    cookieJar,
-    db,
-  } = app;
+  const { users: userService, factors, policy, throttle, securityEvents, notifications, db } = app;
 
   async function findUser(id: string) {
     const user = await userService.findById(id);
@@ -149,29 +140,42 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/users/:id/mfa/reset',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', stepUp: true },
       schema: {
         tags: ['admin'],
-        summary: "Reset a user's MFA: factors, backup codes, trusted browsers and sessions",
+        summary:
+          "Reset a user's MFA (step-up): factors, pending enrollments, backup codes, trusted browsers and sessions",
         description:
-          'For a user who lost every factor. Audited with the acting admin, and the user is emailed.',
+          'For a user who lost every factor. Audited with the acting admin, and the user is emailed. ' +
+          'An admin cannot reset their own MFA here (403 FORBIDDEN): their own MFA follows the ' +
+          "same rules as anyone's, in the security settings.",
         params: UserIdParams,
         body: EmptyBody,
         response: { 200: OkResponse },
       },
+      // Before the step-up check: re-authenticating would not make this allowed.
+      preHandler: async (request) => {
+        if (request.params.id === sessionOf(request).userId) {
+          throw appError(
+            'FORBIDDEN',
+            undefined,
+            'You cannot reset your own two-factor authentication here. Change it in your security settings.',
+          );
+        }
+      },
     },
-    async (request, reply) => {
+    async (request) => {
       const admin = sessionOf(request);
       const target = await findUser(request.params.id);
       const removed = (await factors.list(target.id)).map((factor) => factor.type);
 
       const sessionsEnded = await db.transaction(async (tx) => {
+        // Every factor goes, pending enrollments included: a secret someone started to enroll
+        // must not survive the reset.
         await factors.removeAll(target.id, tx);
         return app.sessions.revokeAll(target.id, undefined, tx);
       });
       await throttle.reset(target.id);
-      // An admin resetting their own account has just ended this session too.
-      if (target.id === admin.userId) cookieJar.clear(reply, 'session');
 
       await securityEvents.record({
         type: 'mfa.admin_reset',

@@ -9,13 +9,19 @@ import { appError } from '../../errors.js';
 import { sessionOf, STEP_UP_WINDOW_MS } from '../../plugins/auth.js';
 import { verifyPassword } from '../../services/passwords.js';
 
-/** Step-up ("sudo"): password plus a current second factor opens a 15-minute window. */
+/**
+ * Step-up ("sudo"): password plus a current second factor opens a 15-minute window. An
+ * enroll-only session (forced setup) may re-authenticate too, so a setup that took longer than
+ * the first-factor grace can still finish; the window opens nothing else to it, since every
+ * other step-up route needs a full session.
+ */
 const reauthenticateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { users, secondFactor, sessions, securityEvents } = app;
 
   app.post(
     '/reauthenticate',
     {
+      config: { auth: 'enroll' },
       schema: {
         tags: ['auth'],
         summary: 'Confirm it is you: password, plus a current second factor when MFA is on',
@@ -63,6 +69,7 @@ const reauthenticateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/reauthenticate/email',
     {
+      config: { auth: 'enroll' },
       schema: {
         tags: ['auth'],
         summary: 'Email a code for re-authentication or for turning MFA off (valid 10 minutes)',

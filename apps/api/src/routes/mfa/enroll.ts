@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, eq } from 'drizzle-orm';
 import QRCode from 'qrcode';
-import { mfaFactors, type MfaFactor } from '@twofold/db';
+import { mfaFactors } from '@twofold/db';
 import {
   buildOtpauthUri,
   EmailFactorConfirmBody,
@@ -16,63 +16,47 @@ import { appError } from '../../errors.js';
 import { templates } from '../../mail/templates.js';
 import { sessionOf } from '../../plugins/auth.js';
 import { codeTimes } from '../../services/email-codes.js';
+import { PENDING_FACTOR_TTL_MS } from '../../services/factors.js';
 
 export const TOTP_ISSUER = 'Twofold';
-export const ENROLL_CODE_TTL_MS = 10 * 60_000;
+/** The emailed enrollment code lives as long as the pending factor it confirms. */
+export const ENROLL_CODE_TTL_MS = PENDING_FACTOR_TTL_MS;
+
+const ADD_FACTOR_RULES =
+  'Step-up: a re-authentication newer than 15 minutes, or `X-TOTP-Code` of an active ' +
+  "authenticator app; the account's first factor may be added without it within 10 minutes of " +
+  'signing in. A pending factor lives 10 minutes and belongs to the session that started it: ' +
+  'a retry from that session gets it back, a start from another session replaces it.';
 
 /**
  * Enrollment of TOTP and email factors. An enroll-only session (policy requires MFA) may use
- * these. A retried wizard gets the same pending TOTP secret, not a new one.
+ * these. Adding a factor is a step-up action, checked at the start and again at the
+ * confirmation: a re-authentication newer than 15 minutes, or X-TOTP-Code of an authenticator
+ * app that is already active. Only the account's first factor may be added without it, from a
+ * session whose password was proved minutes ago (FIRST_FACTOR_GRACE_MS), so setting MFA up
+ * right after signing in stays one step while a stolen older cookie cannot add a factor of its
+ * own and then pass step-up with it. A pending factor belongs to the session that started it
+ * and expires (see the enrollment service).
  */
 const enrollRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, secretBox, secondFactor, enrollment, emailCodes } = app;
-
-  async function factorOf(userId: string, type: 'totp' | 'email', status: 'pending' | 'active') {
-    const [factor] = await db
-      .select()
-      .from(mfaFactors)
-      .where(
-        and(
-          eq(mfaFactors.userId, userId),
-          eq(mfaFactors.type, type),
-          eq(mfaFactors.status, status),
-        ),
-      );
-    return factor;
-  }
-
-  /** The pending factor of that type, created if there is none (one pending per type, by index). */
-  async function pendingFactor(
-    userId: string,
-    type: 'totp' | 'email',
-    create: () => Partial<MfaFactor>,
-  ) {
-    if (await factorOf(userId, type, 'active')) throw appError('FACTOR_ALREADY_ACTIVE');
-    const existing = await factorOf(userId, type, 'pending');
-    if (existing) return existing;
-    const [created] = await db
-      .insert(mfaFactors)
-      .values({ userId, type, status: 'pending', createdAt: app.now(), ...create() })
-      .onConflictDoNothing()
-      .returning();
-    return created ?? (await factorOf(userId, type, 'pending'))!;
-  }
+  const { secretBox, secondFactor, enrollment, emailCodes } = app;
 
   app.post(
     '/totp',
     {
-      config: { auth: 'enroll' },
+      config: { auth: 'enroll', stepUp: 'add_factor' },
       schema: {
         tags: ['mfa'],
         summary:
           'Start authenticator-app enrollment: the secret, its otpauth:// URI and a QR code (PNG data URL)',
+        description: ADD_FACTOR_RULES,
         body: EmptyBody,
         response: { 201: TotpEnrollResponse },
       },
     },
     async (request, reply) => {
       const session = sessionOf(request);
-      const factor = await pendingFactor(session.userId, 'totp', () => {
+      const factor = await enrollment.start(session, 'totp', () => {
         const sealed = secretBox.seal(generateTotpSecret());
         return { secretCiphertext: sealed.ciphertext, secretKeyId: sealed.keyId };
       });
@@ -98,21 +82,19 @@ const enrollRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/totp/confirm',
     {
-      config: { auth: 'enroll' },
+      config: { auth: 'enroll', stepUp: 'add_factor' },
       schema: {
         tags: ['mfa'],
         summary:
           'Confirm the authenticator app with a current code; the first factor also returns 10 backup codes',
+        description: ADD_FACTOR_RULES,
         body: TotpConfirmBody,
         response: { 200: FactorConfirmResponse },
       },
     },
     async (request) => {
       const session = sessionOf(request);
-      if (await factorOf(session.userId, 'totp', 'active')) throw appError('FACTOR_ALREADY_ACTIVE');
-      const factor = await factorOf(session.userId, 'totp', 'pending');
-      if (!factor)
-        throw appError('FACTOR_NOT_FOUND', undefined, 'Start authenticator-app setup first.');
+      const factor = await enrollment.pending(session, 'totp');
       return enrollment.complete(request, session, factor, async (tx) => {
         const outcome = await secondFactor.claimTotp(factor, request.body.code, {
           activate: true,
@@ -133,18 +115,19 @@ const enrollRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/email',
     {
-      config: { auth: 'enroll' },
+      config: { auth: 'enroll', stepUp: 'add_factor' },
       schema: {
         tags: ['mfa'],
         summary:
           'Start email-code enrollment: a code is sent to the account address (valid 10 minutes)',
+        description: ADD_FACTOR_RULES,
         body: EmptyBody,
         response: { 201: EmailFactorStartResponse },
       },
     },
     async (request, reply) => {
       const session = sessionOf(request);
-      const factor = await pendingFactor(session.userId, 'email', () => ({}));
+      const factor = await enrollment.start(session, 'email', () => ({}));
       const issued = await emailCodes.issue({
         userId: session.userId,
         email: session.email,
@@ -164,21 +147,19 @@ const enrollRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/email/confirm',
     {
-      config: { auth: 'enroll' },
+      config: { auth: 'enroll', stepUp: 'add_factor' },
       schema: {
         tags: ['mfa'],
         summary:
           'Confirm email codes with the emailed code; the first factor also returns 10 backup codes',
+        description: ADD_FACTOR_RULES,
         body: EmailFactorConfirmBody,
         response: { 200: FactorConfirmResponse },
       },
     },
     async (request) => {
       const session = sessionOf(request);
-      if (await factorOf(session.userId, 'email', 'active'))
-        throw appError('FACTOR_ALREADY_ACTIVE');
-      const factor = await factorOf(session.userId, 'email', 'pending');
-      if (!factor) throw appError('FACTOR_NOT_FOUND', undefined, 'Start email-code setup first.');
+      const factor = await enrollment.pending(session, 'email');
       await emailCodes.check({
         userId: session.userId,
         purpose: 'enroll',
