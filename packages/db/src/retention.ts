@@ -50,8 +50,8 @@ export const RETENTION_DEFAULTS = {
 /** In the order they are swept: accounts first, whose cascades take their other rows along. */
 export const RETENTION_KINDS = [
   'unverifiedAccounts',
-  'loginChallenges',
   'emailCodes',
+  'loginChallenges',
   'sessions',
   'trustedDevices',
   'pendingFactors',
