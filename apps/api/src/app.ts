@@ -11,6 +11,7 @@ import docsPlugin from './plugins/docs.js';
 import errorsPlugin from './plugins/errors.js';
 import mailPlugin from './plugins/mail.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
+import retentionPlugin from './plugins/retention.js';
 import servicesPlugin from './plugins/services.js';
 import validationPlugin from './plugins/validation.js';
 import webPlugin from './plugins/web.js';
@@ -88,6 +89,7 @@ export async function buildApp({ config, db, now, logger, extend }: BuildAppOpti
   await app.register(rateLimitPlugin);
   await app.register(authPlugin);
   await app.register(docsPlugin);
+  await app.register(retentionPlugin);
 
   await app.register(
     async (api) => {
