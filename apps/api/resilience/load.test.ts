@@ -12,11 +12,14 @@ import { startPostgres, type PostgresServer } from '@twofold/db/postgres-server'
  * how the UNSAFE_TRANSACTION race in postgres.js showed up in most runs before it was fixed in
  * packages/db/patches/): password sign-ins, TOTP and backup-code second steps,
  * session reads and settings changes. Every answer must be the one the flow expects, every write
- * a client saw must be in the database, and the process must not grow without bound.
+ * a client saw must be in the database, and the process must not grow without bound. The
+ * retention sweep runs every 3 s meanwhile, deleting old security events seeded just before.
  */
 const CLIENTS = Number(process.env.RESILIENCE_LOAD_CLIENTS ?? 200);
 const SECONDS = Number(process.env.RESILIENCE_LOAD_SECONDS ?? 60);
 const STEP_MS = 30_000;
+/** Security events past their retention, seeded before the load: more than two sweep batches. */
+const SEEDED_OLD_EVENTS = 1_200;
 
 interface Client {
   http: HttpClient;
@@ -59,7 +62,11 @@ let sql: Sql;
 
 beforeAll(async () => {
   pg = await startPostgres();
-  api = await spawnApi({ databaseUrl: pg.url });
+  // Every 3 s (0.05 minutes); `info` so the sweep's line is logged.
+  api = await spawnApi({
+    databaseUrl: pg.url,
+    env: { RETENTION_SWEEP_MINUTES: '0.05', LOG_LEVEL: 'info' },
+  });
   sql = openSql(pg.url);
 });
 afterAll(async () => {
@@ -240,6 +247,10 @@ it(
       return c;
     });
 
+    // Dead rows for the sweep to delete under the load, of a type none of the counts below read.
+    const seededAt = Date.now();
+    await sql`insert into security_events (type, created_at)
+      select 'retention.seed', now() - interval '400 days' from generate_series(1, ${SEEDED_OLD_EVENTS})`;
     const before = await counts();
     const rss = sampleRss(api);
     const startedAt = Date.now();
@@ -250,6 +261,21 @@ it(
     const after = await counts();
 
     const [rssStart, rssEnd] = [samples[0]!, samples.at(-1)!];
+    // The sweeps since the seeding (pino's `time` is the line's epoch milliseconds), and those
+    // that ran while the clients did.
+    const sweepsSinceSeed = api
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"msg":"retention sweep"'))
+      .map((line) => JSON.parse(line) as { time: number; deleted: Record<string, number> })
+      .filter((line) => line.time >= seededAt);
+    const sweeps = sweepsSinceSeed.filter(
+      (line) => line.time >= startedAt && line.time <= startedAt + elapsed * 1000,
+    );
+    const sweptEvents = sweepsSinceSeed.reduce(
+      (sum, line) => sum + line.deleted.securityEvents!,
+      0,
+    );
     const rssPeak = Math.max(...samples);
     const mib = (kib: number) => `${Math.round(kib / 1024)}MiB`;
     report(
@@ -258,7 +284,8 @@ it(
         `p50=${percentile(latencies, 50).toFixed(0)}ms p99=${percentile(latencies, 99).toFixed(0)}ms ` +
         `rss start=${mib(rssStart)} peak=${mib(rssPeak)} end=${mib(rssEnd)} ` +
         `signIns=${seen.signIns} verified=${seen.verified} backup=${seen.backupUsed} ` +
-        `logouts=${seen.logouts} settings=${seen.deviceRevokes + seen.enrollStarts + seen.enrollCancels}`,
+        `logouts=${seen.logouts} settings=${seen.deviceRevokes + seen.enrollStarts + seen.enrollCancels} ` +
+        `sweeps=${sweeps.length} swept=${sweptEvents}`,
     );
 
     // A 5xx is logged by the API's error handler: show why, not only how many.
@@ -277,6 +304,14 @@ it(
     expect(unexpected).toEqual([]);
     expect(seen.signIns).toBeGreaterThan(0);
     expect(seen.verified).toBeGreaterThan(0);
+
+    // The retention sweep ran during the load, and deleted the old events and nothing the
+    // clients made (the counts below are exact).
+    expect(sweeps.length).toBeGreaterThanOrEqual(1);
+    expect(sweptEvents).toBe(SEEDED_OLD_EVENTS);
+    const [{ seeded }] = await sql<[{ seeded: number }]>`
+    select count(*)::int as seeded from security_events where type = 'retention.seed'`;
+    expect(seeded).toBe(0);
 
     // No lost writes: the database holds exactly what the clients were told happened.
     const delta = (key: Counted) => after[key] - before[key];

@@ -12,6 +12,7 @@ import errorsPlugin from './plugins/errors.js';
 import headersPlugin, { answerHeaders } from './plugins/headers.js';
 import mailPlugin from './plugins/mail.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
+import retentionPlugin from './plugins/retention.js';
 import servicesPlugin from './plugins/services.js';
 import validationPlugin from './plugins/validation.js';
 import webPlugin from './plugins/web.js';
@@ -95,6 +96,7 @@ export async function buildApp({ config, db, now, logger, extend }: BuildAppOpti
   await app.register(rateLimitPlugin);
   await app.register(authPlugin);
   await app.register(docsPlugin);
+  await app.register(retentionPlugin);
 
   await app.register(
     async (api) => {

@@ -234,6 +234,16 @@ describe('loadConfig defaults', () => {
     expect(config.redisUrl).toBeUndefined();
     expect(config.adminEmails).toEqual([]);
     expect(config.logLevel).toBe('info');
+    expect(config.retentionSweepMs).toBe(10 * 60_000);
+    expect(config.unverifiedAccountMs).toBe(24 * 3_600_000);
+    expect(config.securityEventRetentionMs).toBe(365 * 86_400_000);
+    expect(config.devOutboxRetentionMs).toBe(7 * 86_400_000);
+  });
+
+  it('runs no periodic retention sweep by default under NODE_ENV=test (tests fake the time)', () => {
+    expect(loadConfig({ NODE_ENV: 'test', ...ephemeralSecretEnv() }, quiet).retentionSweepMs).toBe(
+      0,
+    );
   });
 
   it('is silent by default under NODE_ENV=test', () => {
@@ -272,9 +282,17 @@ describe('loadConfig defaults', () => {
         ADMIN_EMAILS: ' Boss@Example.com , ,ops@example.com ',
         TRUST_PROXY: 'true',
         DATABASE_POOL_SIZE: '4',
+        RETENTION_SWEEP_MINUTES: '0.05',
+        UNVERIFIED_ACCOUNT_HOURS: '48',
+        SECURITY_EVENT_RETENTION_DAYS: '30',
+        DEV_OUTBOX_RETENTION_DAYS: '2',
       },
       quiet,
     );
+    expect(config.retentionSweepMs).toBe(3_000);
+    expect(config.unverifiedAccountMs).toBe(48 * 3_600_000);
+    expect(config.securityEventRetentionMs).toBe(30 * 86_400_000);
+    expect(config.devOutboxRetentionMs).toBe(2 * 86_400_000);
     expect(config.port).toBe(8080);
     expect(config.databasePoolSize).toBe(4);
     expect(config.sessionIdleMs).toBe(5 * 60_000);
@@ -314,6 +332,15 @@ describe('loadConfig defaults', () => {
       expect(trust('true'), NODE_ENV).toBe(true);
       expect(trust('any-peer'), NODE_ENV).toBe(true);
     }
+  });
+
+  it('turns the periodic sweep off with RETENTION_SWEEP_MINUTES=0 and keeps security events forever with SECURITY_EVENT_RETENTION_DAYS=0', () => {
+    const config = loadConfig(
+      productionEnv({ RETENTION_SWEEP_MINUTES: '0', SECURITY_EVENT_RETENTION_DAYS: '0' }),
+      quiet,
+    );
+    expect(config.retentionSweepMs).toBe(0);
+    expect(config.securityEventRetentionMs).toBeNull();
   });
 
   it('trusts proxy headers only from the listed proxies when TRUST_PROXY names them', () => {
@@ -359,6 +386,11 @@ describe('loadConfig refuses bad values with a clear ConfigError', () => {
     ['RATE_LIMIT_AUTH_MAX', String(RATE_LIMIT_AUTH_MAX_CEILING + 1)],
     ['DATABASE_POOL_SIZE', '0'],
     ['DATABASE_POOL_SIZE', 'ten'],
+    ['UNVERIFIED_ACCOUNT_HOURS', '0'],
+    ['UNVERIFIED_ACCOUNT_HOURS', '1.5'],
+    ['SECURITY_EVENT_RETENTION_DAYS', 'forever'],
+    ['SECURITY_EVENT_RETENTION_DAYS', '36501'],
+    ['DEV_OUTBOX_RETENTION_DAYS', '0'],
     ['PORT', ' '],
     ['PORT', '0x50'],
     ['PORT', '1e3'],
@@ -368,6 +400,16 @@ describe('loadConfig refuses bad values with a clear ConfigError', () => {
     expect(error.message).toMatch(/must be an integer between \d+ and \d+/);
     expect(error.message).toContain(`"${value}"`);
   });
+
+  it.each(['ten', '-1', '1441', '1e3', '.5', '0x10', ' ', '1,5'])(
+    'RETENTION_SWEEP_MINUTES=%s',
+    (value) => {
+      const error = configError(() => loadConfig(env({ RETENTION_SWEEP_MINUTES: value }), quiet));
+      expect(error.message).toContain('RETENTION_SWEEP_MINUTES');
+      expect(error.message).toContain('must be a number between 0 and 1440');
+      expect(error.message).toContain(`"${value}"`);
+    },
+  );
 
   it('SESSION_SECRETS with no secret in it', () => {
     for (const value of [',', ' , ']) {

@@ -14,3 +14,12 @@ export type {
   SpendResult,
   ThrottleRules,
 } from './second-factor.js';
+export {
+  DEFAULT_RETENTION_BATCH,
+  deleteDeadBatch,
+  RETENTION_DEFAULTS,
+  RETENTION_KINDS,
+  RETENTION_LOCK_KEY,
+  sweepDeadRows,
+} from './retention.js';
+export type { RetentionCounts, RetentionKind, RetentionRules, SweepResult } from './retention.js';

@@ -37,6 +37,14 @@ export interface Config {
   rateLimitAuthMax: number;
   /** Built SPA served by the API in production (one port). */
   webDistDir: string | undefined;
+  /** Time between retention sweeps; 0: no periodic sweep (the operator command still works). */
+  retentionSweepMs: number;
+  /** An account never verified is deleted this long after sign-up. */
+  unverifiedAccountMs: number;
+  /** Security events are kept this long; null: forever. */
+  securityEventRetentionMs: number | null;
+  /** Dev outbox messages are kept this long. */
+  devOutboxRetentionMs: number;
 }
 
 export class ConfigError extends Error {
@@ -59,6 +67,17 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+/** Like `integer`, with a fraction allowed ("0.05" minutes is 3 s, for tests). */
+function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a number between ${min} and ${max} (got "${raw}")`);
   }
   return value;
 }
@@ -234,6 +253,14 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       : production && existsSync(defaultWebDistDir)
         ? defaultWebDistDir
         : undefined,
+    // Off by default under NODE_ENV=test: a sweep at a test's faked time would delete its rows.
+    retentionSweepMs:
+      decimal(env, 'RETENTION_SWEEP_MINUTES', nodeEnv === 'test' ? 0 : 10, 0, 24 * 60) * 60_000,
+    unverifiedAccountMs: integer(env, 'UNVERIFIED_ACCOUNT_HOURS', 24, 1, 24 * 365) * 3_600_000,
+    // 0 keeps the audit trail forever (some compliance regimes want that).
+    securityEventRetentionMs:
+      integer(env, 'SECURITY_EVENT_RETENTION_DAYS', 365, 0, 36_500) * 86_400_000 || null,
+    devOutboxRetentionMs: integer(env, 'DEV_OUTBOX_RETENTION_DAYS', 7, 1, 3650) * 86_400_000,
   };
 }
 
