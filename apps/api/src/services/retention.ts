@@ -7,6 +7,7 @@ import {
   type RetentionRules,
 } from '@twofold/db';
 import type { Config } from '../config/config.js';
+import { PENDING_FACTOR_TTL_MS } from './factors.js';
 
 /** The logger methods a sweep writes to (a Fastify logger, or the console in the command). */
 export interface RetentionLog {
@@ -33,6 +34,7 @@ export type SweepOutcome =
 export function retentionRules(config: Config): RetentionRules {
   return {
     ...RETENTION_DEFAULTS,
+    pendingFactorMs: PENDING_FACTOR_TTL_MS,
     sessionIdleMs: config.sessionIdleMs,
     unverifiedAccountMs: config.unverifiedAccountMs,
     devOutboxMs: config.devOutboxRetentionMs,
