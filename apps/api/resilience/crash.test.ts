@@ -4,7 +4,6 @@ import { sharedSecrets, spawnApi, type ApiProcess } from './harness/api-process.
 import { holdTableLock, timed, waitForLockWaiters } from './harness/faults.js';
 import {
   enrollTotp,
-  latestCode,
   openSql,
   PASSWORD,
   passwordStep,
@@ -41,6 +40,19 @@ afterAll(async () => {
   await api?.stop();
   await pg?.destroy();
 });
+
+/** forgot-password mails after it answers: wait for the reset code to reach the outbox. */
+async function resetCodeMailed(to: string): Promise<string> {
+  for (let tries = 0; tries < 200; tries += 1) {
+    const [row] = await sql<{ text: string }[]>`
+      select text from dev_outbox where "to" = ${to} and subject like '%password reset%'
+      order by created_at desc limit 1`;
+    const code = row?.text.match(/\b(\d{6})\b/)?.[1];
+    if (code) return code;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`no password reset code mailed to ${to}`);
+}
 
 /**
  * Sends the request, waits until the API's backend is blocked on `table`, SIGKILLs the API,
@@ -185,7 +197,7 @@ it('password reset: a kill leaves the old password and every session', async () 
   const newPassword = 'a brand new passphrase 42';
 
   // The reset transaction writes users, sessions, trusted devices, then challenges last.
-  const code = await latestCode(sql, user.email);
+  const code = await resetCodeMailed(user.email);
   const figures = await crashDuring('login_challenges', 'ACCESS EXCLUSIVE', () =>
     user.client
       .on(api.url)

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DbClient } from '@twofold/db';
 import type { Config } from './config/config.js';
+import { serializeRequest } from './log-redaction.js';
 import authPlugin from './plugins/auth.js';
 import configPlugin from './plugins/config.js';
 import cookiesPlugin from './plugins/cookies.js';
@@ -66,10 +67,15 @@ const REDACT = [
 
 export async function buildApp({ config, db, now, logger, extend }: BuildAppOptions) {
   const setAnswerHeaders = answerHeaders(config);
+  // Logging off means no logger at all: a silent one still builds a child per request.
+  const logging =
+    logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel, redact: REDACT });
   const app = Fastify({
-    // Logging off means no logger at all: a silent one still builds a child per request.
+    // Request URLs are logged with codes in their query string redacted, whoever's logger it is.
     logger:
-      logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel, redact: REDACT }),
+      typeof logging === 'object'
+        ? { ...logging, serializers: { ...logging.serializers, req: serializeRequest } }
+        : logging,
     trustProxy: config.trustProxy,
     bodyLimit: LIMITS.bodyLimit,
     http: { maxHeaderSize: LIMITS.maxHeaderSize },

@@ -448,8 +448,18 @@ async function rowCounts(db: DbClient) {
   return Object.fromEntries(entries);
 }
 
-const userRow = async (db: DbClient, email: string) =>
-  (await db.db.select().from(users).where(eq(users.email, email)))[0];
+/**
+ * The account as it must stay. A refused registration or email-change code still counts toward
+ * the account's mailbox-code throttle (every attempt is counted before it is checked): that
+ * count, and the updatedAt it bumps, are not a half-written change.
+ */
+const userRow = async (db: DbClient, email: string) => {
+  const [row] = await db.db.select().from(users).where(eq(users.email, email));
+  if (!row) return row;
+  const { codeFailedAttempts, codeLockedUntil, updatedAt, ...rest } = row;
+  void [codeFailedAttempts, codeLockedUntil, updatedAt];
+  return rest;
+};
 
 // ---------------------------------------------------------------------------------------------
 

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { Client, latestCode, latestMail, signUp, uniqueEmail, useTestApp } from './helpers/app.js';
+import { buildApp } from '../src/app.js';
+import {
+  buildTestApp,
+  Client,
+  latestCode,
+  latestMail,
+  signUp,
+  testConfig,
+  uniqueEmail,
+  useTestApp,
+} from './helpers/app.js';
 
 const ctx = useTestApp();
 
@@ -19,7 +29,9 @@ describe('password reset', () => {
     expect(await latestMail(ctx.db, unknownEmail)).toBeUndefined();
     const mail = await latestMail(ctx.db, email);
     expect(mail?.subject).toMatch(/reset/i);
-    expect(mail?.text).toContain('/reset-password?email=');
+    // The link carries email and code in the fragment, which no server sees or logs.
+    expect(mail?.text).toContain('/reset-password#email=');
+    expect(mail?.text).not.toMatch(/\?[^\s]*code=/);
     // Asking again within a minute sends nothing new, but still answers the same.
     const again = await new Client(ctx.app).post('/api/auth/password/forgot', { email });
     expect(again.json()).toEqual(known.json());
@@ -123,5 +135,68 @@ describe('password reset', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().code).toBe('WEAK_PASSWORD');
+  });
+});
+
+describe('forgot-password answers before it looks the address up', () => {
+  it('answers while the mail is still being sent; the work is tracked, and closing waits for it', async () => {
+    const { email } = await signUp(ctx.app, ctx.db);
+    const app = await buildTestApp(ctx.db);
+    const send = app.mailer.send.bind(app.mailer);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const order: string[] = [];
+    app.mailer.send = async (message) => {
+      order.push('mail started');
+      await held;
+      await send(message);
+      order.push('mail sent');
+    };
+
+    // app.inject, not Client: Client waits for background work after each request.
+    const answer = await app.inject({
+      method: 'POST',
+      url: '/api/auth/password/forgot',
+      payload: { email },
+    });
+    order.push('answered');
+    expect(answer.statusCode).toBe(200);
+    const closed = app.close().then(() => order.push('closed'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    await closed;
+    expect(order).toEqual(['answered', 'mail started', 'mail sent', 'closed']);
+    expect((await latestMail(ctx.db, email))?.subject).toMatch(/reset/i);
+  });
+
+  it('logs a failure of the work, never the code', async () => {
+    const { email } = await signUp(ctx.app, ctx.db);
+    const lines: string[] = [];
+    const app = await buildApp({
+      config: testConfig(),
+      db: ctx.db,
+      logger: { level: 'info', stream: { write: (line: string) => void lines.push(line) } },
+    });
+    const codes: string[] = [];
+    app.mailer.send = async (message) => {
+      codes.push(message.text.match(/\b(\d{6})\b/)![1]!);
+      throw new Error('SMTP exploded');
+    };
+    try {
+      const answer = await app.inject({
+        method: 'POST',
+        url: '/api/auth/password/forgot',
+        payload: { email },
+      });
+      expect(answer.statusCode).toBe(200);
+      await app.background.idle();
+      expect(codes).toHaveLength(1);
+      const log = lines.join('\n');
+      expect(log).toContain('background task failed');
+      expect(log).toContain('SMTP exploded');
+      expect(log).not.toContain(codes[0]);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -20,7 +20,7 @@ import {
 /**
  * Security rule: second-factor failures are throttled per account, counted atomically across
  * every challenge and IP: backoff from the 5th failure, and never more than 100 consecutive
- * failures evaluated (NIST SP 800-63B). A password reset lifts the lock, not the factor.
+ * failures evaluated (NIST SP 800-63B). A password reset lifts neither the lock nor the factor.
  */
 
 const ctx = useTestApp();
@@ -230,7 +230,7 @@ describe('per-account throttling of second-factor failures', () => {
     expect(attempts).toBeLessThanOrEqual(MAX_CONSECUTIVE_FAILURES);
   });
 
-  it('a password reset lifts the lock, but sign-in still asks for the second factor', async () => {
+  it('a password reset does not lift the lock: no number of resets buys more guesses', async () => {
     const account = await totpUser(ctx.app, ctx.db);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(nextStep());
@@ -240,27 +240,36 @@ describe('per-account throttling of second-factor failures', () => {
       totpAt(account.secret),
     );
     expect(locked.json().code).toBe('MFA_LOCKED');
+    expect(locked.json().message).not.toMatch(/reset your password/i);
+    const before = await throttleOf(account.user.id);
 
-    const { code } = await mailedCode(ctx.db, account.email, () =>
-      new Client(ctx.app).post('/api/auth/password/forgot', { email: account.email }),
-    );
-    const newPassword = 'a brand new passphrase';
-    const reset = await new Client(ctx.app).post('/api/auth/password/reset', {
-      email: account.email,
-      code,
-      password: newPassword,
-    });
-    expect(reset.statusCode, reset.body).toBe(200);
-    expect(await throttleOf(account.user.id)).toEqual({ attempts: 0, lockedUntil: null });
+    let password = account.password;
+    for (const round of [1, 2, 3]) {
+      vi.setSystemTime(Date.now() + 61_000);
+      const { code } = await mailedCode(ctx.db, account.email, () =>
+        new Client(ctx.app).post('/api/auth/password/forgot', { email: account.email }),
+      );
+      password = `a brand new passphrase ${round}`;
+      const reset = await new Client(ctx.app).post('/api/auth/password/reset', {
+        email: account.email,
+        code,
+        password,
+      });
+      expect(reset.statusCode, reset.body).toBe(200);
+      // Not reset, not lowered: the count stays where it was.
+      expect(await throttleOf(account.user.id)).toEqual(before);
+    }
 
-    const { client, body } = await passwordStep(ctx.app, account.email, newPassword);
+    // Sign-in still asks for the second factor, and the right code is still refused.
+    const { client, body } = await passwordStep(ctx.app, account.email, password);
     expect(body.status).toBe('mfa_required');
-    expect((await client.get('/api/auth/session')).statusCode).toBe(401);
     vi.setSystemTime(Date.now() + STEP_MS);
-    const ok = await client.post('/api/auth/mfa/verify', {
+    const still = await client.post('/api/auth/mfa/verify', {
       method: 'totp',
       code: totpAt(account.secret),
     });
-    expect(ok.statusCode, ok.body).toBe(200);
+    expect(still.statusCode).toBe(429);
+    expect(still.json().code).toBe('MFA_LOCKED');
+    expect((await client.get('/api/auth/session')).statusCode).toBe(401);
   });
 });

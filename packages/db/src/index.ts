@@ -7,6 +7,7 @@ export { lockUser } from './lock-user.js';
 export { openSession } from './open-session.js';
 export type { NewSession, OpeningEvent, SessionOpening } from './open-session.js';
 export { reserveAttempt, spendSecondFactor } from './second-factor.js';
+export { reserveCodeAttempt, resetCodeAttempts } from './mailbox-code.js';
 export type {
   CodeClaim,
   SecondStepSignIn,

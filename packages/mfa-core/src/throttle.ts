@@ -5,8 +5,8 @@
  * challenges and IPs, reset by a successful second step. The first few mistakes cost nothing;
  * from the 5th failure each further attempt waits 2^(n-5) seconds, capped at 15 minutes.
  * After MAX_CONSECUTIVE_FAILURES the account is locked: no more second-factor attempts are
- * accepted until an admin resets the user's MFA or the user completes a password reset. Both
- * clear the counter; a password reset still never skips an enabled second factor.
+ * accepted until an admin resets the user's MFA (audited). A password reset does not clear the
+ * counter: whoever holds the mailbox must not buy fresh guesses with it.
  */
 
 /** Failures at or above this count start the backoff. */

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync } from 'fastify';
 import { createSecretBox } from '@twofold/mfa-core';
+import { createBackground } from '../services/background.js';
 import { createBackupCodes } from '../services/backup-codes.js';
 import { createChallenges } from '../services/challenges.js';
 import { createEmailCodes } from '../services/email-codes.js';
@@ -33,6 +34,7 @@ declare module 'fastify' {
     policy: ReturnType<typeof createPolicy>;
     signIn: ReturnType<typeof createSignIn>;
     enrollment: ReturnType<typeof createEnrollment>;
+    background: ReturnType<typeof createBackground>;
   }
 }
 
@@ -53,6 +55,7 @@ const servicesPlugin: FastifyPluginAsync = async (app) => {
   app.decorate('policy', createPolicy(app));
   app.decorate('signIn', createSignIn(app));
   app.decorate('enrollment', createEnrollment(app));
+  app.decorate('background', createBackground(app));
 };
 
 export default fp(servicesPlugin, {

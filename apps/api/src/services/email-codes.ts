@@ -22,6 +22,7 @@ export type EmailCodePurpose =
 
 export const EMAIL_CODE_MAX_ATTEMPTS = 5;
 export const EMAIL_CODE_RESEND_MS = 60_000;
+export const CODE_LIMIT_WINDOW_MS = 60 * 60_000;
 
 export interface IssueEmailCode {
   userId: string;
@@ -39,6 +40,12 @@ export interface IssueEmailCode {
    * 6-digit code (uniform answers for accounts that must not get one).
    */
   decoy?: boolean;
+  /**
+   * At most `max` codes of this purpose per hour, counted for the account or (a decoy, which
+   * must answer like a new account without touching the owner's count) for this challenge.
+   * Codes that could not be mailed do not count: they are deleted.
+   */
+  hourlyLimit?: { max: number; per: 'account' | 'challenge' };
 }
 
 export interface IssuedCode {
@@ -86,6 +93,29 @@ export function createEmailCodes(app: FastifyInstance) {
       // while that code's cooldown runs. Concurrent issues never meet on the one-live-code index.
       const id = await db.transaction(async (tx) => {
         await lockUser(tx, userId);
+        if (options.hourlyLimit) {
+          const { max, per } = options.hourlyLimit;
+          const recent = await tx
+            .select({ createdAt: emailCodes.createdAt })
+            .from(emailCodes)
+            .where(
+              and(
+                eq(emailCodes.userId, userId),
+                eq(emailCodes.purpose, purpose),
+                gt(emailCodes.createdAt, new Date(now.getTime() - CODE_LIMIT_WINDOW_MS)),
+                per === 'challenge' && challengeId
+                  ? eq(emailCodes.challengeId, challengeId)
+                  : undefined,
+              ),
+            )
+            .orderBy(desc(emailCodes.createdAt))
+            .limit(max);
+          const oldest = recent[max - 1];
+          if (oldest) {
+            const wait = oldest.createdAt.getTime() + CODE_LIMIT_WINDOW_MS - now.getTime();
+            throw appError('TOO_MANY_CODES', { retryAfter: Math.max(1, Math.ceil(wait / 1000)) });
+          }
+        }
         if (!options.force) {
           const [latest] = await tx
             .select({ createdAt: emailCodes.createdAt })

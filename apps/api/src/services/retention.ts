@@ -8,6 +8,7 @@ import {
 } from '@twofold/db';
 import type { Config } from '../config/config.js';
 import { PENDING_FACTOR_TTL_MS } from './factors.js';
+import { NOTICE_COOLDOWN_MS } from './notifications.js';
 
 /** The logger methods a sweep writes to (a Fastify logger, or the console in the command). */
 export interface RetentionLog {
@@ -35,6 +36,7 @@ export function retentionRules(config: Config): RetentionRules {
   return {
     ...RETENTION_DEFAULTS,
     pendingFactorMs: PENDING_FACTOR_TTL_MS,
+    noticeCooldownMs: NOTICE_COOLDOWN_MS,
     sessionIdleMs: config.sessionIdleMs,
     unverifiedAccountMs: config.unverifiedAccountMs,
     devOutboxMs: config.devOutboxRetentionMs,

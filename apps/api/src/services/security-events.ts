@@ -37,7 +37,9 @@ export type SecurityEventType =
   | 'device.revoked'
   | 'session.revoked'
   | 'step_up.succeeded'
-  | 'step_up.failed';
+  | 'step_up.failed'
+  | 'role.granted'
+  | 'role.revoked';
 
 export interface RecordEvent {
   type: SecurityEventType;

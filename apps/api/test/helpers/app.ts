@@ -96,6 +96,8 @@ export class Client {
       ...(body === undefined ? {} : { payload: body as object }),
       headers: { ...(cookie ? { cookie } : {}), ...headers },
     });
+    // Work the request left running (forgot-password mails after answering) is done by now.
+    await this.app.background.idle();
     for (const set of response.cookies as {
       name: string;
       value: string;

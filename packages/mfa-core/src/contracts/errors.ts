@@ -32,7 +32,16 @@ export const ErrorCodes = {
   MFA_LOCKED: {
     status: 429,
     message:
-      'Two-factor sign-in is locked after too many failed attempts. Reset your password or contact an administrator.',
+      'Two-factor sign-in is locked after too many failed attempts. Contact an administrator to unlock it.',
+  },
+  VERIFICATION_LOCKED: {
+    status: 429,
+    message:
+      'Too many wrong codes for this account. Wait before trying again, or reset your password.',
+  },
+  TOO_MANY_CODES: {
+    status: 429,
+    message: 'Too many codes were sent to this address. Try again later.',
   },
   MFA_SETUP_REQUIRED: {
     status: 403,

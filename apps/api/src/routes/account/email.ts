@@ -22,7 +22,7 @@ export const EMAIL_CHANGE_CODE_TTL_MS = 15 * 60_000;
  * reveals whether an account exists. The old address is told when the change is made.
  */
 const accountEmailRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { users: userService, emailCodes, securityEvents, notifications, db } = app;
+  const { users: userService, emailCodes, securityEvents, notifications, throttle, db } = app;
 
   app.post(
     '/email',
@@ -46,10 +46,15 @@ const accountEmailRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (email === normalizeEmail(session.email)) throw appError('EMAIL_UNCHANGED');
 
       const owner = await userService.findByEmail(email);
-      if (owner) {
-        // Mail first: if it fails, this answer fails exactly as a real code's would.
-        await app.mailer.send({ to: owner.email, ...templates.emailChangeAttempt() });
-      }
+      // Mail first: if it fails, this answer fails exactly as a real code's would. One notice
+      // an hour per address (and one timeline event with it), so nobody floods the owner.
+      const noticed = owner
+        ? await notifications.noticeOnce(
+            owner.email,
+            'email_change_attempt',
+            templates.emailChangeAttempt(),
+          )
+        : false;
       const issued = await emailCodes.issue({
         userId: session.userId,
         email,
@@ -65,7 +70,7 @@ const accountEmailRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request,
         metadata: { to: email },
       });
-      if (owner) {
+      if (owner && noticed) {
         await securityEvents.record({ type: 'email.change_duplicate', userId: owner.id, request });
       }
       return { status: 'verification_required' as const, email, ...codeTimes(issued) };
@@ -83,7 +88,9 @@ const accountEmailRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'A wrong code is 400 INVALID_CODE with attemptsLeft (5 tries), no change pending or a ' +
           'code past its time is 400 CODE_EXPIRED, and an address another account took in the ' +
           'meantime is 409 EMAIL_TAKEN. Every live emailed code of the account (they went to ' +
-          'the old address) stops working.',
+          'the old address) stops working. Wrong codes are also counted per account across every ' +
+          'code: from the 5th in a row each try waits (429 VERIFICATION_LOCKED with retryAfter), ' +
+          'and after 20 only a password reset starts the count again.',
         body: ConfirmEmailChangeBody,
         response: { 200: EmailChangedResponse },
       },
@@ -91,6 +98,9 @@ const accountEmailRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const session = sessionOf(request);
       const userId = session.userId;
+      // Counted per account across every code mailed, before the code is looked at: asking
+      // for a fresh code gives 5 tries, this budget of 20 does not start again.
+      await throttle.reserveCode(userId);
       const now = app.now();
       // The code is spent in the transaction that changes the address. A refusal is returned,
       // not thrown, so the wrong-try count it wrote still commits.
@@ -113,6 +123,7 @@ const accountEmailRoutes: FastifyPluginAsyncTypebox = async (app) => {
             .set({ email: address, emailVerifiedAt: now, updatedAt: now })
             .where(eq(users.id, userId));
           await emailCodes.voidAll(userId, tx);
+          await throttle.resetCode(userId, tx);
           return { changedTo: address };
         });
       } catch (error) {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { eq } from 'drizzle-orm';
 import { users } from '@twofold/db';
 import {
@@ -37,38 +38,56 @@ const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const user = await userService.findByEmail(request.body.email);
-      if (user) {
-        const link = `${config.appUrl}/reset-password?email=${encodeURIComponent(user.email)}`;
-        try {
-          await emailCodes.issue({
-            userId: user.id,
-            email: user.email,
-            purpose: 'password_reset',
-            ttlMs: RESET_CODE_TTL_MS,
-            message: (code) =>
-              templates.passwordResetCode(code, RESET_CODE_TTL_MS / 60_000, `${link}&code=${code}`),
-          });
-          await securityEvents.record({
-            type: 'password.reset_requested',
-            userId: user.id,
-            request,
-          });
-        } catch (error) {
-          // Within the resend cooldown, or mail is down: answering differently would reveal the account.
-          if (!isAppError(error)) throw error;
-          request.log.warn({ code: error.code }, 'password reset code not sent');
-          await securityEvents.record({
-            type: 'password.reset_requested',
-            userId: user.id,
-            request,
-            metadata: { sent: false, reason: error.code },
-          });
-        }
-      }
+      // Answer first, then look the address up: whether an account exists, whether a code is
+      // sent (and how long SMTP takes) must not show in the answer's timing. The work is
+      // tracked: its errors are logged and a shutdown waits for it.
+      const { email } = request.body;
+      const log = request.log;
+      const context = { ip: request.ip, userAgent: request.headers['user-agent'] };
+      app.background.run('password-reset-code', () => sendResetCode(email, log, context));
       return { status: 'sent' as const, message: SENT_MESSAGE };
     },
   );
+
+  /** Mails a reset code when the address has an account; quietly does nothing otherwise. */
+  async function sendResetCode(
+    email: string,
+    log: FastifyBaseLogger,
+    context: { ip: string; userAgent: string | undefined },
+  ) {
+    const user = await userService.findByEmail(email);
+    if (!user) return;
+    // The code travels in the fragment, which no server sees: the link's URL is requested from
+    // the API (one-port production), and a query string would put the code in its request log.
+    const fragment = (code: string) =>
+      `#email=${encodeURIComponent(user.email)}&code=${encodeURIComponent(code)}`;
+    const request = requestLike(context);
+    try {
+      await emailCodes.issue({
+        userId: user.id,
+        email: user.email,
+        purpose: 'password_reset',
+        ttlMs: RESET_CODE_TTL_MS,
+        message: (code) =>
+          templates.passwordResetCode(
+            code,
+            RESET_CODE_TTL_MS / 60_000,
+            `${config.appUrl}/reset-password${fragment(code)}`,
+          ),
+      });
+      await securityEvents.record({ type: 'password.reset_requested', userId: user.id, request });
+    } catch (error) {
+      // Within the resend cooldown, or mail is down: nobody is waiting for an answer.
+      if (!isAppError(error)) throw error;
+      log.warn({ code: error.code }, 'password reset code not sent');
+      await securityEvents.record({
+        type: 'password.reset_requested',
+        userId: user.id,
+        request,
+        metadata: { sent: false, reason: error.code },
+      });
+    }
+  }
 
   app.post(
     '/password/reset',
@@ -106,14 +125,18 @@ const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
             passwordChangedAt: now,
             updatedAt: now,
             emailVerifiedAt: user.emailVerifiedAt ?? now,
-            // Proving the mailbox lifts a second-factor lockout; the factor itself stays required.
-            mfaFailedAttempts: 0,
-            mfaLockedUntil: null,
+            // Proving the mailbox starts the mailbox-code count again (it is the same proof).
+            // It does not touch the second-factor count: whoever holds the mailbox must not buy
+            // 100 fresh guesses per reset (NIST SP 800-63B: 100 failures in a row, ever).
+            codeFailedAttempts: 0,
+            codeLockedUntil: null,
           })
           .where(eq(users.id, user.id));
         await app.sessions.revokeAll(user.id, undefined, tx);
         await app.trustedDevices.revokeAll(user.id, tx);
         await app.challenges.closeAll(user.id, tx);
+        // An enrollment someone started with the old password ends with it.
+        await app.factors.removePending(user.id, tx);
         return undefined;
       });
       if (refused) {
@@ -122,6 +145,15 @@ const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw appError('INVALID_CODE');
       }
       await securityEvents.record({ type: 'password.reset', userId: user.id, request });
+      // The reset proved the address: a listed one becomes admin now, as at verification.
+      if (await userService.grantListedAdmin(user)) {
+        await securityEvents.record({
+          type: 'role.granted',
+          userId: user.id,
+          request,
+          metadata: { role: 'admin', via: 'ADMIN_EMAILS' },
+        });
+      }
       await app.notifications.notify(user.email, templates.passwordChanged('reset'));
       return { status: 'password_reset' as const };
     },
@@ -129,3 +161,8 @@ const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
 };
 
 export default passwordRoutes;
+
+/** What security events read from a request, kept past its answer for background work. */
+function requestLike(context: { ip: string; userAgent: string | undefined }): FastifyRequest {
+  return { ip: context.ip, headers: { 'user-agent': context.userAgent } } as FastifyRequest;
+}

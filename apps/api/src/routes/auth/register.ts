@@ -16,8 +16,14 @@ import { templates } from '../../mail/templates.js';
 import { hashPassword, passwordWeakness } from '../../services/passwords.js';
 import { normalizeEmail } from '../../services/users.js';
 import { codeTimes } from '../../services/email-codes.js';
+import { VERIFICATION_FAILED_EVENT } from '../../services/throttle.js';
 
 export const REGISTRATION_CODE_TTL_MS = 15 * 60_000;
+/**
+ * Registration codes mailed per account per hour (signing in unverified, resending): enough for
+ * a person whose mail is slow, too few to use the account as a mail cannon or a code lottery.
+ */
+export const REGISTRATION_CODES_PER_HOUR = 5;
 
 /**
  * Sign-up with an emailed code. An address that already has an account gets the very same
@@ -25,7 +31,17 @@ export const REGISTRATION_CODE_TTL_MS = 15 * 60_000;
  * email instead. So the answer never reveals whether an account exists.
  */
 const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { users: userService, challenges, emailCodes, securityEvents, cookieJar, db, config } = app;
+  const {
+    users: userService,
+    challenges,
+    emailCodes,
+    securityEvents,
+    notifications,
+    throttle,
+    cookieJar,
+    db,
+    config,
+  } = app;
 
   /**
    * A registration challenge with a fresh code. A decoy (a sign-up for an address that already
@@ -64,15 +80,17 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function duplicate(request: FastifyRequest, reply: FastifyReply, existing: User) {
     // Mail first: if it fails, this answer must fail exactly as a new sign-up does (no cookie).
-    await app.mailer.send({
-      to: existing.email,
-      ...templates.registrationAttempt(
-        `${config.appUrl}/sign-in`,
-        `${config.appUrl}/forgot-password`,
-      ),
-    });
+    // One notice an hour per address, and its timeline event with it: a script repeating the
+    // sign-up must flood neither the owner's mailbox nor their timeline. The answer is the same.
+    const noticed = await notifications.noticeOnce(
+      existing.email,
+      'registration_attempt',
+      templates.registrationAttempt(`${config.appUrl}/sign-in`, `${config.appUrl}/forgot-password`),
+    );
     const answer = await sendVerification(request, reply, existing, true);
-    await securityEvents.record({ type: 'registration.duplicate', userId: existing.id, request });
+    if (noticed) {
+      await securityEvents.record({ type: 'registration.duplicate', userId: existing.id, request });
+    }
     return answer;
   }
 
@@ -138,6 +156,11 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Verify the emailed code; signs the new account in',
+        description:
+          'A wrong code is 400 INVALID_CODE with attemptsLeft (5 tries per code). Wrong codes are ' +
+          'also counted per account across every code mailed: from the 5th in a row each try waits ' +
+          '(429 VERIFICATION_LOCKED with retryAfter: 1 s, 2 s, 4 s ... up to 15 minutes), and after ' +
+          '20 only a password reset (which verifies the address) starts the count again.',
         body: VerifyCodeBody,
         response: { 200: Type.Union([AuthenticatedResponse, MfaSetupRequiredResponse]) },
       },
@@ -145,6 +168,10 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { challenge, user } = await pending(request);
       const decoy = challenge.purpose === 'registration_decoy';
+      // Counted per account across every code mailed, before the code is looked at: a fresh
+      // code (a sign-in mails one) brings 5 tries, this budget of 20 does not start again.
+      if (decoy) await throttle.reserveDecoyCode(user.id, challenge.id);
+      else await throttle.reserveCode(user.id);
       try {
         await emailCodes.check({
           userId: user.id,
@@ -156,25 +183,40 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (decoy) throw appError('INVALID_CODE');
       } catch (error) {
         await securityEvents.record({
-          type: 'email.verification_failed',
+          type: VERIFICATION_FAILED_EVENT,
           userId: user.id,
           request,
+          // A decoy's refusals are counted from these (see reserveDecoyCode).
+          ...(decoy ? { metadata: { decoy: challenge.id } } : {}),
         });
         throw error;
       }
       const verifiedAt = app.now();
       const done = await db.transaction(async (tx) => {
-        if (!(await challenges.consume(challenge.id, tx))) return false;
+        if (!(await challenges.consume(challenge.id, tx))) return undefined;
         await tx
           .update(users)
           .set({ emailVerifiedAt: verifiedAt, updatedAt: verifiedAt })
           .where(and(eq(users.id, user.id), isNull(users.emailVerifiedAt)));
-        return true;
+        await throttle.resetCode(user.id, tx);
+        return { granted: await userService.grantListedAdmin(user, tx) };
       });
       if (!done) throw appError('VERIFICATION_NOT_PENDING');
       await securityEvents.record({ type: 'email.verified', userId: user.id, request });
+      if (done.granted) {
+        await securityEvents.record({
+          type: 'role.granted',
+          userId: user.id,
+          request,
+          metadata: { role: 'admin', via: 'ADMIN_EMAILS' },
+        });
+      }
       cookieJar.clear(reply, 'pending');
-      const verified = { ...user, emailVerifiedAt: user.emailVerifiedAt ?? verifiedAt };
+      const verified = {
+        ...user,
+        emailVerifiedAt: user.emailVerifiedAt ?? verifiedAt,
+        role: done.granted ? 'admin' : user.role,
+      };
       return app.signIn.open(request, reply, verified, { aal: 1, amr: ['pwd'] });
     },
   );
@@ -187,6 +229,9 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         summary:
           'Send a new code (allowed 60 seconds after the last one); the old code stops working',
+        description:
+          'At most 5 registration codes per account per hour (a sign-in of the unverified ' +
+          'account mails one too); past it 429 TOO_MANY_CODES with retryAfter, and nothing is sent.',
         body: ResendVerificationBody,
         response: { 200: VerificationRequiredResponse },
       },
@@ -202,6 +247,7 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ttlMs: REGISTRATION_CODE_TTL_MS,
         // A duplicate sign-up never sends its owner a code.
         decoy,
+        hourlyLimit: { max: REGISTRATION_CODES_PER_HOUR, per: decoy ? 'challenge' : 'account' },
         message: (code) => templates.verifyEmail(code, REGISTRATION_CODE_TTL_MS / 60_000),
       });
       await securityEvents.record({ type: 'email.verification_sent', userId: user.id, request });

@@ -11,7 +11,7 @@ import { appError } from '../../errors.js';
 import { sessionOf } from '../../plugins/auth.js';
 import { templates } from '../../mail/templates.js';
 import { verifyPassword } from '../../services/passwords.js';
-import { REGISTRATION_CODE_TTL_MS } from './register.js';
+import { REGISTRATION_CODE_TTL_MS, REGISTRATION_CODES_PER_HOUR } from './register.js';
 import { codeTimes } from '../../services/email-codes.js';
 
 /** Password sign-in, sign-out and the current session. */
@@ -27,7 +27,8 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Sign in with email and password',
         description:
           'Unknown email and wrong password get the same 401 INVALID_CREDENTIALS. A right password on an ' +
-          'unverified account answers `verification_required` and emails a fresh code.',
+          'unverified account answers `verification_required` and emails a fresh code (at most 5 ' +
+          'registration codes per account per hour: past it 429 TOO_MANY_CODES with retryAfter).',
         body: LoginBody,
         response: { 200: LoginResponse },
       },
@@ -60,6 +61,8 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           challengeId: challenge.id,
           ttlMs: REGISTRATION_CODE_TTL_MS,
           force: true,
+          // Each sign-in would otherwise mail a fresh code with 5 fresh tries, without end.
+          hourlyLimit: { max: REGISTRATION_CODES_PER_HOUR, per: 'account' },
           message: (code) => templates.verifyEmail(code, REGISTRATION_CODE_TTL_MS / 60_000),
         });
         cookieJar.set(reply, 'pending', token, REGISTRATION_CODE_TTL_MS / 1000);
@@ -70,6 +73,19 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         };
       }
 
+      // A listed address proved by an earlier verification, on an account made before it was
+      // listed: the role follows ADMIN_EMAILS at its next sign-in.
+      if (await users.grantListedAdmin(user)) {
+        await securityEvents.record({
+          type: 'role.granted',
+          userId: user.id,
+          request,
+          metadata: { role: 'admin', via: 'ADMIN_EMAILS' },
+        });
+        // Read again: the role's MFA policy is the admin one now.
+        const promoted = await users.findForSignIn(user.email);
+        if (promoted) return app.signIn.afterPassword(request, reply, promoted);
+      }
       return app.signIn.afterPassword(request, reply, account);
     },
   );
