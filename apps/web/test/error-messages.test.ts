@@ -26,6 +26,31 @@ describe('errorMessage', () => {
     });
     expect(errorMessage(error)).toBe('Too many attempts. Try again in 1:15.');
   });
+
+  it('says how long to wait, or what to do, when a mailbox code is locked or codes are capped', () => {
+    const locked = (retryAfter?: number) =>
+      errorMessage(
+        new ApiError({
+          code: 'VERIFICATION_LOCKED',
+          message: 'Too many wrong codes.',
+          status: 429,
+          ...(retryAfter ? { retryAfter } : {}),
+        }),
+      );
+    expect(locked(8)).toBe('Too many wrong codes. Wait 0:08, then try again.');
+    expect(locked()).toBe(
+      'Too many wrong codes for this address. Reset your password to verify it.',
+    );
+    const capped = new ApiError({
+      code: 'TOO_MANY_CODES',
+      message: 'Too many codes were sent to this address. Try again later.',
+      status: 429,
+      retryAfter: 1_200,
+    });
+    expect(errorMessage(capped)).toBe(
+      'Too many codes were sent to this address. You can ask for another in 20:00.',
+    );
+  });
 });
 
 describe('attemptsLeftMessage', () => {

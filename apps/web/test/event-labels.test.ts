@@ -8,6 +8,8 @@ describe('eventLabel', () => {
     ['email.change_duplicate', 'Someone tried to use your email for another account'],
     ['email.changed', 'Email address changed'],
     ['password.changed', 'Password changed'],
+    ['role.granted', 'Made an administrator'],
+    ['role.revoked', 'Administrator role removed'],
   ])('names %s', (type, label) => {
     expect(eventLabel({ type, metadata: {} })).toBe(label);
   });

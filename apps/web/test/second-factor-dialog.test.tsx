@@ -195,7 +195,7 @@ describe('Second factor dialog', () => {
     expect(verifyCalls(fetchMock)).toHaveLength(1);
   });
 
-  it('offers a password reset when the lock has no end', async () => {
+  it('points to an administrator, not a password reset, when the lock has no end', async () => {
     const { user, code } = await openDialog({
       'POST /api/auth/mfa/verify': {
         status: 429,
@@ -207,10 +207,9 @@ describe('Second factor dialog', () => {
 
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Two-factor sign-in is locked');
-    expect(within(alert).getByRole('link', { name: 'Reset your password' })).toHaveAttribute(
-      'href',
-      '/forgot-password',
-    );
+    expect(alert).toHaveTextContent('Ask an administrator to unlock your account');
+    expect(alert).toHaveTextContent('a password reset does not unlock it');
+    expect(within(alert).queryByRole('link', { name: 'Reset your password' })).toBeNull();
     expect(code).toBeDisabled();
   });
 

@@ -28,6 +28,14 @@ export function errorMessage(error: ApiError): string {
   if (error.code === 'RATE_LIMITED' && error.retryAfter) {
     return `Too many attempts. Try again in ${formatCountdown(error.retryAfter)}.`;
   }
+  if (error.code === 'VERIFICATION_LOCKED') {
+    return error.retryAfter
+      ? `Too many wrong codes. Wait ${formatCountdown(error.retryAfter)}, then try again.`
+      : 'Too many wrong codes for this address. Reset your password to verify it.';
+  }
+  if (error.code === 'TOO_MANY_CODES' && error.retryAfter) {
+    return `Too many codes were sent to this address. You can ask for another in ${formatCountdown(error.retryAfter)}.`;
+  }
   // 5xx bodies are deliberately vague on the server side; keep our own wording for them.
   if (error.status >= 500 && !messages[error.code]) return messages.INTERNAL_ERROR as string;
   return messages[error.code] ?? error.message;

@@ -37,6 +37,8 @@ const labels: Record<string, string> = {
   'session.revoked': 'Session signed out',
   'step_up.succeeded': 'Identity confirmed',
   'step_up.failed': 'Failed identity confirmation',
+  'role.granted': 'Made an administrator',
+  'role.revoked': 'Administrator role removed',
 };
 
 const factorNames: Record<string, string> = { totp: 'authenticator app', email: 'email codes' };

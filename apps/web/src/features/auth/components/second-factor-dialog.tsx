@@ -1,5 +1,4 @@
 import { useEffect, useId, useState } from 'react';
-import { Link } from 'wouter';
 import type {
   MfaMethod,
   MfaRequiredResponse,
@@ -209,9 +208,8 @@ export function SecondFactorDialog({
 
           {hardLocked && (
             <Alert tone="error" title="Two-factor sign-in is locked">
-              There were too many wrong codes.{' '}
-              <Link href="/forgot-password">Reset your password</Link> or ask an administrator to
-              unlock your account.
+              There were too many wrong codes. Ask an administrator to unlock your account: a
+              password reset does not unlock it.
             </Alert>
           )}
           {problem?.kind === 'request' && (
