@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { mfaFactors, users } from '@twofold/db';
 import { MAX_CONSECUTIVE_FAILURES } from '@twofold/mfa-core';
-import { Client, signUp, useTestApp } from './helpers/app.js';
+import { Client, openStepUpWindow, signUp, useTestApp } from './helpers/app.js';
 import { mailedCode, totpUser } from './helpers/security.js';
 
 /**
@@ -64,7 +64,9 @@ describe('a password reset', () => {
   it('deletes pending (unconfirmed) factors, and keeps active ones', async () => {
     const account = await totpUser(ctx.app, ctx.db);
     const other = await signUp(ctx.app, ctx.db);
-    // An email factor started but never confirmed, for this account and for another.
+    // An email factor started but never confirmed, for this account and for another. Adding a
+    // second method needs step-up: this account's window is opened as re-authenticating would.
+    await openStepUpWindow(ctx.db, account.client);
     for (const client of [account.client, other.client]) {
       const started = await client.post('/api/mfa/email', {});
       expect(started.statusCode, started.body).toBeLessThan(300);
