@@ -1,16 +1,14 @@
-import { and, eq, isNull, lte, lt, or, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database, Transaction } from './client.js';
 import { asBoolean } from './queries.js';
-import type { ThrottleRules } from './second-factor.js';
+import { countFailure, type ThrottleRules } from './failure-count.js';
 import { users } from './schema/users.js';
 
 type Executor = Database | Transaction;
 
 /**
- * The mailbox-code throttle (registration and email-change codes), the second factor's
- * reservation applied to `users.code_failed_attempts`: the attempt is counted as a failure
- * before the code is checked, in one statement, and refused while the account is in its backoff
- * window or at its limit. Concurrent attempts queue on the user's row, so none slips past.
+ * The mailbox-code throttle (registration and email-change codes): the second factor's
+ * reservation (`countFailure`) on `users.code_failed_attempts`, in one statement.
  * `attempts`/`lockedUntil` are the state before this attempt: what a refusal reports.
  */
 export async function reserveCodeAttempt(
@@ -18,27 +16,7 @@ export async function reserveCodeAttempt(
   { userId, now, rules }: { userId: string; now: Date; rules: ThrottleRules },
 ) {
   const at = sql`${now.toISOString()}::timestamptz`;
-  const next = sql`${users.codeFailedAttempts} + 1`;
-  const reserved = db.$with('reserved').as(
-    db
-      .update(users)
-      .set({
-        codeFailedAttempts: next,
-        codeLockedUntil: sql`case when ${next} >= ${rules.backoffThreshold}
-          then ${at}
-            + least(${rules.maxDelaySeconds}, power(2, ${next} - ${rules.backoffThreshold})) * interval '1 second'
-          else null end`,
-        updatedAt: now,
-      })
-      .where(
-        and(
-          eq(users.id, userId),
-          lt(users.codeFailedAttempts, rules.maxConsecutiveFailures),
-          or(isNull(users.codeLockedUntil), lte(users.codeLockedUntil, at)),
-        ),
-      )
-      .returning({ id: users.id }),
-  );
+  const reserved = db.$with('reserved').as(countFailure(db, 'code', rules, { userId, now: at }));
   const [row] = await db
     .with(reserved)
     .select({

@@ -1,9 +1,12 @@
-import { and, eq, isNull, lte, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database, Transaction } from './client.js';
 import { sessionOpeningCtes, type SessionOpening } from './open-session.js';
 import { asBoolean, isActiveFactor, rowsOf } from './queries.js';
 import { mfaFactors } from './schema/mfa-factors.js';
 import { users } from './schema/users.js';
+import { countFailure, type ThrottleRules } from './failure-count.js';
+
+export type { ThrottleRules } from './failure-count.js';
 
 /**
  * The two statements of a second-factor check. Each is one round trip and atomic on its own,
@@ -11,15 +14,6 @@ import { users } from './schema/users.js';
  */
 
 type Executor = Database | Transaction;
-
-export interface ThrottleRules {
-  /** Failures before backoff starts. */
-  backoffThreshold: number;
-  /** Backoff never exceeds this. */
-  maxDelaySeconds: number;
-  /** Consecutive failures after which nothing more is evaluated. */
-  maxConsecutiveFailures: number;
-}
 
 /**
  * Counts the attempt as a failure before it is checked (a success resets the count), refusing
@@ -53,28 +47,7 @@ function reservation(db: Executor, rules: ThrottleRules) {
 function prepareReservation(db: Executor, rules: ThrottleRules) {
   const userId = sql.placeholder('userId');
   const now = sql`${sql.placeholder('now')}::timestamptz`;
-  const next = sql`${users.mfaFailedAttempts} + 1`;
-  const reserved = db.$with('reserved').as(
-    db
-      .update(users)
-      .set({
-        mfaFailedAttempts: next,
-        mfaLockedUntil: sql`case when ${next} >= ${rules.backoffThreshold}
-          then ${now}
-            + least(${rules.maxDelaySeconds}, power(2, ${next} - ${rules.backoffThreshold})) * interval '1 second'
-          else null end`,
-        // Explicit: the column's $onUpdate default would be computed once, when preparing.
-        updatedAt: now,
-      })
-      .where(
-        and(
-          eq(users.id, userId),
-          lt(users.mfaFailedAttempts, rules.maxConsecutiveFailures),
-          or(isNull(users.mfaLockedUntil), lte(users.mfaLockedUntil, now)),
-        ),
-      )
-      .returning({ id: users.id }),
-  );
+  const reserved = db.$with('reserved').as(countFailure(db, 'mfa', rules, { userId, now }));
   return db
     .with(reserved)
     .select({
