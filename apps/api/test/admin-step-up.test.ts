@@ -97,6 +97,13 @@ describe("an admin's own MFA", () => {
       code: 'FORBIDDEN',
       message: expect.stringMatching(/security settings/),
     });
+    // The same id in upper case names the same account to PostgreSQL: refused all the same.
+    const shouted = await admin.client.post(
+      `/api/admin/users/${admin.user.id.toUpperCase()}/mfa/reset`,
+      {},
+    );
+    expect(shouted.statusCode, shouted.body).toBe(403);
+    expect(shouted.json().code).toBe('FORBIDDEN');
 
     // Nothing changed: the factor, the backup codes and the session are as they were.
     expect(await factorsOf(admin.user.id)).toHaveLength(1);

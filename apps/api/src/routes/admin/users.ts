@@ -154,8 +154,9 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: OkResponse },
       },
       // Before the step-up check: re-authenticating would not make this allowed.
+      // UUIDs are compared lower-cased: PostgreSQL reads an upper-case id as the same account.
       preHandler: async (request) => {
-        if (request.params.id === sessionOf(request).userId) {
+        if (request.params.id.toLowerCase() === sessionOf(request).userId.toLowerCase()) {
           throw appError(
             'FORBIDDEN',
             undefined,
@@ -167,6 +168,8 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const admin = sessionOf(request);
       const target = await findUser(request.params.id);
+      // The row's own id, however the path spelled it: never the acting admin's account.
+      if (target.id === admin.userId) throw appError('FORBIDDEN');
       const removed = (await factors.list(target.id)).map((factor) => factor.type);
 
       const sessionsEnded = await db.transaction(async (tx) => {
