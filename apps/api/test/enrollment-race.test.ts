@@ -46,4 +46,33 @@ describe('two first factors confirmed at the same moment', () => {
       expect(enabled, `round ${round}`).toHaveLength(1);
     }
   });
+
+  it('without step-up, in the first minutes after sign-up, add one factor only', async () => {
+    for (let round = 0; round < 4; round += 1) {
+      const { client, email, user } = await signUp(ctx.app, ctx.db);
+      const started = await client.post('/api/mfa/totp', {});
+      expect(started.statusCode, started.body).toBe(201);
+      const { secret } = started.json() as { secret: string };
+      expect((await client.post('/api/mfa/email', {})).statusCode).toBe(201);
+      const emailCode = await latestCode(ctx.db, email);
+      const totpCode = generateTotp({ secret, now: Date.now() });
+
+      // Each confirmation passes the first-factor check before the other commits; whichever
+      // commits second is a second factor and must be refused.
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          i % 2 === 0
+            ? client.post('/api/mfa/totp/confirm', { code: totpCode })
+            : client.post('/api/mfa/email/confirm', { code: emailCode }),
+        ),
+      );
+      const added = answers.filter((answer) => answer.statusCode === 200);
+      expect(added, `round ${round}`).toHaveLength(1);
+      const active = await ctx.db.db
+        .select({ type: mfaFactors.type })
+        .from(mfaFactors)
+        .where(and(eq(mfaFactors.userId, user.id), eq(mfaFactors.status, 'active')));
+      expect(active, `round ${round}`).toHaveLength(1);
+    }
+  });
 });

@@ -48,6 +48,11 @@ declare module 'fastify' {
     auth: ResolvedSession | null;
     /** The open challenge, on 'challenge' routes. */
     challenge: OpenChallenge | null;
+    /**
+     * Step-up was passed only as the account's first factor (FIRST_FACTOR_GRACE_MS): enrollment
+     * checks again, under the account's row lock, that no other factor became active meanwhile.
+     */
+    firstFactorOnly: boolean;
   }
 }
 
@@ -60,6 +65,7 @@ export function sessionOf(request: FastifyRequest): ResolvedSession {
 const authPlugin: FastifyPluginAsync = async (app) => {
   app.decorateRequest('auth', null);
   app.decorateRequest('challenge', null);
+  app.decorateRequest('firstFactorOnly', false);
 
   const authenticate = async (request: FastifyRequest) => {
     const mode = request.routeOptions.config.auth ?? 'session';
@@ -94,7 +100,10 @@ const authPlugin: FastifyPluginAsync = async (app) => {
       mode === 'add_factor' &&
       !session.mfaEnabled &&
       now - session.createdAt.getTime() < FIRST_FACTOR_GRACE_MS;
-    if (firstFactor) return;
+    if (firstFactor) {
+      request.firstFactorOnly = true;
+      return;
+    }
     const header = request.headers['x-totp-code'];
     if (typeof header === 'string' && header.length > 0) {
       await app.secondFactor.verifyStepUpHeader(session.userId, header, request);

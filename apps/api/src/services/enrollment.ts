@@ -115,6 +115,9 @@ export function createEnrollment(app: FastifyInstance) {
         await activate(tx);
         const active = await factors.active(session.userId, tx);
         const wasEnabled = active.some((f) => f.id !== factor.id);
+        // Let in as the first factor, but another confirmation committed first (two methods
+        // confirmed at once): this one is a second factor now, and needs step-up. Rolled back.
+        if (wasEnabled && request.firstFactorOnly) throw appError('STEP_UP_REQUIRED');
         const created = wasEnabled ? undefined : await backupCodes.replace(session.userId, tx);
         await sessions.revokeAll(session.userId, session.id, tx);
         await sessions.elevate(
