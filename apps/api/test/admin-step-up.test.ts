@@ -4,7 +4,7 @@ import { mfaFactors, mfaPolicy } from '@twofold/db';
 import { signUp, uniqueEmail, useTestApp } from './helpers/app.js';
 import { enrollTotp, nextStep, stepUp } from './helpers/mfa.js';
 import { allRoutes, canonicalPath, WRITE_METHODS } from './helpers/route-table.js';
-import { totpAt, totpUser } from './helpers/security.js';
+import { setUpInEarlierSession, totpAt, totpUser } from './helpers/security.js';
 
 /**
  * Security rules: every state-changing admin action needs step-up, like any other guarded
@@ -16,11 +16,12 @@ import { totpAt, totpUser } from './helpers/security.js';
 const ADMIN_EMAIL = uniqueEmail('admin');
 const ctx = useTestApp({ env: { ADMIN_EMAILS: ADMIN_EMAIL } });
 
-let admin: Awaited<ReturnType<typeof signUp>> & { secret: string };
+let admin: Awaited<ReturnType<typeof signUp>> & { secret: string; factorId: string };
 beforeAll(async () => {
   const account = await signUp(ctx.app, ctx.db, ADMIN_EMAIL);
   expect(account.user.role).toBe('admin');
   admin = { ...account, ...(await enrollTotp(account.client)) };
+  await setUpInEarlierSession(ctx.db, admin.factorId, account.client);
 });
 afterEach(async () => {
   await ctx.db.db.delete(mfaPolicy);

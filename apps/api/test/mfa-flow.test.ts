@@ -11,6 +11,7 @@ import {
 import { generateTotp } from '@twofold/mfa-core';
 import { Client, latestCode, latestMail, signUp, useTestApp } from './helpers/app.js';
 import { enrollTotp, nextStep, stepUp } from './helpers/mfa.js';
+import { setUpInEarlierSession } from './helpers/security.js';
 
 const ctx = useTestApp();
 
@@ -404,7 +405,9 @@ describe('email codes as a factor', () => {
 describe('step-up', () => {
   it('guards backup-code regeneration, and re-authentication or X-TOTP-Code opens it', async () => {
     const { client, password } = await signUp(ctx.app, ctx.db);
-    const { secret, backupCodes } = await enrollTotp(client);
+    const { secret, backupCodes, factorId } = await enrollTotp(client);
+    // As if set up on an earlier visit: X-TOTP-Code counts only for an app older than the session.
+    await setUpInEarlierSession(ctx.db, factorId, client);
     const refused = await client.post('/api/mfa/backup-codes', {});
     expect(refused.statusCode).toBe(403);
     expect(refused.json().code).toBe('STEP_UP_REQUIRED');

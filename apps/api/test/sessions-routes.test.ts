@@ -192,7 +192,9 @@ describe('DELETE /api/sessions/:id', () => {
       status: 'active',
       secretCiphertext: sealed.ciphertext,
       secretKeyId: sealed.keyId,
-      confirmedAt: new Date(),
+      // Set up on an earlier visit: an app added in this session would need the password too.
+      createdAt: new Date(Date.now() - 3_600_000),
+      confirmedAt: new Date(Date.now() - 3_600_000),
     });
 
     const now = Date.now();

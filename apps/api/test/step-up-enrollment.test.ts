@@ -238,3 +238,50 @@ describe('a second factor', () => {
     expect((await factorsOf(owner.user.id)).map((f) => f.type).sort()).toEqual(['email', 'totp']);
   });
 });
+
+describe('an authenticator app added in the session itself', () => {
+  it('does not count for step-up by X-TOTP-Code in that session: a stolen fresh cookie gains nothing', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    // A cookie taken minutes after sign-in: its holder may add the first factor (the grace)...
+    const owner = await signUp(ctx.app, ctx.db);
+    const { secret } = await enrollTotp(owner.client);
+    const moved = uniqueEmail('mallory');
+
+    // ...but that app's codes do not open step-up in this session: no email or password change.
+    vi.setSystemTime(nextStep());
+    const guarded = [
+      { url: '/api/account/email', body: { email: moved } },
+      {
+        url: '/api/account/password',
+        body: { currentPassword: owner.password, newPassword: 'a brand new passphrase' },
+      },
+      { url: '/api/mfa/backup-codes', body: {} },
+    ];
+    for (const { url, body } of guarded) {
+      const response = await owner.client.post(url, body, { 'x-totp-code': totpAt(secret) });
+      expect(response.statusCode, `${url} -> ${response.body}`).toBe(403);
+      expect(response.json()).toMatchObject({
+        code: 'STEP_UP_REQUIRED',
+        message: expect.stringMatching(/added in this session/),
+      });
+    }
+    expect(await mailsTo(ctx.db, moved)).toHaveLength(0);
+
+    // With the password as well (re-authentication) the session may go on.
+    vi.setSystemTime(nextStep());
+    await stepUp(owner.client, owner.password, secret);
+    const requested = await owner.client.post('/api/account/email', { email: moved });
+    expect(requested.statusCode, requested.body).toBe(200);
+
+    // A later sign-in began after the app was set up: there its codes count on their own.
+    vi.setSystemTime(nextStep());
+    const later = await signInWithTotp(ctx.app, { ...owner, secret });
+    vi.setSystemTime(nextStep());
+    const regenerated = await later.post(
+      '/api/mfa/backup-codes',
+      {},
+      { 'x-totp-code': totpAt(secret) },
+    );
+    expect(regenerated.statusCode, regenerated.body).toBe(201);
+  });
+});

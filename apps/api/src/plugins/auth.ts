@@ -106,7 +106,7 @@ const authPlugin: FastifyPluginAsync = async (app) => {
     }
     const header = request.headers['x-totp-code'];
     if (typeof header === 'string' && header.length > 0) {
-      await app.secondFactor.verifyStepUpHeader(session.userId, header, request);
+      await app.secondFactor.verifyStepUpHeader(session.userId, header, request, session.createdAt);
       return;
     }
     throw appError('STEP_UP_REQUIRED');

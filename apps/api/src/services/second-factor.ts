@@ -257,15 +257,31 @@ export function createSecondFactor(app: FastifyInstance) {
     },
 
     /** The X-TOTP-Code header for API clients on step-up routes: a current, unused TOTP code. */
-    async verifyStepUpHeader(userId: string, code: string, request: FastifyRequest): Promise<void> {
+    async verifyStepUpHeader(
+      userId: string,
+      code: string,
+      request: FastifyRequest,
+      sessionCreatedAt: Date,
+    ): Promise<void> {
       const user = await app.users.findById(userId);
       if (!user) throw appError('UNAUTHENTICATED');
       const factors = await app.factors.active(userId);
-      if (!factors.some((f) => f.type === 'totp')) {
+      const totp = factors.find((f) => f.type === 'totp');
+      if (!totp) {
         throw appError(
           'STEP_UP_REQUIRED',
           undefined,
           'X-TOTP-Code needs an authenticator app; re-authenticate instead.',
+        );
+      }
+      // An app added after this session began (the first factor may be added without step-up in
+      // a session's first minutes) proves nothing the session did not: a stolen cookie could have
+      // enrolled it. Its codes count for step-up only with the password (re-authenticate).
+      if ((totp.confirmedAt ?? totp.createdAt) >= sessionCreatedAt) {
+        throw appError(
+          'STEP_UP_REQUIRED',
+          undefined,
+          'This authenticator app was added in this session: confirm with your password instead.',
         );
       }
       await this.verify({ user, method: 'totp', code, purpose: 'step_up', request });

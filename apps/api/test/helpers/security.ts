@@ -1,10 +1,10 @@
 import { expect } from 'vitest';
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
-import { devOutbox, type DbClient, type DevOutboxMessage } from '@twofold/db';
+import { devOutbox, mfaFactors, sessions, type DbClient, type DevOutboxMessage } from '@twofold/db';
 import { generateTotp } from '@twofold/mfa-core';
 import type { App } from '../../src/app.js';
-import { Client, signUp } from './app.js';
+import { Client, currentSessionId, signUp } from './app.js';
 import { enrollTotp } from './mfa.js';
 
 export const COOKIE = {
@@ -186,7 +186,25 @@ export async function mailedCode<T>(
 export async function totpUser(app: App, db: DbClient, email?: string) {
   const account = await signUp(app, db, email);
   const enrolled = await enrollTotp(account.client);
+  await setUpInEarlierSession(db, enrolled.factorId, account.client);
   return { ...account, ...enrolled };
+}
+
+/**
+ * Dates the factor's setup a minute before `client`'s session began, as if the app had been set
+ * up on an earlier visit: only then do its codes count as step-up (X-TOTP-Code) in that session
+ * (an app added in the session itself needs the password too).
+ */
+export async function setUpInEarlierSession(db: DbClient, factorId: string, client: Client) {
+  const [session] = await db.db
+    .select({ createdAt: sessions.createdAt })
+    .from(sessions)
+    .where(eq(sessions.id, await currentSessionId(client)));
+  const earlier = new Date(session!.createdAt.getTime() - 60_000);
+  await db.db
+    .update(mfaFactors)
+    .set({ createdAt: earlier, confirmedAt: earlier })
+    .where(eq(mfaFactors.id, factorId));
 }
 
 /** A verified account whose only factor is email codes. */
