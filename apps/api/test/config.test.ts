@@ -313,6 +313,22 @@ describe('loadConfig defaults', () => {
     }
   });
 
+  it('refuses TRUST_PROXY ranges too wide to be proxies, in any mode, with a clear message', () => {
+    for (const value of ['0.0.0.0/1,128.0.0.0/1', '0.0.0.0/0', '::/0', '10.0.0.0/7', '2001::/15']) {
+      for (const env of [
+        productionEnv({ TRUST_PROXY: value }),
+        { ...productionEnv(), NODE_ENV: 'development', TRUST_PROXY: value },
+      ]) {
+        const error = configError(() => loadConfig(env, quiet));
+        expect(error.message, value).toMatch(/^TRUST_PROXY range ".+" is wider than \/(8|16)/);
+        expect(error.message, value).toContain('any-peer');
+      }
+    }
+    expect(
+      loadConfig(productionEnv({ TRUST_PROXY: '10.0.0.0/8,fd00::/16' }), quiet).trustProxy,
+    ).toBe('10.0.0.0/8,fd00::/16');
+  });
+
   it('accepts the deliberate TRUST_PROXY=any-peer (any peer) and proxy addresses in production', () => {
     const trust = (TRUST_PROXY: string) =>
       loadConfig(productionEnv({ TRUST_PROXY }), quiet).trustProxy;

@@ -102,6 +102,10 @@ export const TRUST_ANY_PEER = 'any-peer';
  * the proxy; "true"/"1" mean the same outside production, but a production API refuses them:
  * they read like the harmless "behind a proxy" switch and silently switch the per-IP limits off.
  */
+/** The widest ranges TRUST_PROXY takes as proxies (10.0.0.0/8, a /16 of IPv6). */
+const MIN_PROXY_BITS_V4 = 8;
+const MIN_PROXY_BITS_V6 = 16;
+
 function trustProxy(raw: string | undefined, production: boolean): boolean | string {
   const value = raw?.trim() ?? '';
   if (value === '' || value === 'false' || value === '0') return false;
@@ -121,7 +125,18 @@ function trustProxy(raw: string | undefined, production: boolean): boolean | str
     const version = isIP(address);
     const maxBits = version === 6 ? 128 : 32;
     const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
-    if (PROXY_RANGES.includes(entry) || (version !== 0 && validBits && rest.length === 0)) continue;
+    if (PROXY_RANGES.includes(entry)) continue;
+    // A range this wide is not a proxy: `0.0.0.0/1,128.0.0.0/1` would trust every client while
+    // looking like a list of proxies. Trusting everyone is spelled any-peer, on purpose.
+    const minBits = version === 6 ? MIN_PROXY_BITS_V6 : MIN_PROXY_BITS_V4;
+    if (version !== 0 && validBits && bits !== undefined && Number(bits) < minBits) {
+      throw new ConfigError(
+        `TRUST_PROXY range "${entry}" is wider than /${minBits}: it would trust clients, not a ` +
+          `proxy. List your reverse proxy's address(es) or ranges, or set ${TRUST_ANY_PEER} to ` +
+          'trust every peer deliberately.',
+      );
+    }
+    if (version !== 0 && validBits && rest.length === 0) continue;
     throw new ConfigError(
       `TRUST_PROXY must be false, ${TRUST_ANY_PEER}, or comma-separated proxy addresses/CIDR ranges (got "${entry}")`,
     );
