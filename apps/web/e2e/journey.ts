@@ -16,8 +16,18 @@ export async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(shotsDir, `${width}-${name}.png`), fullPage: true });
 }
 
-export const visible = (page: Page, locator: ReturnType<Page['getByRole']>) =>
-  expect.poll(() => locator.isVisible(), { timeout: 15_000 }).toBe(true);
+/**
+ * Waits up to 15 s for `locator`; if it never shows, saves what the page showed instead
+ * (`failed-<width>-<time>.png` beside the screenshots) before failing, so a CI log has a picture.
+ */
+export async function visible(page: Page, locator: ReturnType<Page['getByRole']>) {
+  try {
+    await expect.poll(() => locator.isVisible(), { timeout: 15_000 }).toBe(true);
+  } catch (error) {
+    await shot(page, `failed-${Date.now()}`).catch(() => undefined);
+    throw error;
+  }
+}
 
 /** What an authenticator app would show now, computed by Debian's oathtool. */
 export function authenticatorCode(secret: string, at = new Date()): string {

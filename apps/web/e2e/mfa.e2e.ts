@@ -105,7 +105,9 @@ describe.skipIf(!run)('two-factor authentication in Chromium', () => {
     const settingsPage = await settings.newPage();
     expect(await passwordStep(settingsPage, email)).toBe(false);
     await settingsPage.goto('/settings/security');
-    await settingsPage.getByLabel('New email address').fill(moved);
+    const newAddress = settingsPage.getByLabel('New email address');
+    await newAddress.fill(moved);
+    await expect.poll(() => newAddress.inputValue()).toBe(moved);
     await settingsPage.getByRole('button', { name: 'Send a code' }).click();
     const confirmIt = settingsPage.getByRole('dialog', { name: 'Confirm it’s you' });
     await visible(settingsPage, confirmIt);
