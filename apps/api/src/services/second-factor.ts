@@ -9,7 +9,7 @@ import {
   type SpendResult,
   type Transaction,
 } from '@twofold/db';
-import { verifyTotp, type MfaMethod } from '@twofold/mfa-core';
+import { verifyTotp, type AuthMethodReference, type MfaMethod } from '@twofold/mfa-core';
 import { appError, isAppError } from '../errors.js';
 import { templates } from '../mail/templates.js';
 import { codeTimes } from './email-codes.js';
@@ -18,7 +18,7 @@ import { codeTimes } from './email-codes.js';
 export const FACTOR_CODE_TTL_MS = 10 * 60_000;
 
 /** RFC 8176 method references recorded on a session for each second factor. */
-export const AMR: Record<MfaMethod, string> = {
+export const AMR: Record<MfaMethod, AuthMethodReference> = {
   totp: 'otp',
   email: 'email',
   backup_code: 'backup_code',

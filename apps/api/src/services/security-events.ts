@@ -1,45 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { securityEvents } from '@twofold/db';
+import type { SecurityEventType } from '@twofold/mfa-core';
 
-export type SecurityEventType =
-  | 'user.registered'
-  | 'registration.duplicate'
-  | 'email.verification_sent'
-  | 'email.verified'
-  | 'email.verification_failed'
-  | 'login.succeeded'
-  | 'login.failed'
-  | 'login.unverified'
-  | 'logout'
-  | 'password.reset_requested'
-  | 'password.reset'
-  | 'password.reset_failed'
-  | 'password.changed'
-  | 'email.change_requested'
-  | 'email.change_failed'
-  | 'email.change_duplicate'
-  | 'email.changed'
-  | 'mfa.challenge_started'
-  | 'mfa.verified'
-  | 'mfa.failed'
-  | 'mfa.totp_replay'
-  | 'mfa.backup_code_used'
-  | 'mfa.backup_codes_regenerated'
-  | 'mfa.enabled'
-  | 'mfa.disabled'
-  | 'mfa.factor_added'
-  | 'mfa.factor_removed'
-  | 'mfa.email_code_sent'
-  | 'mfa.admin_reset'
-  | 'mfa.policy_updated'
-  | 'mfa.setup_required'
-  | 'device.trusted'
-  | 'device.revoked'
-  | 'session.revoked'
-  | 'step_up.succeeded'
-  | 'step_up.failed'
-  | 'role.granted'
-  | 'role.revoked';
+// The list lives in mfa-core so clients can label every type; recording one not listed there
+// does not compile.
+export type { SecurityEventType };
 
 export interface RecordEvent {
   type: SecurityEventType;

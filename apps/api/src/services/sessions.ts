@@ -1,7 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import { openSession, sessions, type OpeningEvent, type Transaction } from '@twofold/db';
-import { randomToken, sha256Hex, type SessionInfo } from '@twofold/mfa-core';
+import {
+  randomToken,
+  sha256Hex,
+  type AuthMethodReference,
+  type SessionInfo,
+} from '@twofold/mfa-core';
 
 /** lastSeenAt is written at most this often, so reads stay reads; idle expiry is exact to within it. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -9,7 +14,7 @@ const TOUCH_INTERVAL_MS = 60_000;
 export interface StartSession {
   userId: string;
   aal: 1 | 2;
-  amr: string[];
+  amr: AuthMethodReference[];
   scope?: 'full' | 'enroll_only';
 }
 
@@ -122,7 +127,11 @@ export function createSessions(app: FastifyInstance) {
     },
 
     /** Raises the session after a second factor was added in it (or MFA was turned on). */
-    async elevate(sessionId: string, amr: string[], tx: Transaction | FastifyInstance['db'] = db) {
+    async elevate(
+      sessionId: string,
+      amr: AuthMethodReference[],
+      tx: Transaction | FastifyInstance['db'] = db,
+    ) {
       await tx
         .update(sessions)
         .set({ aal: 2, amr, scope: 'full' })

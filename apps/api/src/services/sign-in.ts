@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SignInAccount, User } from '@twofold/db';
 import type { StartSession } from './sessions.js';
 import type {
+  AuthMethodReference,
   AuthenticatedResponse,
   MfaRequiredResponse,
   MfaSetupRequiredResponse,
@@ -40,7 +41,7 @@ export function createSignIn(app: FastifyInstance) {
       policy: rule,
     }: {
       aal: 1 | 2;
-      amr: string[];
+      amr: AuthMethodReference[];
       mfaEnabled?: boolean;
       /** The rule of the user's role (null: none), when the caller read it already. */
       policy?: SignInAccount['policy'];

@@ -6,6 +6,7 @@ export * from './account.js';
 export * from './mfa.js';
 export * from './sessions.js';
 export * from './security.js';
+export * from './security-event-types.js';
 export * from './admin.js';
 export * from './ops.js';
 export * from './dev.js';
