@@ -138,19 +138,72 @@ describe('PolicyCard', () => {
   });
 
   it('says when the grace period ends, and when a switched-off rule stops applying', async () => {
-    mockApi({ 'GET /api/admin/policy': { body: policy } });
+    const day = 24 * 60 * 60 * 1000;
+    const since = new Date(Date.now() - day);
+    const graceEnds = new Date(since.getTime() + 3 * day);
+    mockApi({
+      'GET /api/admin/policy': {
+        body: {
+          roles: [
+            policy.roles[0],
+            { role: 'admin', required: true, graceDays: 3, requiredSince: since.toISOString() },
+          ],
+        },
+      },
+    });
     const { user } = renderPolicy();
 
     const admins = await screen.findByRole('group', { name: 'Admins' });
     const required = within(admins).getByRole('switch', {
       name: 'Require two-factor authentication',
     });
-    // Required since 1 March with 3 grace days: until 4 March.
-    expect(required).toHaveAccessibleDescription(/have until .*\b4\b.* to set it up\./);
+    const until = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(graceEnds);
+    expect(required).toHaveAccessibleDescription(
+      expect.stringContaining(`have until ${until} to set it up.`),
+    );
 
     await user.click(required);
 
     expect(required).toHaveAccessibleDescription('No longer required once you save.');
+  });
+
+  it('never gives a date already past as the end of the grace period', async () => {
+    mockApi({
+      'GET /api/admin/policy': {
+        body: {
+          roles: [
+            // Required since 1 March 2025 with 3 grace days: over since 4 March.
+            {
+              role: 'user',
+              required: true,
+              graceDays: 3,
+              requiredSince: '2025-03-01T09:00:00.000Z',
+            },
+            {
+              role: 'admin',
+              required: true,
+              graceDays: 0,
+              requiredSince: new Date().toISOString(),
+            },
+          ],
+        },
+      },
+    });
+    renderPolicy();
+
+    const switchOf = async (name: string) =>
+      within(await screen.findByRole('group', { name })).getByRole('switch', {
+        name: 'Require two-factor authentication',
+      });
+    const users = await switchOf('Users');
+    expect(users).toHaveAccessibleDescription(/The grace period ended on .*\b4\b/);
+    expect(users).toHaveAccessibleDescription(/set it up the next time they sign in\.$/);
+    expect(users).not.toHaveAccessibleDescription(/have until/);
+    const admins = await switchOf('Admins');
+    expect(admins).toHaveAccessibleDescription(
+      /no grace period: people without it set it up the next time they sign in\.$/,
+    );
+    expect(admins).not.toHaveAccessibleDescription(/have until/);
   });
 
   it("shows the API's field error next to the role it concerns", async () => {

@@ -127,7 +127,7 @@ describe('UsersCard', () => {
     const { user } = renderUsers();
     await screen.findByRole('table', { name: 'Users' });
 
-    await user.click(screen.getByRole('button', { name: 'Reset MFA for bob@example.com' }));
+    await user.click(screen.getByRole('button', { name: 'Reset two-factor for bob@example.com' }));
     const dialog = screen.getByRole('dialog', { name: 'Reset two-factor authentication?' });
     expect(dialog).toHaveTextContent('bob@example.com');
     expect(callsTo(fetchMock, reset)).toHaveLength(0);
@@ -136,11 +136,11 @@ describe('UsersCard', () => {
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect(callsTo(fetchMock, reset)).toHaveLength(0);
 
-    await user.click(screen.getByRole('button', { name: 'Reset MFA for bob@example.com' }));
+    await user.click(screen.getByRole('button', { name: 'Reset two-factor for bob@example.com' }));
     await user.click(
       within(screen.getByRole('dialog', { name: 'Reset two-factor authentication?' })).getByRole(
         'button',
-        { name: 'Reset MFA' },
+        { name: 'Reset two-factor' },
       ),
     );
 
@@ -159,9 +159,9 @@ describe('UsersCard', () => {
     await screen.findByRole('table', { name: 'Users' });
 
     const own = rowOf('ada@example.com');
-    expect(within(own).queryByRole('button', { name: /Reset MFA/ })).not.toBeInTheDocument();
+    expect(within(own).queryByRole('button', { name: /Reset two-factor/ })).not.toBeInTheDocument();
     expect(
-      within(rowOf('bob@example.com')).getByRole('button', { name: /Reset MFA/ }),
+      within(rowOf('bob@example.com')).getByRole('button', { name: /Reset two-factor/ }),
     ).toBeInTheDocument();
 
     await user.click(within(own).getByRole('link', { name: 'Your security settings' }));
@@ -181,9 +181,9 @@ describe('UsersCard', () => {
     const { user } = renderUsers({});
     await screen.findByRole('table', { name: 'Users' });
 
-    await user.click(screen.getByRole('button', { name: 'Reset MFA for ada@example.com' }));
+    await user.click(screen.getByRole('button', { name: 'Reset two-factor for ada@example.com' }));
     const dialog = screen.getByRole('dialog', { name: 'Reset two-factor authentication?' });
-    await user.click(within(dialog).getByRole('button', { name: 'Reset MFA' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Reset two-factor' }));
 
     expect(await within(dialog).findByRole('alert')).toHaveTextContent(refusal);
   });
@@ -203,9 +203,9 @@ describe('UsersCard', () => {
     const { user } = renderUsers();
     await screen.findByRole('table', { name: 'Users' });
 
-    await user.click(screen.getByRole('button', { name: 'Reset MFA for bob@example.com' }));
+    await user.click(screen.getByRole('button', { name: 'Reset two-factor for bob@example.com' }));
     const dialog = screen.getByRole('dialog', { name: 'Reset two-factor authentication?' });
-    await user.click(within(dialog).getByRole('button', { name: 'Reset MFA' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Reset two-factor' }));
     await confirmItsYou(user, { code: '654321' });
 
     expect(
@@ -230,31 +230,63 @@ describe('UsersCard', () => {
     const { user } = renderUsers();
     await screen.findByRole('table', { name: 'Users' });
 
-    await user.click(screen.getByRole('button', { name: 'Reset MFA for bob@example.com' }));
+    await user.click(screen.getByRole('button', { name: 'Reset two-factor for bob@example.com' }));
     const dialog = screen.getByRole('dialog', { name: 'Reset two-factor authentication?' });
-    await user.click(within(dialog).getByRole('button', { name: 'Reset MFA' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Reset two-factor' }));
     const confirm = await screen.findByRole('dialog', { name: 'Confirm it’s you' });
     await user.click(await within(confirm).findByRole('button', { name: 'Cancel' }));
 
     await expect.poll(() => screen.queryByRole('dialog', { name: 'Confirm it’s you' })).toBeNull();
-    expect(within(dialog).getByRole('button', { name: 'Reset MFA' })).toBeEnabled();
+    expect(within(dialog).getByRole('button', { name: 'Reset two-factor' })).toBeEnabled();
     expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
     expect(callsTo(fetchMock, reset)).toHaveLength(1);
   });
 
-  it("shows a user's security events in a dialog", async () => {
+  it('offers no reset for a user with two-factor off: there is nothing to reset', async () => {
+    const carol = adminUser({
+      id: '9e2f4c6a-1b9c-4c65-85e3-4b3f8b2fbc33',
+      email: 'carol@example.com',
+      role: 'user',
+    });
+    mockApi({ [`GET ${LIST}`]: { body: { users: [ada, bob, carol], nextCursor: null } } });
+    renderUsers();
+    await screen.findByRole('table', { name: 'Users' });
+
+    expect(within(rowOf('carol@example.com')).queryByRole('button', { name: /reset/i })).toBeNull();
+    expect(
+      within(rowOf('carol@example.com')).getByRole('button', {
+        name: 'View events for carol@example.com',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      within(rowOf('bob@example.com')).getByRole('button', {
+        name: 'Reset two-factor for bob@example.com',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it("shows a user's security events in a dialog, worded as on their own page", async () => {
     mockApi({
       [`GET ${LIST}`]: { body: { users: [ada, bob], nextCursor: null } },
       [`GET /api/admin/users/${BOB}/events?limit=20`]: {
         body: {
           events: [
             {
-              id: '00000000-0000-4000-8000-000000000001',
+              id: '00000000-0000-4000-8000-000000000002',
               type: 'login.succeeded',
               ip: '203.0.113.7',
-              userAgent: 'Firefox',
-              metadata: {},
+              userAgent:
+                'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+              metadata: { aal: 1, amr: ['pwd'] },
               createdAt: '2025-02-01T10:00:00.000Z',
+            },
+            {
+              id: '00000000-0000-4000-8000-000000000001',
+              type: 'login.failed',
+              ip: '203.0.113.7',
+              userAgent: null,
+              metadata: { reason: 'wrong_password' },
+              createdAt: '2025-02-01T09:59:00.000Z',
             },
           ],
           nextCursor: null,
@@ -268,7 +300,12 @@ describe('UsersCard', () => {
 
     const dialog = screen.getByRole('dialog', { name: 'Security events' });
     const list = await within(dialog).findByRole('list', { name: 'Security events' });
-    expect(within(list).getByRole('listitem')).toHaveTextContent('Signed in');
-    expect(within(list).getByRole('listitem')).toHaveTextContent('203.0.113.7');
+    const [signedIn, failed] = within(list).getAllByRole('listitem');
+    expect(signedIn).toHaveTextContent('Signed in');
+    expect(signedIn).toHaveTextContent('203.0.113.7 · Chrome on Linux');
+    expect(signedIn).not.toHaveTextContent('Mozilla');
+    expect(failed).toHaveTextContent('Failed Sign-in: wrong password');
+    // The list scrolls inside the dialog: the keyboard can reach it.
+    expect(list).toHaveAttribute('tabindex', '0');
   });
 });

@@ -132,7 +132,7 @@ describe('SecuritySettings', () => {
     const items = within(timeline).getAllByRole('listitem');
     expect(items[0]).toHaveTextContent('Signed in');
     expect(items[1]).toHaveTextContent('Two-factor turned on');
-    expect(items[2]).toHaveTextContent('something.new');
+    expect(items[2]).toHaveTextContent('Something new');
   });
 
   it('warns when 3 or fewer backup codes are left', async () => {

@@ -175,11 +175,29 @@ function RequirementStatus({
     return saved?.required ? <>No longer required once you save.</> : <>Not required.</>;
   }
   if (!saved?.required || !saved.requiredSince) return <>Required from when you save.</>;
-  const graceEnds = new Date(Date.parse(saved.requiredSince) + saved.graceDays * DAY_MS);
+  const since = formatDate(saved.requiredSince);
+  const graceEnds = Date.parse(saved.requiredSince) + saved.graceDays * DAY_MS;
+  // With no grace days, or once they are over, a date would already be past: say what happens.
+  if (saved.graceDays === 0) {
+    return (
+      <>
+        Required since {since}, with no grace period: people without it set it up the next time they
+        sign in.
+      </>
+    );
+  }
+  if (graceEnds <= Date.now()) {
+    return (
+      <>
+        Required since {since}. The grace period ended on {formatDate(new Date(graceEnds))}: people
+        without it set it up the next time they sign in.
+      </>
+    );
+  }
   return (
     <>
-      Required since {formatDate(saved.requiredSince)}. People who already had an account have until{' '}
-      {formatDate(graceEnds)} to set it up.
+      Required since {since}. People who already had an account have until{' '}
+      {formatDate(new Date(graceEnds))} to set it up.
     </>
   );
 }

@@ -58,7 +58,7 @@ export function ResetMfaDialog({ user, onClose }: ResetMfaDialogProps) {
           Cancel
         </Button>
         <Button className="btn--danger" pending={reset.isPending} onClick={confirm}>
-          {reset.isPending ? 'Resetting…' : 'Reset MFA'}
+          {reset.isPending ? 'Resetting…' : 'Reset two-factor'}
         </Button>
       </div>
     </Dialog>

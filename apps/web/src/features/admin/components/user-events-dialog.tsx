@@ -1,10 +1,9 @@
-import type { AdminUser, SecurityEvent } from '@twofold/mfa-core/contracts';
+import type { AdminUser } from '@twofold/mfa-core/contracts';
+import { ActivityList } from '../../../components/activity/activity-list';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { ErrorAlert } from '../../../components/ui/error-alert';
-import { formatDateTime } from '../../../lib/format';
 import { useUserEvents } from '../api/get-user-events';
-import { eventLabel } from '../labels';
 
 export interface UserEventsDialogProps {
   /** Whose timeline to show; null keeps the dialog closed. */
@@ -44,11 +43,8 @@ function EventList({ userId }: { userId: string }) {
 
   return (
     <div className="stack">
-      <ol className="event-list" aria-label="Security events">
-        {items.map((event) => (
-          <EventItem key={event.id} event={event} />
-        ))}
-      </ol>
+      {/* The words, grouping and browser names of the person's own activity list. */}
+      <ActivityList events={items} label="Security events" scroll />
       <ErrorAlert error={events.isFetchNextPageError ? events.error : null} />
       {events.hasNextPage && (
         <Button
@@ -60,18 +56,5 @@ function EventList({ userId }: { userId: string }) {
         </Button>
       )}
     </div>
-  );
-}
-
-function EventItem({ event }: { event: SecurityEvent }) {
-  const where = [event.ip, event.userAgent].filter(Boolean).join(' · ');
-  return (
-    <li className="event-list__item">
-      <span className="event-list__type">{eventLabel(event.type)}</span>
-      <time className="event-list__time muted" dateTime={event.createdAt}>
-        {formatDateTime(event.createdAt)}
-      </time>
-      {where && <span className="event-list__where muted">{where}</span>}
-    </li>
   );
 }

@@ -75,9 +75,12 @@ export function UsersTable({ users, currentUserId, onViewEvents, onResetMfa }: U
                   Your security settings
                 </Link>
               ) : (
-                <Button variant="secondary" onClick={() => onResetMfa(user)}>
-                  Reset MFA<span className="admin-sr-only"> for {user.email}</span>
-                </Button>
+                // With two-factor off there is nothing to reset.
+                user.mfaEnabled && (
+                  <Button variant="secondary" onClick={() => onResetMfa(user)}>
+                    Reset two-factor<span className="admin-sr-only"> for {user.email}</span>
+                  </Button>
+                )
               )}
             </td>
           </tr>

@@ -1,13 +1,7 @@
 import type { SessionResponse } from '@twofold/mfa-core/contracts';
 import { Card } from '../../../components/ui/card';
+import { describeAuthMethods } from '../../../lib/auth-methods';
 import { formatDateTime } from '../../../lib/format';
-
-const methodLabels: Record<string, string> = {
-  pwd: 'Password',
-  otp: 'Authenticator app',
-  email: 'Email code',
-  mfa: 'Second factor',
-};
 
 export function SessionSummary({ data }: { data: SessionResponse }) {
   const { user, session } = data;
@@ -48,11 +42,11 @@ export function SessionSummary({ data }: { data: SessionResponse }) {
           </div>
           <div>
             <dt>Verified with</dt>
-            <dd>{session.amr.map((method) => methodLabels[method] ?? method).join(', ') || '—'}</dd>
+            <dd>{describeAuthMethods(session.amr) || '—'}</dd>
           </div>
           <div>
-            <dt>Assurance level</dt>
-            <dd>{session.aal === 2 ? 'Two factors (AAL2)' : 'Password only (AAL1)'}</dd>
+            <dt>Sign-in steps</dt>
+            <dd>{session.aal === 2 ? 'Two: password and a second step' : 'One: password only'}</dd>
           </div>
           <div>
             <dt>Last identity check</dt>

@@ -1,10 +1,8 @@
 import { Button } from '../../../components/ui/button';
 import { Card } from '../../../components/ui/card';
 import { ErrorAlert } from '../../../components/ui/error-alert';
-import { formatDateTime } from '../../../lib/format';
+import { ActivityList } from '../../../components/activity/activity-list';
 import { useSecurityEvents } from '../api/get-security-events';
-import { eventLabel } from '../event-labels';
-import { describeUserAgent } from '../user-agent';
 
 export function SecurityEventsCard() {
   const events = useSecurityEvents();
@@ -33,18 +31,7 @@ export function SecurityEventsCard() {
         <p className="muted">No activity yet.</p>
       ) : (
         <>
-          <ol className="security-timeline" aria-label="Security activity">
-            {list.map((event) => (
-              <li key={event.id} className="security-event">
-                <span className="security-event__label">{eventLabel(event)}</span>
-                <span className="security-event__meta">
-                  <time dateTime={event.createdAt}>{formatDateTime(event.createdAt)}</time>
-                  {event.ip && ` · ${event.ip}`}
-                  {event.userAgent && ` · ${describeUserAgent(event.userAgent)}`}
-                </span>
-              </li>
-            ))}
-          </ol>
+          <ActivityList events={list} label="Security activity" />
           {events.isFetchNextPageError && (
             <ErrorAlert error={events.error} title="Could not load more activity" />
           )}
