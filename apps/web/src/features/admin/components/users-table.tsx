@@ -65,23 +65,25 @@ export function UsersTable({ users, currentUserId, onViewEvents, onResetMfa }: U
               <time dateTime={user.createdAt}>{formatDate(user.createdAt)}</time>
             </td>
             <td className="users-table__actions">
-              <Button variant="secondary" onClick={() => onViewEvents(user)}>
-                View events<span className="admin-sr-only"> for {user.email}</span>
-              </Button>
-              {user.id === currentUserId ? (
-                // An admin's own two-factor follows the same rules as anyone's (step-up, a
-                // current code, the role's policy): the API refuses it here, so it is not offered.
-                <Link href="/settings/security" className="btn btn--secondary">
-                  Your security settings
-                </Link>
-              ) : (
-                // With two-factor off there is nothing to reset.
-                user.mfaEnabled && (
-                  <Button variant="secondary" onClick={() => onResetMfa(user)}>
-                    Reset two-factor<span className="admin-sr-only"> for {user.email}</span>
-                  </Button>
-                )
-              )}
+              <div className="users-table__buttons">
+                <Button variant="secondary" onClick={() => onViewEvents(user)}>
+                  View events<span className="admin-sr-only"> for {user.email}</span>
+                </Button>
+                {user.id === currentUserId ? (
+                  // An admin's own two-factor follows the same rules as anyone's (step-up, a
+                  // current code, the role's policy): the API refuses it here, so it is not offered.
+                  <Link href="/settings/security" className="btn btn--secondary">
+                    Your security settings
+                  </Link>
+                ) : (
+                  // With two-factor off there is nothing to reset.
+                  user.mfaEnabled && (
+                    <Button variant="secondary" onClick={() => onResetMfa(user)}>
+                      Reset two-factor<span className="admin-sr-only"> for {user.email}</span>
+                    </Button>
+                  )
+                )}
+              </div>
             </td>
           </tr>
         ))}
