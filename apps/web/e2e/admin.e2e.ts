@@ -58,10 +58,10 @@ describe.skipIf(!run)('administration in Chromium', () => {
     await visible(page, page.getByText('Two-factor policy saved.'));
 
     // The window is open now: the reset goes through without asking again.
-    await bobRow.getByRole('button', { name: `Reset MFA for ${bobEmail}` }).click();
+    await bobRow.getByRole('button', { name: `Reset two-factor for ${bobEmail}` }).click();
     const dialog = page.getByRole('dialog', { name: 'Reset two-factor authentication?' });
     await visible(page, dialog);
-    await dialog.getByRole('button', { name: 'Reset MFA' }).click();
+    await dialog.getByRole('button', { name: 'Reset two-factor' }).click();
     await visible(page, page.getByText(`Two-factor authentication reset for ${bobEmail}.`));
     await expect
       .poll(() => bobRow.getByText('Off', { exact: true }).isVisible(), { timeout: 15_000 })

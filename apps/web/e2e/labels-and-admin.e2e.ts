@@ -30,6 +30,12 @@ async function verifiedWith(page: Page) {
   return (await term.locator('xpath=following-sibling::dd[1]').innerText()).trim();
 }
 
+// The e2e project has no DOM types: the page's globals used here, typed by hand.
+type PageGlobals = {
+  getComputedStyle(element: unknown): { color: string };
+  document: { activeElement: unknown };
+};
+
 /** How far an element's content reaches past its box, in CSS pixels (0: it fits). */
 function overflowOf(locator: Locator) {
   return locator.evaluate((element) => element.scrollWidth - element.clientWidth);
@@ -85,7 +91,11 @@ describe.skipIf(!run)('labels and the admin page in Chromium', () => {
     expect(await failure.locator('svg').count()).toBe(1);
     const success = entries.filter({ hasText: 'With password and trusted browser' });
     const titleColour = (item: Locator) =>
-      item.locator('.activity__title').evaluate((element) => getComputedStyle(element).color);
+      item
+        .locator('.activity__title')
+        .evaluate(
+          (element) => (globalThis as unknown as PageGlobals).getComputedStyle(element).color,
+        );
     expect(await titleColour(failure)).not.toBe(await titleColour(success));
     expect(await success.locator('svg').count()).toBe(0);
 
@@ -189,7 +199,9 @@ describe.skipIf(!run)('labels and the admin page in Chromium', () => {
     let reached = false;
     for (let step = 0; step < 4 && !reached; step += 1) {
       await page.keyboard.press('Tab');
-      reached = await events.evaluate((element) => element === document.activeElement);
+      reached = await events.evaluate(
+        (element) => element === (globalThis as unknown as PageGlobals).document.activeElement,
+      );
     }
     expect(reached, 'Tab reaches the events list').toBe(true);
     await expectAccessible(page, 'events dialog');

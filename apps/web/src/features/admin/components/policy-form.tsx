@@ -171,6 +171,8 @@ function RequirementStatus({
   draft: RoleDraft;
   saved: RolePolicyState | undefined;
 }) {
+  // Read once: the sentence does not need to change while the page is open.
+  const [now] = useState(() => Date.now());
   if (!draft.required) {
     return saved?.required ? <>No longer required once you save.</> : <>Not required.</>;
   }
@@ -186,7 +188,7 @@ function RequirementStatus({
       </>
     );
   }
-  if (graceEnds <= Date.now()) {
+  if (graceEnds <= now) {
     return (
       <>
         Required since {since}. The grace period ended on {formatDate(new Date(graceEnds))}: people
