@@ -56,6 +56,8 @@ describe('contracts entry point', () => {
       'SecurityEvent',
       'SecurityEventsQuery',
       'SecurityEventsResponse',
+      'SECURITY_EVENT_TYPES',
+      'AUTH_METHOD_REFERENCES',
       'RolePolicy',
       'MfaPolicyResponse',
       'MfaPolicyBody',
