@@ -124,6 +124,17 @@ describe('groupActivity', () => {
     ]);
   });
 
+  it('keeps the API’s order for events of the same moment', () => {
+    const entries = groupActivity([
+      event('mfa.enabled', 0),
+      event('mfa.factor_added', 0, { type: 'totp' }),
+    ]);
+    expect(entries.map((entry) => entry.title)).toEqual([
+      'Two-factor turned on',
+      'Two-factor method added: authenticator app',
+    ]);
+  });
+
   it('reads "Confirm it’s you" with the backup code it spent as one entry', () => {
     const entries = groupActivity(
       newestFirst(
