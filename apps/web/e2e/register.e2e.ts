@@ -33,8 +33,8 @@ describe.skipIf(!run)('sign-up in Chromium', () => {
     expect(await mailbox.content()).toContain(code);
     await mailbox.close();
 
+    // Six digits send themselves, as in the sign-in dialog.
     await page.getByRole('textbox', { name: /verification code/i }).fill(code);
-    await page.getByRole('button', { name: /^verify/i }).click();
     await expect
       .poll(() => page.getByRole('heading', { name: /you are signed in/i }).isVisible())
       .toBe(true);

@@ -17,6 +17,15 @@ describe('errorMessage', () => {
     expect(errorMessage(error)).toBe('Only administrators can do that.');
   });
 
+  it('says which rule a refused password broke, in the API words', () => {
+    const error = new ApiError({
+      code: 'WEAK_PASSWORD',
+      message: 'The password must not contain your email address.',
+      status: 400,
+    });
+    expect(errorMessage(error)).toBe('The password must not contain your email address.');
+  });
+
   it('says how long to wait when rate limited', () => {
     const error = new ApiError({
       code: 'RATE_LIMITED',

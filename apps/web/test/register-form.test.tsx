@@ -50,13 +50,60 @@ describe('RegisterForm', () => {
       password: 'correct horse battery',
     });
 
+    // The sixth digit sends the code: no Verify to press, and it goes once.
     await user.type(screen.getByRole('textbox', { name: 'Verification code' }), '123456');
-    await user.click(screen.getByRole('button', { name: 'Verify' }));
 
     await vi.waitFor(() => expect(onAuthenticated).toHaveBeenCalledWith(testUser));
+    expect(callsTo(fetchMock, 'POST /api/auth/register/verify')).toHaveLength(1);
     expect(callsTo(fetchMock, 'POST /api/auth/register/verify')[0]?.body).toEqual({
       code: '123456',
     });
+  });
+
+  it('picks the code step up again after a reload while the code still works', async () => {
+    const fetchMock = mockApi({
+      'POST /api/auth/register': verificationRequired(),
+      'POST /api/auth/register/verify': { body: { status: 'authenticated', user: testUser } },
+    });
+    const first = renderWithProviders(
+      <RegisterForm onAuthenticated={vi.fn()} onSetupRequired={vi.fn()} />,
+    );
+    await fillAndSubmit(first.user);
+    await screen.findByRole('heading', { name: 'Check your email' });
+    first.unmount(); // what a reload does to the page; its history entry stays
+
+    const onAuthenticated = vi.fn();
+    const { user } = renderWithProviders(
+      <RegisterForm onAuthenticated={onAuthenticated} onSetupRequired={vi.fn()} />,
+    );
+
+    expect(screen.getByRole('heading', { name: 'Check your email' })).toBeInTheDocument();
+    expect(screen.getByText('ada@example.com')).toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent(/The page was reloaded/);
+    await user.type(screen.getByRole('textbox', { name: 'Verification code' }), '654321');
+    await vi.waitFor(() => expect(onAuthenticated).toHaveBeenCalledWith(testUser));
+    expect(callsTo(fetchMock, 'POST /api/auth/register')).toHaveLength(1);
+  });
+
+  it('says why the form is back when the code expired before the reload, once', async () => {
+    mockApi({ 'POST /api/auth/register': verificationRequired({ expiresIn: -1 }) });
+    const first = renderWithProviders(
+      <RegisterForm onAuthenticated={vi.fn()} onSetupRequired={vi.fn()} />,
+    );
+    await fillAndSubmit(first.user);
+    await screen.findByRole('heading', { name: 'Check your email' });
+    first.unmount();
+
+    const second = renderWithProviders(
+      <RegisterForm onAuthenticated={vi.fn()} onSetupRequired={vi.fn()} />,
+    );
+    expect(screen.getByRole('heading', { name: 'Create your account' })).toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('Your code expired');
+    expect(screen.getByLabelText('Email')).toHaveValue('ada@example.com');
+    second.unmount();
+
+    renderWithProviders(<RegisterForm onAuthenticated={vi.fn()} onSetupRequired={vi.fn()} />);
+    expect(screen.queryByText('Your code expired')).toBeNull();
   });
 
   it('does not send an incomplete code', async () => {

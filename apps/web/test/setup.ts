@@ -5,6 +5,8 @@ import { afterEach } from 'vitest';
 // Without `globals: true` Testing Library cannot register its own cleanup.
 afterEach(() => {
   cleanup();
+  // Pages keep state in their history entry (auth steps survive a reload); tests start afresh.
+  window.history.replaceState(null, '');
 });
 
 // jsdom has no modal <dialog>: open/close by attribute, as a browser would show or hide it.

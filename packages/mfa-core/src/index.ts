@@ -9,4 +9,5 @@ export * from './key-list.js';
 export * from './policy.js';
 export * from './throttle.js';
 export * from './random.js';
+export * from './mask-email.js';
 export * from './contracts/index.js';

@@ -12,7 +12,8 @@ export interface EmailCodeSent {
 /**
  * An emailed code the person is typing, which they may ask to have sent again: when it expires,
  * the countdown to the next send, whether a new one just went out, and the resend itself.
- * `onResent` runs once a new code went out (to clear the field and the last refusal).
+ * `onResent` runs with the server's answer once a new code went out (to clear the field and
+ * the last refusal, or to remember the new times).
  */
 export function useEmailedCode<Sent extends EmailCodeSent>(
   sent: Sent,
@@ -21,7 +22,7 @@ export function useEmailedCode<Sent extends EmailCodeSent>(
     ApiError,
     void
   >,
-  onResent: () => void,
+  onResent: (sent: { expiresAt: string; resendAvailableAt: string }) => void,
 ) {
   const [expiresAt, setExpiresAt] = useState<Sent['expiresAt'] | string>(sent.expiresAt);
   const [resent, setResent] = useState(false);
@@ -41,7 +42,7 @@ export function useEmailedCode<Sent extends EmailCodeSent>(
         onSuccess: (result) => {
           setExpiresAt(result.expiresAt);
           clock.restart(result.resendAvailableAt);
-          onResent();
+          onResent(result);
           setResent(true);
         },
         onError: clock.follow,

@@ -4,6 +4,8 @@ import { formatCountdown } from './format';
 /**
  * Wording the SPA prefers over the server's default message for codes its screens meet.
  * Anything not listed falls back to the API's message, which is written for end users too.
+ * WEAK_PASSWORD is left out on purpose: its message says which rule the password broke
+ * (it contains the email address, too few different characters), which no fixed wording can.
  */
 const messages: Partial<Record<ApiErrorCode, string>> = {
   NETWORK_ERROR: 'Could not reach the server. Check your connection and try again.',
@@ -15,7 +17,6 @@ const messages: Partial<Record<ApiErrorCode, string>> = {
   CODE_ALREADY_USED: 'That code has already been used. Request a new one.',
   VERIFICATION_NOT_PENDING: 'This verification has ended. Sign in again to get a new code.',
   CHALLENGE_REQUIRED: 'Your sign-in attempt has expired. Please sign in again.',
-  WEAK_PASSWORD: 'That password is too easy to guess. Choose a longer, less common one.',
   MAIL_UNAVAILABLE: 'We could not send the email right now. Please try again shortly.',
   INTERNAL_ERROR: 'Something went wrong on our side. Please try again.',
 };

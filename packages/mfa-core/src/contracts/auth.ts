@@ -100,7 +100,17 @@ export const MfaVerifyBody = Type.Object(
 export type MfaVerifyBody = Static<typeof MfaVerifyBody>;
 
 export const MfaEmailSendResponse = Type.Object(
-  { status: Type.Literal('sent'), expiresAt: Timestamp, resendAvailableAt: Timestamp },
+  {
+    status: Type.Literal('sent'),
+    expiresAt: Timestamp,
+    resendAvailableAt: Timestamp,
+    sentTo: Type.String({
+      description:
+        'Where the code went, masked (a•••@example.com): the person recognises their address, a ' +
+        'client holding only a sign-in challenge never learns it.',
+      examples: ['a•••@example.com'],
+    }),
+  },
   { title: 'MfaEmailSendResponse' },
 );
 export type MfaEmailSendResponse = Static<typeof MfaEmailSendResponse>;

@@ -4,6 +4,7 @@ import {
   MfaEmailSendResponse,
   ReauthenticateBody,
   ReauthenticateResponse,
+  maskEmail,
 } from '@twofold/mfa-core';
 import { appError } from '../../errors.js';
 import { sessionOf, STEP_UP_WINDOW_MS } from '../../plugins/auth.js';
@@ -79,11 +80,12 @@ const reauthenticateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const session = sessionOf(request);
-      return secondFactor.sendEmailCode({
+      const sent = await secondFactor.sendEmailCode({
         user: { id: session.userId, email: session.email },
         purpose: 'step_up',
         request,
       });
+      return { ...sent, sentTo: maskEmail(session.email) };
     },
   );
 };

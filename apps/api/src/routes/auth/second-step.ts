@@ -5,6 +5,7 @@ import {
   MfaEmailSendResponse,
   MfaSetupRequiredResponse,
   MfaVerifyBody,
+  maskEmail,
 } from '@twofold/mfa-core';
 import { Type } from 'typebox';
 import { templates } from '../../mail/templates.js';
@@ -83,12 +84,14 @@ const secondStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { user, ...challenge } = request.challenge!;
-      return secondFactor.sendEmailCode({
+      const sent = await secondFactor.sendEmailCode({
         user,
         purpose: 'login',
         challengeId: challenge.id,
         request,
       });
+      // A challenge proves only a password: the address goes back masked, never whole.
+      return { ...sent, sentTo: maskEmail(user.email) };
     },
   );
 };

@@ -23,6 +23,10 @@ export interface EmailCodeStepProps {
   onSetupRequired: () => void;
   /** Leaves this step, e.g. to correct the address. */
   onBack?: () => void;
+  /** A new code went out: its times, e.g. to remember them across a reload. */
+  onResent?: (sent: { expiresAt: string; resendAvailableAt: string }) => void;
+  /** Shown above the field until a new code is sent, e.g. why the page is at this step. */
+  note?: ReactNode;
   title?: ReactNode;
   intro?: ReactNode;
 }
@@ -34,6 +38,8 @@ export function EmailCodeStep({
   onAuthenticated,
   onSetupRequired,
   onBack,
+  onResent,
+  note,
   title = 'Check your email',
   intro,
 }: EmailCodeStepProps) {
@@ -44,15 +50,27 @@ export function EmailCodeStep({
       if (verify.isError) verify.reset();
     },
   });
-  const emailed = useEmailedCode(challenge, useResendEmailCode(), () => {
+  const emailed = useEmailedCode(challenge, useResendEmailCode(), (sent) => {
     field.clear();
     verify.reset();
+    onResent?.({ expiresAt: sent.expiresAt, resendAvailableAt: sent.resendAvailableAt });
   });
+
+  function handleChange(next: string) {
+    field.change(next);
+    // Six digits is a whole code: sent at once, as in the sign-in dialog.
+    if (next.length === CODE_LENGTH && next !== field.code) submit(next);
+  }
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const code = field.take();
     if (code === null) return;
+    submit(code);
+  }
+
+  function submit(code: string) {
+    if (verify.isPending) return;
     verify.mutate(
       { code },
       {
@@ -80,8 +98,10 @@ export function EmailCodeStep({
         </p>
       </header>
 
-      {emailed.resent && (
+      {emailed.resent ? (
         <Alert tone="success">A new code is on its way. The previous one no longer works.</Alert>
+      ) : (
+        note
       )}
 
       <form className="stack" onSubmit={handleSubmit} noValidate>
@@ -89,7 +109,7 @@ export function EmailCodeStep({
           label="Verification code"
           name="code"
           value={field.code}
-          onChange={field.change}
+          onChange={handleChange}
           length={CODE_LENGTH}
           error={codeError}
           autoFocus

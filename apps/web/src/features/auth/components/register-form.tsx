@@ -1,11 +1,13 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import type { PublicUser, VerificationRequiredResponse } from '@twofold/mfa-core/contracts';
+import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { ErrorAlert } from '../../../components/ui/error-alert';
 import { TextField } from '../../../components/ui/text-field';
 import { errorMessage, fieldErrors } from '../../../lib/error-messages';
 import { useRegister } from '../api/register';
+import { readRegisterEntry, writeRegisterEntry, type RegisterEntry } from '../history-state';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password-policy';
 import { EmailCodeStep } from './email-code-step';
 
@@ -17,10 +19,27 @@ export interface RegisterFormProps {
 
 /** Account details, then the emailed code; a correct code signs the new user in. */
 export function RegisterForm({ onAuthenticated, onSetupRequired }: RegisterFormProps) {
-  const [email, setEmail] = useState('');
+  // A reload during the code step: pick it up again while its code (and the pending cookie,
+  // which lives as long) still works; past that, say why the form is back.
+  const [resumed] = useState(resumeEntry);
+  const [email, setEmail] = useState(resumed?.email ?? '');
   const [password, setPassword] = useState('');
-  const [challenge, setChallenge] = useState<VerificationRequiredResponse | null>(null);
+  const [challenge, setChallenge] = useState<VerificationRequiredResponse | null>(
+    resumed?.live ? resumed.challenge : null,
+  );
+  const [lapsed, setLapsed] = useState(resumed !== undefined && !resumed.live);
   const registration = useRegister();
+
+  // Said once: a further reload of the form has nothing left to explain.
+  useEffect(() => {
+    if (resumed && !resumed.live) writeRegisterEntry(undefined);
+  }, [resumed]);
+
+  function enterCodeStep(next: VerificationRequiredResponse) {
+    writeRegisterEntry({ email: email.trim(), challenge: next });
+    setLapsed(false);
+    setChallenge(next);
+  }
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -29,7 +48,7 @@ export function RegisterForm({ onAuthenticated, onSetupRequired }: RegisterFormP
       {
         onSuccess: (result) => {
           setPassword('');
-          setChallenge(result);
+          enterCodeStep(result);
         },
       },
     );
@@ -42,10 +61,24 @@ export function RegisterForm({ onAuthenticated, onSetupRequired }: RegisterFormP
         challenge={challenge}
         onAuthenticated={onAuthenticated}
         onSetupRequired={onSetupRequired}
+        onResent={(next) =>
+          writeRegisterEntry({
+            email: email.trim(),
+            challenge: { status: 'verification_required', ...next },
+          })
+        }
         onBack={() => {
+          writeRegisterEntry(undefined);
           registration.reset();
           setChallenge(null);
         }}
+        note={
+          resumed?.live && challenge === resumed.challenge ? (
+            <Alert tone="info">
+              The page was reloaded: you are still at the code step. The code we sent still works.
+            </Alert>
+          ) : undefined
+        }
       />
     );
   }
@@ -66,6 +99,12 @@ export function RegisterForm({ onAuthenticated, onSetupRequired }: RegisterFormP
         <p className="card__description">We will email you a code to confirm the address.</p>
       </header>
 
+      {lapsed && !registration.error && (
+        <Alert tone="info" title="Your code expired">
+          The page was reloaded after the emailed code expired. Create the account again to get a
+          new code.
+        </Alert>
+      )}
       <ErrorAlert error={formError} />
 
       <TextField
@@ -100,4 +139,10 @@ export function RegisterForm({ onAuthenticated, onSetupRequired }: RegisterFormP
       </p>
     </form>
   );
+}
+
+function resumeEntry(): (RegisterEntry & { live: boolean }) | undefined {
+  const entry = readRegisterEntry();
+  if (!entry) return undefined;
+  return { ...entry, live: Date.parse(entry.challenge.expiresAt) > Date.now() };
 }

@@ -9,6 +9,7 @@ import { TextField } from '../../../components/ui/text-field';
 import { useCodeField } from '../../../hooks/use-code-field';
 import { codeErrorMessage, errorMessage, fieldErrors } from '../../../lib/error-messages';
 import { useResetPassword } from '../api/reset-password';
+import { signInWithEmail } from '../history-state';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password-policy';
 
 const CODE_LENGTH = 6;
@@ -51,7 +52,12 @@ export function ResetPasswordForm({ defaultEmail = '', defaultCode = '' }: Reset
           Your password has been reset. Sign in with the new one; if two-factor authentication is
           on, you will still be asked for your second factor.
         </Alert>
-        <Link href="/sign-in" className="btn btn--primary btn--block">
+        {/* The address rides in the history entry, not in the URL. */}
+        <Link
+          href="/sign-in"
+          state={signInWithEmail(email.trim())}
+          className="btn btn--primary btn--block"
+        >
           Sign in
         </Link>
       </div>

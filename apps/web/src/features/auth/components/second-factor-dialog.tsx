@@ -69,6 +69,10 @@ export function SecondFactorDialog({
   const inputId = useId();
 
   const secondsLeft = useSecondsUntil(challenge.expiresAt);
+  // One deadline on screen: the attempt's, or the emailed code's while that one ends first
+  // (once it has ended, the email status says so and the attempt's clock is the one left).
+  const codeSecondsLeft = useSecondsUntil(method === 'email' ? emailCode?.expiresAt : undefined);
+  const codeEndsFirst = codeSecondsLeft > 0 && codeSecondsLeft < secondsLeft;
   const lockUntil = problem?.kind === 'locked' ? (problem.until ?? undefined) : undefined;
   const lockSeconds = useSecondsUntil(lockUntil);
   const expired = secondsLeft === 0 || problem?.kind === 'expired';
@@ -151,6 +155,7 @@ export function SecondFactorDialog({
         setEmailCode((previous) => ({
           expiresAt: result.expiresAt,
           resendAvailableAt: result.resendAvailableAt,
+          sentTo: result.sentTo,
           replaced: previous?.expiresAt !== undefined,
         }));
         setCode('');
@@ -164,6 +169,7 @@ export function SecondFactorDialog({
           const resendAvailableAt = Date.now() + error.retryAfter * 1000;
           setEmailCode((previous) => ({
             expiresAt: previous?.expiresAt,
+            sentTo: previous?.sentTo,
             replaced: previous?.replaced ?? false,
             resendAvailableAt,
           }));
@@ -191,7 +197,7 @@ export function SecondFactorDialog({
       description={expired ? undefined : descriptions[method]}
     >
       {expired ? (
-        <div className="stack">
+        <div className="stack mfa-dialog">
           <Alert tone="warning" title="This sign-in attempt expired">
             For your security a sign-in attempt lasts a few minutes. Enter your password again to
             get a new one.
@@ -201,9 +207,10 @@ export function SecondFactorDialog({
           </Button>
         </div>
       ) : (
-        <div className="stack">
+        <div className="stack mfa-dialog">
           <p className="mfa-expiry">
-            This sign-in attempt expires in <strong>{formatCountdown(secondsLeft)}</strong>
+            {codeEndsFirst ? 'The code expires in ' : 'This sign-in attempt expires in '}
+            <strong>{formatCountdown(codeEndsFirst ? codeSecondsLeft : secondsLeft)}</strong>
           </p>
 
           {hardLocked && (

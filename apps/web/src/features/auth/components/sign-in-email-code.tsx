@@ -10,6 +10,8 @@ export interface SentEmailCode {
   /** Unknown when the server refused to send (a code went out moments ago). */
   expiresAt: string | undefined;
   resendAvailableAt: string | number;
+  /** The address it went to, masked by the server (a•••@example.com). */
+  sentTo: string | undefined;
   /** A resend replaced an earlier code. */
   replaced: boolean;
 }
@@ -21,7 +23,10 @@ export interface SignInEmailCodeProps {
   onSend: () => void;
 }
 
-/** Status of the emailed code: sent, when it expires, and a "Resend code" that waits its turn. */
+/**
+ * Status of the emailed code: where it went and a "Resend code" that waits its turn. The
+ * deadline is the dialog's one countdown, not repeated here.
+ */
 export function SignInEmailCode({ sent, sending, error, onSend }: SignInEmailCodeProps) {
   const codeSeconds = useSecondsUntil(sent?.expiresAt);
   const resendSeconds = useSecondsUntil(sent?.resendAvailableAt);
@@ -39,25 +44,29 @@ export function SignInEmailCode({ sent, sending, error, onSend }: SignInEmailCod
     );
   }
 
+  const to = sent.sentTo ? (
+    <strong className="break-all">{sent.sentTo}</strong>
+  ) : (
+    'your email address'
+  );
+  const codeExpired = sent.expiresAt !== undefined && codeSeconds === 0;
+
   return (
     <div className="stack">
-      {/* Kept apart from the live region: a ticking clock must not be read out every second. */}
       <Alert tone={sent.expiresAt ? 'success' : 'info'}>
-        {sent.expiresAt
-          ? sent.replaced
-            ? 'We sent a new code to your email. The previous one no longer works.'
-            : 'We sent a code to your email.'
-          : 'A code was sent to your email a moment ago. Use it, or wait to request a new one.'}
+        {sent.expiresAt ? (
+          sent.replaced ? (
+            <>We sent a new code to {to}. The previous one no longer works.</>
+          ) : (
+            <>We sent a code to {to}.</>
+          )
+        ) : (
+          <>A code was sent to {to} a moment ago. Use it, or wait to request a new one.</>
+        )}
       </Alert>
       <ErrorAlert error={shownError} />
       <div className="row row--between mfa-email__row">
-        {sent.expiresAt && (
-          <p className="muted">
-            {codeSeconds > 0
-              ? `The code expires in ${formatCountdown(codeSeconds)}.`
-              : 'The code has expired. Send a new one.'}
-          </p>
-        )}
+        {codeExpired && <p className="muted">The code has expired. Send a new one.</p>}
         <Button variant="link" onClick={onSend} disabled={resendSeconds > 0} pending={sending}>
           {resendSeconds > 0 ? `Resend code in ${formatCountdown(resendSeconds)}` : 'Resend code'}
         </Button>

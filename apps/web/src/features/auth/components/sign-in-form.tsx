@@ -5,11 +5,13 @@ import type {
   PublicUser,
   VerificationRequiredResponse,
 } from '@twofold/mfa-core/contracts';
+import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { ErrorAlert } from '../../../components/ui/error-alert';
 import { TextField } from '../../../components/ui/text-field';
 import { fieldErrors } from '../../../lib/error-messages';
 import { useLogin } from '../api/login';
+import { readSignInEntry, writeSignInEntry } from '../history-state';
 import { EmailCodeStep } from './email-code-step';
 import { SecondFactorDialog } from './second-factor-dialog';
 
@@ -31,8 +33,11 @@ export interface SignInFormProps {
  * verification code, or the second factor (a dialog over this form).
  */
 export function SignInForm({ onAuthenticated, onSetupRequired }: SignInFormProps) {
+  // Read once: what the history entry says about how the person got here.
+  const [arrival] = useState(readSignInEntry);
+  const [interrupted, setInterrupted] = useState(arrival.interruptedStep !== undefined);
   const [step, setStep] = useState<Step>({ kind: 'credentials' });
-  const [email, setEmail] = useState('');
+  const [email, setEmail] = useState(arrival.email ?? '');
   const [password, setPassword] = useState('');
   const focusPassword = useRef(false);
   const login = useLogin();
@@ -44,6 +49,18 @@ export function SignInForm({ onAuthenticated, onSetupRequired }: SignInFormProps
     focusPassword.current = false;
     document.getElementById(PASSWORD_ID)?.focus();
   }, [step]);
+
+  // The note is said once: a second reload of the password form has nothing to explain.
+  useEffect(() => {
+    if (arrival.interruptedStep) writeSignInEntry({ email: arrival.email });
+  }, [arrival]);
+
+  function enter(next: Exclude<Step, { kind: 'credentials' }>, address: string) {
+    // A step that lives only in this page is lost on reload: remember it, to say why after.
+    writeSignInEntry({ email: address, interruptedStep: next.kind });
+    setInterrupted(false);
+    setStep(next);
+  }
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -57,10 +74,10 @@ export function SignInForm({ onAuthenticated, onSetupRequired }: SignInFormProps
               onAuthenticated(result.user);
               return;
             case 'verification_required':
-              setStep({ kind: 'verify-email', email: email.trim(), challenge: result });
+              enter({ kind: 'verify-email', email: email.trim(), challenge: result }, email.trim());
               return;
             case 'mfa_required':
-              setStep({ kind: 'second-factor', challenge: result });
+              enter({ kind: 'second-factor', challenge: result }, email.trim());
               return;
             case 'mfa_setup_required':
               onSetupRequired();
@@ -74,6 +91,7 @@ export function SignInForm({ onAuthenticated, onSetupRequired }: SignInFormProps
   }
 
   function backToCredentials() {
+    writeSignInEntry({ email: email.trim() });
     login.reset();
     setPassword('');
     focusPassword.current = true;
@@ -103,6 +121,12 @@ export function SignInForm({ onAuthenticated, onSetupRequired }: SignInFormProps
           <p className="card__description">Welcome back to Twofold.</p>
         </header>
 
+        {interrupted && !login.error && (
+          <Alert tone="info" title="Sign in again">
+            Your sign-in step expired or the page was reloaded, and that step does not survive a
+            reload. Enter your password again to continue.
+          </Alert>
+        )}
         <ErrorAlert error={login.error} />
 
         <TextField
@@ -125,15 +149,16 @@ export function SignInForm({ onAuthenticated, onSetupRequired }: SignInFormProps
           value={password}
           onChange={(event) => setPassword(event.target.value)}
           error={fields.password}
-          labelAside={
-            <Link href="/forgot-password" className="field__aside">
-              Forgot password?
-            </Link>
-          }
+          // Prefilled address (after a reset or a reload): the password is what is left to type.
+          autoFocus={Boolean(arrival.email)}
         />
         <Button type="submit" block pending={login.isPending}>
           {login.isPending ? 'Signing in…' : 'Sign in'}
         </Button>
+        {/* After the button, so Tab goes email, password, "Sign in", then the way out. */}
+        <p className="center">
+          <Link href="/forgot-password">Forgot password?</Link>
+        </p>
         <p className="muted center">
           New to Twofold? <Link href="/register">Create an account</Link>
         </p>
