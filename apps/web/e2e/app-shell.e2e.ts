@@ -50,6 +50,9 @@ describe.skipIf(!run)('the app shell in Chromium', () => {
     const context = await stack.newContext();
     const page = await context.newPage();
     await register(stack, page, email('skip'));
+    // A fresh load, as a person arriving at the page: focus starts at the top of the document.
+    await page.goto('/');
+    await visible(page, signedInHeading(page));
 
     // Nothing of the skip link shows (not even a shadow): the top-left corner looks the same
     // with the link taken out of the page.
@@ -264,6 +267,7 @@ describe.skipIf(!run)('the app shell in Chromium', () => {
 
     await signIn(userPage, userEmail);
     await expect.poll(() => new URL(userPage.url()).pathname, { timeout: 15_000 }).toBe('/setup');
+    await visible(userPage, userPage.getByRole('radio', { name: /authenticator app/i }));
     const menu = nav(userPage);
     await visible(userPage, menu.getByRole('link', { name: 'Set up two-factor' }));
     await visible(userPage, menu.getByRole('button', { name: 'Sign out' }));
