@@ -89,19 +89,19 @@ function NavItems({ onSignedOut }: { onSignedOut: () => void }) {
 
 export function AppLayout({ children }: { children: ReactNode }) {
   const [location, navigate] = useLocation();
-  const [menuOpen, setMenuOpen] = useState(false);
+  // The phone menu is open at the page where it was opened: following a link closes it.
+  const [openAt, setOpenAt] = useState<string | null>(null);
+  const menuOpen = openAt === location;
+  const setMenuOpen = (open: boolean) => setOpenAt(open ? location : null);
   const toggleRef = useRef<HTMLButtonElement>(null);
   const headerRef = useRef<HTMLDivElement>(null);
   const navId = useId();
-
-  // A followed link closes the phone menu.
-  useEffect(() => setMenuOpen(false), [location]);
 
   // A click or a focus move outside the header closes it too (disclosure pattern).
   useEffect(() => {
     if (!menuOpen) return;
     const outside = (event: Event) => {
-      if (!headerRef.current?.contains(event.target as Node)) setMenuOpen(false);
+      if (!headerRef.current?.contains(event.target as Node)) setOpenAt(null);
     };
     document.addEventListener('pointerdown', outside);
     document.addEventListener('focusin', outside);
@@ -139,7 +139,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
             className="nav-toggle"
             aria-expanded={menuOpen}
             aria-controls={navId}
-            onClick={() => setMenuOpen((open) => !open)}
+            onClick={() => setMenuOpen(!menuOpen)}
           >
             <span className="nav-toggle__icon" aria-hidden="true" />
             Menu
