@@ -81,6 +81,9 @@ export async function enrollAuthenticator(page: Page, shots = false) {
 }
 
 export async function signOut(page: Page) {
+  // On a phone the header's links are behind its Menu button.
+  const menu = page.getByRole('button', { name: 'Menu' });
+  if (await menu.isVisible()) await menu.click();
   await page.getByRole('button', { name: 'Sign out' }).first().click();
   await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toBe('/sign-in');
 }

@@ -76,6 +76,10 @@ export interface Stack {
   apiUrl: string;
   browser: Browser;
   newContext(viewport?: { width: number; height: number }): Promise<BrowserContext>;
+  /** Stops the API process only (the data stays), as when it crashes or is being deployed. */
+  stopApi(): Promise<void>;
+  /** Starts the API again on the same port and data, after `stopApi`. */
+  startApi(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -89,22 +93,24 @@ export async function startStack(): Promise<Stack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'twofold-e2e-'));
   const baseUrl = `http://127.0.0.1:${webPort}`;
   const adminEmail = `admin.${Date.now()}@example.com`;
-  const api = start(
-    [process.execPath, '--conditions=@twofold/source', '--import', 'tsx', 'src/server.ts'],
-    apiDir,
-    {
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: String(apiPort),
-      DATA_DIR: dataDir,
-      APP_URL: baseUrl,
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_AUTH_MAX: '10000',
-      // On PostgreSQL (CI) the suites share one database, so "the first account" is not this
-      // one: the admin is named, and made one when the address is verified.
-      ADMIN_EMAILS: adminEmail,
-    },
-  );
+  const startApi = () =>
+    start(
+      [process.execPath, '--conditions=@twofold/source', '--import', 'tsx', 'src/server.ts'],
+      apiDir,
+      {
+        NODE_ENV: 'development',
+        HOST: '127.0.0.1',
+        PORT: String(apiPort),
+        DATA_DIR: dataDir,
+        APP_URL: baseUrl,
+        LOG_LEVEL: 'warn',
+        RATE_LIMIT_AUTH_MAX: '10000',
+        // On PostgreSQL (CI) the suites share one database, so "the first account" is not this
+        // one: the admin is named, and made one when the address is verified.
+        ADMIN_EMAILS: adminEmail,
+      },
+    );
+  let api = startApi();
   const web = start(
     [process.execPath, 'node_modules/vite/bin/vite.js', '--port', String(webPort), '--strictPort'],
     webDir,
@@ -132,6 +138,17 @@ export async function startStack(): Promise<Stack> {
     browser,
     newContext: (viewport = { width: 1280, height: 800 }) =>
       browser.newContext({ viewport, baseURL: baseUrl }),
+    async stopApi() {
+      const { child } = api;
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+    async startApi() {
+      api = startApi();
+      await waitFor(`http://127.0.0.1:${apiPort}/api/health`, api.child, api.logs);
+    },
     async stop() {
       await browser.close();
       await stopAll();

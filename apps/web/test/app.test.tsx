@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { AppRouter } from '../src/app/router';
-import { ToastProvider } from '../src/components/ui/toast';
+import { ToastProvider, useToast } from '../src/components/ui/toast';
 import type { Factor } from '@twofold/mfa-core/contracts';
 import {
   activeFactor,
@@ -50,7 +50,12 @@ describe('app routes', () => {
       'GET /api/auth/session': signedIn,
       'POST /api/auth/logout': { body: { status: 'signed_out' } },
     });
-    const { user, location } = renderWithProviders(<AppRouter />, { path: '/' });
+    const { user, location } = renderWithProviders(
+      <ToastProvider>
+        <AppRouter />
+      </ToastProvider>,
+      { path: '/' },
+    );
 
     expect(await screen.findByRole('heading', { name: 'You are signed in' })).toBeInTheDocument();
     expect(screen.getByText('ada@example.com')).toBeInTheDocument();
@@ -112,11 +117,13 @@ describe('app routes', () => {
       { path: '/settings/security' },
     );
 
-    const methods = await screen.findByRole('list', { name: 'Your two-factor methods' });
+    // Lazy routes: their code loads on first visit, slowly on a busy machine.
+    const lazy = { timeout: 5_000 };
+    const methods = await screen.findByRole('list', { name: 'Your two-factor methods' }, lazy);
     expect(methods).toHaveTextContent('Email code');
     expect(methods).not.toHaveTextContent('Authenticator app');
     await user.click(screen.getByRole('link', { name: 'Add a method' }));
-    await user.click(await screen.findByRole('button', { name: 'Continue' }));
+    await user.click(await screen.findByRole('button', { name: 'Continue' }, lazy));
     await user.type(await screen.findByRole('textbox', { name: /code/i }), '123456');
     await user.click(screen.getByRole('button', { name: 'Verify and continue' }));
 
@@ -157,5 +164,116 @@ describe('app routes', () => {
     await screen.findByRole('heading', { name: 'You are signed in' });
     const mfaRow = screen.getByText('Two-factor authentication', { selector: 'dt' });
     expect(mfaRow.nextElementSibling).toHaveTextContent('Off');
+  });
+
+  it('says the API cannot be reached, offers Retry, and claims no session in the menu', async () => {
+    mockApi({
+      // The query retries a dropped connection twice before it gives up.
+      'GET /api/auth/session': [
+        new TypeError('down'),
+        new TypeError('down'),
+        new TypeError('down'),
+        signedIn,
+      ],
+      'GET /api/mfa': mfaStatusReply(),
+    });
+    const { user } = renderWithProviders(
+      <ToastProvider>
+        <AppRouter />
+      </ToastProvider>,
+      { path: '/' },
+    );
+
+    const heading = await screen.findByRole(
+      'heading',
+      { name: 'Twofold can’t be reached right now', level: 1 },
+      { timeout: 5_000 },
+    );
+    expect(heading).toBeInTheDocument();
+    const menu = screen.getByRole('navigation', { name: 'Main' });
+    expect(within(menu).queryByRole('link', { name: 'Sign in' })).not.toBeInTheDocument();
+    expect(within(menu).queryByRole('link', { name: 'Create account' })).not.toBeInTheDocument();
+    expect(within(menu).getByRole('button', { name: 'Reconnect' })).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByRole('heading', { name: 'You are signed in' })).toBeInTheDocument();
+    expect(within(menu).getByRole('link', { name: 'Security' })).toBeInTheDocument();
+  });
+
+  it('shows a session that can only enroll nothing but set-up and sign-out in the menu', async () => {
+    mockApi({
+      'GET /api/auth/session': {
+        body: { ...signedIn.body, session: { ...signedIn.body.session, scope: 'enroll_only' } },
+      },
+      'GET /api/mfa': mfaStatusReply({
+        policy: { required: true, status: 'enforced', graceEndsAt: null },
+      }),
+    });
+    renderWithProviders(
+      <ToastProvider>
+        <AppRouter />
+      </ToastProvider>,
+      { path: '/setup' },
+    );
+
+    const menu = screen.getByRole('navigation', { name: 'Main' });
+    expect(
+      await within(menu).findByRole('link', { name: 'Set up two-factor' }),
+    ).toBeInTheDocument();
+    expect(within(menu).getByRole('button', { name: 'Sign out' })).toBeInTheDocument();
+    expect(within(menu).queryByRole('link', { name: 'Account' })).not.toBeInTheDocument();
+    expect(within(menu).queryByRole('link', { name: 'Security' })).not.toBeInTheDocument();
+  });
+
+  it('tells a failed sign-out in a notice outside the menu', async () => {
+    mockApi({
+      'GET /api/auth/session': signedIn,
+      'GET /api/mfa': mfaStatusReply(),
+      'POST /api/auth/logout': new TypeError('down'),
+    });
+    const { user } = renderWithProviders(
+      <ToastProvider>
+        <AppRouter />
+      </ToastProvider>,
+      { path: '/' },
+    );
+
+    const menu = screen.getByRole('navigation', { name: 'Main' });
+    await user.click(await within(menu).findByRole('button', { name: 'Sign out' }));
+    const notices = screen.getByRole('status', { name: 'Notifications' });
+    expect(await within(notices).findByText(/^Could not sign out\./)).toBeInTheDocument();
+    expect(menu).not.toHaveTextContent(/could not/i);
+
+    await user.click(within(notices).getByRole('button', { name: 'Dismiss notification' }));
+    expect(within(notices).queryByText(/^Could not sign out\./)).not.toBeInTheDocument();
+  });
+});
+
+describe('notices', () => {
+  function ShowThree() {
+    const toast = useToast();
+    return (
+      <button
+        type="button"
+        onClick={() => ['first', 'second', 'third'].forEach((text) => toast.show(text))}
+      >
+        Notify
+      </button>
+    );
+  }
+
+  it('keeps at most two at once, the newest, in a polite live region', async () => {
+    const { user } = renderWithProviders(
+      <ToastProvider>
+        <ShowThree />
+      </ToastProvider>,
+    );
+    await user.click(screen.getByRole('button', { name: 'Notify' }));
+
+    const notices = screen.getByRole('status', { name: 'Notifications' });
+    expect(notices).toHaveAttribute('aria-live', 'polite');
+    expect(within(notices).queryByText('first')).not.toBeInTheDocument();
+    expect(within(notices).getByText('second')).toBeInTheDocument();
+    expect(within(notices).getByText('third')).toBeInTheDocument();
   });
 });

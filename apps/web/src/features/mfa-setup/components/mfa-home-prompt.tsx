@@ -38,7 +38,7 @@ export function MfaHomePrompt() {
         description="With two-factor authentication, a stolen password is not enough to get into your account. It takes about two minutes."
       >
         <div className="mfa-prompt__actions">
-          <Link href="/setup" className="btn btn--secondary">
+          <Link href="/setup" className="btn btn--primary">
             Set up two-factor authentication
           </Link>
         </div>
