@@ -1,10 +1,16 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { OtpInput } from '../src/components/ui/otp-input';
 
-function Harness({ error, length }: { error?: string; length?: number }) {
+interface HarnessProps {
+  error?: string;
+  length?: number;
+  onComplete?: (code: string) => void;
+}
+
+function Harness({ error, length, onComplete }: HarnessProps) {
   const [value, setValue] = useState('');
   return (
     <OtpInput
@@ -13,11 +19,12 @@ function Harness({ error, length }: { error?: string; length?: number }) {
       onChange={setValue}
       error={error}
       length={length}
+      onComplete={onComplete}
     />
   );
 }
 
-function setup(props: { error?: string; length?: number } = {}) {
+function setup(props: HarnessProps = {}) {
   const user = userEvent.setup();
   render(<Harness {...props} />);
   return { user, input: screen.getByRole('textbox', { name: 'Verification code' }) };
@@ -70,6 +77,21 @@ describe('OtpInput', () => {
     await user.type(input, '12');
     await user.paste('34 56');
     expect(input).toHaveValue('123456');
+  });
+
+  it('reports a code once it is complete, typed or pasted, and not again for the same code', async () => {
+    const onComplete = vi.fn();
+    const { user, input } = setup({ onComplete });
+    await user.type(input, '12345');
+    expect(onComplete).not.toHaveBeenCalled();
+    await user.type(input, '67');
+    expect(onComplete).toHaveBeenCalledTimes(1);
+    expect(onComplete).toHaveBeenCalledWith('123456');
+
+    await user.clear(input);
+    await user.paste('654 321');
+    expect(onComplete).toHaveBeenCalledTimes(2);
+    expect(onComplete).toHaveBeenLastCalledWith('654321');
   });
 
   it('ties an error to the field', () => {

@@ -256,25 +256,79 @@ describe('SecuritySettings', () => {
     expect(callsTo(fetchMock, 'DELETE /api/mfa/trusted-devices')).toHaveLength(1);
   });
 
-  it('clears a refused code when turning two-factor off', async () => {
-    mockApi({
-      ...baseRoutes(),
-      'POST /api/mfa/disable': {
-        status: 400,
-        body: { code: 'INVALID_CODE', message: 'That code is not valid.' },
-      },
-    });
-    const { user } = renderPage();
+  const codeRequired = {
+    status: 403,
+    body: { code: 'CODE_REQUIRED', message: 'Enter a current code to do this.' },
+  };
 
+  async function openTurnOff(user: ReturnType<typeof renderPage>['user']) {
     await user.click(
       await screen.findByRole('button', { name: 'Turn off two-factor authentication' }),
     );
     const dialog = await screen.findByRole('dialog', {
       name: 'Turn off two-factor authentication?',
     });
-    const codeField = within(dialog).getByRole('textbox', { name: 'Authenticator code' });
-    await user.type(codeField, '000000');
+    // The safe choice has focus, not the close button nor the destructive one.
+    await vi.waitFor(() =>
+      expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus(),
+    );
+    return dialog;
+  }
+
+  it('turns two-factor off without asking for a code when the API does not need one', async () => {
+    const fetchMock = mockApi({
+      ...baseRoutes(),
+      'POST /api/mfa/disable': { body: { status: 'ok' } },
+    });
+    const { user } = renderPage();
+    const dialog = await openTurnOff(user);
+    expect(within(dialog).queryByRole('textbox')).not.toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Turn off' }));
+
+    expect(await screen.findByText('Two-factor authentication is off.')).toBeInTheDocument();
+    expect(callsTo(fetchMock, 'POST /api/mfa/disable').map((call) => call.body)).toEqual([{}]);
+  });
+
+  it('asks for just a current code when the API says one is needed, focused and sent at 6 digits', async () => {
+    const fetchMock = mockApi({
+      ...baseRoutes(),
+      'POST /api/mfa/disable': [codeRequired, { body: { status: 'ok' } }],
+    });
+    const { user } = renderPage();
+    const dialog = await openTurnOff(user);
+    await user.click(within(dialog).getByRole('button', { name: 'Turn off' }));
+
+    const codeField = await within(dialog).findByRole('textbox', { name: 'Authenticator code' });
+    await vi.waitFor(() => expect(codeField).toHaveFocus());
+    expect(codeField).not.toHaveAttribute('aria-invalid');
+    expect(within(dialog).queryByLabelText('Password')).not.toBeInTheDocument();
+    expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
+
+    await user.click(within(dialog).getByRole('button', { name: 'Turn off' }));
+    expect(codeField).toHaveAccessibleDescription(/Enter a current code/);
+    expect(callsTo(fetchMock, 'POST /api/mfa/disable')).toHaveLength(1);
+
+    await user.type(codeField, '123456');
+    expect(await screen.findByText('Two-factor authentication is off.')).toBeInTheDocument();
+    expect(callsTo(fetchMock, 'POST /api/mfa/disable').map((call) => call.body)).toEqual([
+      {},
+      { method: 'totp', code: '123456' },
+    ]);
+  });
+
+  it('clears a refused code when turning two-factor off', async () => {
+    mockApi({
+      ...baseRoutes(),
+      'POST /api/mfa/disable': [
+        codeRequired,
+        { status: 400, body: { code: 'INVALID_CODE', message: 'That code is not valid.' } },
+      ],
+    });
+    const { user } = renderPage();
+    const dialog = await openTurnOff(user);
+    await user.click(within(dialog).getByRole('button', { name: 'Turn off' }));
+    const codeField = await within(dialog).findByRole('textbox', { name: 'Authenticator code' });
+    await user.type(codeField, '000000');
 
     await vi.waitFor(() => expect(codeField).toHaveAttribute('aria-invalid', 'true'));
     expect(codeField).toHaveAccessibleDescription(/That code is not right/);
@@ -282,36 +336,6 @@ describe('SecuritySettings', () => {
     expect(
       screen.getByRole('dialog', { name: 'Turn off two-factor authentication?' }),
     ).toBeVisible();
-  });
-
-  it('asks for a current code before turning two-factor off', async () => {
-    const fetchMock = mockApi({
-      ...baseRoutes(),
-      'POST /api/mfa/disable': { body: { status: 'ok' } },
-    });
-    const { user } = renderPage();
-
-    await user.click(
-      await screen.findByRole('button', { name: 'Turn off two-factor authentication' }),
-    );
-    const dialog = await screen.findByRole('dialog', {
-      name: 'Turn off two-factor authentication?',
-    });
-    await user.click(within(dialog).getByRole('button', { name: 'Turn off' }));
-
-    const codeField = within(dialog).getByRole('textbox', { name: 'Authenticator code' });
-    expect(codeField).toHaveAttribute('aria-invalid', 'true');
-    expect(codeField).toHaveAccessibleDescription(/Enter a current code/);
-    expect(callsTo(fetchMock, 'POST /api/mfa/disable')).toHaveLength(0);
-
-    await user.type(codeField, '123456');
-    await user.click(within(dialog).getByRole('button', { name: 'Turn off' }));
-
-    expect(await screen.findByText('Two-factor authentication is off.')).toBeInTheDocument();
-    expect(callsTo(fetchMock, 'POST /api/mfa/disable')[0]?.body).toEqual({
-      method: 'totp',
-      code: '123456',
-    });
   });
 
   it('loads the next page of the timeline with the cursor', async () => {

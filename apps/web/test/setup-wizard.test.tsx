@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FactorConfirmResponse, TotpEnrollResponse } from '@twofold/mfa-core/contracts';
 import { ToastProvider } from '../src/components/ui/toast';
@@ -80,8 +80,8 @@ async function startTotp(user: User) {
 }
 
 async function enterCode(user: User, code = '123456') {
+  // Six digits are a whole code: the step sends it without a click, like the sign-in modal.
   await user.type(screen.getByRole('textbox', { name: /code/i }), code);
-  await user.click(screen.getByRole('button', { name: 'Verify and continue' }));
 }
 
 describe('SetupWizard: choosing a method', () => {
@@ -172,6 +172,7 @@ describe('SetupWizard: authenticator app', () => {
     await startTotp(user);
 
     await enterCode(user, '123');
+    await user.click(screen.getByRole('button', { name: 'Verify and continue' }));
 
     const field = screen.getByRole('textbox', { name: /code/i });
     expect(field).toHaveAttribute('aria-invalid', 'true');
@@ -213,6 +214,40 @@ describe('SetupWizard: authenticator app', () => {
     const progress = screen.getByRole('list', { name: 'Setup progress' });
     expect(within(progress).getAllByRole('listitem')).toHaveLength(2);
     expect(within(progress).queryByText('Save backup codes')).not.toBeInTheDocument();
+  });
+
+  it('speaks of adding another method once two-factor is on, and names step 2 after what is left', async () => {
+    mockApi({
+      'GET /api/mfa': mfaStatusReply({
+        enabled: true,
+        backupCodesRemaining: 10,
+        factors: [activeFactor('totp')],
+      }),
+    });
+    renderWizard();
+
+    expect(
+      await screen.findByRole('heading', { level: 1, name: 'Add a two-factor method' }),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(document.title).toBe('Add a two-factor method · Twofold'));
+    expect(screen.getByRole('heading', { name: 'Choose another method' })).toBeInTheDocument();
+    const progress = screen.getByRole('list', { name: 'Setup progress' });
+    expect(within(progress).getByText('Verify your email')).toBeInTheDocument();
+    expect(within(progress).queryByText('Connect your app')).not.toBeInTheDocument();
+    expect(screen.queryByText(/set up two-factor/i)).not.toBeInTheDocument();
+  });
+
+  it('names the first setup as such, and step 2 after the method picked', async () => {
+    mockApi({ 'GET /api/mfa': mfaStatusReply() });
+    const { user } = renderWizard();
+
+    expect(
+      await screen.findByRole('heading', { level: 1, name: 'Set up two-factor authentication' }),
+    ).toBeInTheDocument();
+    const progress = screen.getByRole('list', { name: 'Setup progress' });
+    expect(within(progress).getByText('Connect your app')).toBeInTheDocument();
+    await user.click(await screen.findByRole('radio', { name: 'Email codes' }));
+    expect(within(progress).getByText('Verify your email')).toBeInTheDocument();
   });
 
   it('finishes with a toast and no backup codes when a second method is added', async () => {

@@ -94,8 +94,8 @@ describe('step-up', () => {
     const code = within(dialog).getByRole('textbox', { name: 'Authenticator code' });
     expect(code).toHaveAttribute('autocomplete', 'one-time-code');
     expect(code).toHaveAttribute('inputmode', 'numeric');
+    // With the password in, a whole code confirms by itself.
     await user.type(code, '654321');
-    await user.click(within(dialog).getByRole('button', { name: 'Confirm' }));
 
     expect(await screen.findByText('Signed out 1 other session.')).toBeInTheDocument();
     expect(callsTo(fetchMock, 'POST /api/auth/reauthenticate')[0]?.body).toEqual({
@@ -232,5 +232,129 @@ describe('step-up', () => {
     expect(screen.getByText(/previous backup codes have stopped working/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Copy codes' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Download' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Print' })).toBeInTheDocument();
+  });
+
+  it('starts in the password field and does not confirm a whole code without a password', async () => {
+    const fetchMock = mockApi({ ...routes(true), 'DELETE /api/sessions': stepUpRequired });
+    const { user } = renderPage();
+
+    await startSignOutOthers(user);
+    const dialog = await screen.findByRole('dialog', { name: 'Confirm it’s you' });
+    await waitFor(() => expect(within(dialog).getByLabelText('Password')).toHaveFocus());
+    await user.type(within(dialog).getByRole('textbox', { name: 'Authenticator code' }), '654321');
+    expect(callsTo(fetchMock, 'POST /api/auth/reauthenticate')).toHaveLength(0);
+  });
+
+  it('turns two-factor off with one password and one code: the retry sends no second code', async () => {
+    const fetchMock = mockApi({
+      ...routes(true),
+      'POST /api/mfa/disable': [stepUpRequired, { body: { status: 'ok' } }],
+      'POST /api/auth/reauthenticate': {
+        body: {
+          reauthenticatedAt: '2025-03-02T10:31:00.000Z',
+          expiresAt: '2025-03-02T10:46:00.000Z',
+        },
+      },
+    });
+    const { user } = renderPage();
+
+    await user.click(
+      await screen.findByRole('button', { name: 'Turn off two-factor authentication' }),
+    );
+    const off = await screen.findByRole('dialog', { name: 'Turn off two-factor authentication?' });
+    await user.click(within(off).getByRole('button', { name: 'Turn off' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Confirm it’s you' });
+    await user.type(within(dialog).getByLabelText('Password'), 'correct horse battery');
+    await user.type(within(dialog).getByRole('textbox', { name: 'Authenticator code' }), '654321');
+
+    expect(await screen.findByText('Two-factor authentication is off.')).toBeInTheDocument();
+    expect(callsTo(fetchMock, 'POST /api/auth/reauthenticate')).toHaveLength(1);
+    expect(callsTo(fetchMock, 'POST /api/mfa/disable').map((call) => call.body)).toEqual([{}, {}]);
+  });
+});
+
+describe('step-up when changing the password', () => {
+  const passwordChanged = { body: { status: 'password_changed' } };
+
+  async function submitChange(user: ReturnType<typeof renderPage>['user'], current: string) {
+    await user.type(await screen.findByLabelText('Current password'), current);
+    await user.type(screen.getByLabelText('New password'), 'a brand new passphrase');
+    await user.click(screen.getByRole('button', { name: 'Change password' }));
+    return screen.findByRole('dialog', { name: 'Confirm it’s you' });
+  }
+
+  it('asks only for a code, using the current password the form took', async () => {
+    const fetchMock = mockApi({
+      ...routes(true),
+      'POST /api/account/password': [stepUpRequired, passwordChanged],
+      'POST /api/auth/reauthenticate': {
+        body: {
+          reauthenticatedAt: '2025-03-02T10:31:00.000Z',
+          expiresAt: '2025-03-02T10:46:00.000Z',
+        },
+      },
+    });
+    const { user } = renderPage();
+
+    const dialog = await submitChange(user, 'correct horse battery');
+    expect(within(dialog).queryByLabelText('Password')).not.toBeInTheDocument();
+    const code = within(dialog).getByRole('textbox', { name: 'Authenticator code' });
+    await waitFor(() => expect(code).toHaveFocus());
+    await user.type(code, '654321');
+
+    expect(await screen.findByText(/Password changed\./)).toBeInTheDocument();
+    expect(callsTo(fetchMock, 'POST /api/auth/reauthenticate')[0]?.body).toEqual({
+      password: 'correct horse battery',
+      method: 'totp',
+      code: '654321',
+    });
+    expect(callsTo(fetchMock, 'POST /api/account/password')).toHaveLength(2);
+  });
+
+  it('shows a refused current password on the form, not in the dialog', async () => {
+    const fetchMock = mockApi({
+      ...routes(true),
+      'POST /api/account/password': stepUpRequired,
+      'POST /api/auth/reauthenticate': {
+        status: 401,
+        body: { code: 'INVALID_CREDENTIALS', message: 'The password is not correct.' },
+      },
+    });
+    const { user } = renderPage();
+
+    const dialog = await submitChange(user, 'not my password');
+    await user.type(within(dialog).getByRole('textbox', { name: 'Authenticator code' }), '654321');
+
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog', { name: 'Confirm it’s you' })).not.toBeInTheDocument(),
+    );
+    expect(screen.getByLabelText('Current password')).toHaveAccessibleDescription(
+      'Your current password is not correct.',
+    );
+    expect(callsTo(fetchMock, 'POST /api/account/password')).toHaveLength(1);
+  });
+
+  it('asks nothing more when two-factor is off', async () => {
+    const fetchMock = mockApi({
+      ...routes(false),
+      'POST /api/account/password': [stepUpRequired, passwordChanged],
+      'POST /api/auth/reauthenticate': {
+        body: {
+          reauthenticatedAt: '2025-03-02T10:31:00.000Z',
+          expiresAt: '2025-03-02T10:46:00.000Z',
+        },
+      },
+    });
+    const { user } = renderPage();
+
+    await user.type(await screen.findByLabelText('Current password'), 'correct horse battery');
+    await user.type(screen.getByLabelText('New password'), 'a brand new passphrase');
+    await user.click(screen.getByRole('button', { name: 'Change password' }));
+
+    expect(await screen.findByText(/Password changed\./)).toBeInTheDocument();
+    expect(callsTo(fetchMock, 'POST /api/auth/reauthenticate')[0]?.body).toEqual({
+      password: 'correct horse battery',
+    });
   });
 });

@@ -53,6 +53,8 @@ declare module 'fastify' {
      * checks again, under the account's row lock, that no other factor became active meanwhile.
      */
     firstFactorOnly: boolean;
+    /** Step-up was proven on this very request by its X-TOTP-Code header (a code just spent). */
+    stepUpByHeader: boolean;
   }
 }
 
@@ -66,6 +68,7 @@ const authPlugin: FastifyPluginAsync = async (app) => {
   app.decorateRequest('auth', null);
   app.decorateRequest('challenge', null);
   app.decorateRequest('firstFactorOnly', false);
+  app.decorateRequest('stepUpByHeader', false);
 
   const authenticate = async (request: FastifyRequest) => {
     const mode = request.routeOptions.config.auth ?? 'session';
@@ -107,6 +110,7 @@ const authPlugin: FastifyPluginAsync = async (app) => {
     const header = request.headers['x-totp-code'];
     if (typeof header === 'string' && header.length > 0) {
       await app.secondFactor.verifyStepUpHeader(session.userId, header, request, session.createdAt);
+      request.stepUpByHeader = true;
       return;
     }
     throw appError('STEP_UP_REQUIRED');

@@ -48,6 +48,10 @@ export const ErrorCodes = {
     message: 'Your organisation requires two-factor authentication. Set it up to continue.',
   },
   STEP_UP_REQUIRED: { status: 403, message: 'Please confirm your identity to continue.' },
+  CODE_REQUIRED: {
+    status: 403,
+    message: 'Enter a current code from your authenticator app, email or backup codes to do this.',
+  },
   FORBIDDEN: { status: 403, message: 'You do not have permission to do that.' },
   CSRF_REJECTED: {
     status: 403,

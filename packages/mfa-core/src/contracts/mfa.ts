@@ -110,9 +110,18 @@ export type EmailFactorConfirmBody = Static<typeof EmailFactorConfirmBody>;
 export const FactorIdParams = Type.Object({ id: Uuid });
 export type FactorIdParams = Static<typeof FactorIdParams>;
 
+/**
+ * A current code (method and code, together or not at all). It may be left out right after the
+ * session confirmed identity (POST /api/auth/reauthenticate, under 5 minutes ago) or when the
+ * request's X-TOTP-Code header proves step-up; otherwise the answer is 403 CODE_REQUIRED.
+ */
 export const DisableMfaBody = Type.Object(
-  { method: MfaMethod, code: VerificationCode },
-  { additionalProperties: false, title: 'DisableMfaBody' },
+  { method: Type.Optional(MfaMethod), code: Type.Optional(VerificationCode) },
+  {
+    additionalProperties: false,
+    title: 'DisableMfaBody',
+    dependencies: { method: ['code'], code: ['method'] },
+  },
 );
 export type DisableMfaBody = Static<typeof DisableMfaBody>;
 

@@ -17,6 +17,13 @@ import { sessionOf } from '../../plugins/auth.js';
 import { FACTOR_LABELS } from '../../services/factors.js';
 import type { ResolvedSession } from '../../services/sessions.js';
 
+/**
+ * How recent a re-authentication must be for turning MFA off without a code in the body: much
+ * shorter than the 15-minute step-up window, so a session left open after an identity check
+ * still needs a current code to drop the second factor.
+ */
+export const IDENTITY_FRESH_MS = 5 * 60_000;
+
 /** MFA status, removal, backup codes and trusted browsers. Removal and regeneration need step-up. */
 const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const {
@@ -58,6 +65,17 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
           : 'Your organisation requires two-factor authentication, so it cannot be turned off.',
       );
     }
+  }
+
+  /**
+   * Turning MFA off takes a current code on top of step-up, unless this session confirmed its
+   * identity (password and a current factor) in the last IDENTITY_FRESH_MS, or this request's
+   * X-TOTP-Code header proved step-up: that code was spent a moment ago, and asking for another
+   * would make a person wait for the next 30-second code (or type a third one).
+   */
+  function identityJustConfirmed(session: ResolvedSession): boolean {
+    const at = session.reauthenticatedAt;
+    return at !== null && app.now().getTime() - at.getTime() < IDENTITY_FRESH_MS;
   }
 
   /** Turns MFA off: factors, backup codes and trusted browsers go; other sessions end. */
@@ -149,6 +167,9 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['mfa'],
         summary: 'Turn MFA off (step-up, plus a current code)',
+        description:
+          'The body code may be left out within 5 minutes of POST /api/auth/reauthenticate or ' +
+          'when X-TOTP-Code proves step-up on this request; otherwise 403 CODE_REQUIRED.',
         body: DisableMfaBody,
         response: { 200: OkResponse },
       },
@@ -158,13 +179,12 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if ((await factors.active(session.userId)).length === 0) throw appError('MFA_NOT_ENABLED');
       await refuseIfRequired(session, 'disable');
       const user = { id: session.userId, email: session.email };
-      await secondFactor.verify({
-        user,
-        method: request.body.method,
-        code: request.body.code,
-        purpose: 'step_up',
-        request,
-      });
+      const { method, code } = request.body;
+      if (method && code) {
+        await secondFactor.verify({ user, method, code, purpose: 'step_up', request });
+      } else if (!request.stepUpByHeader && !identityJustConfirmed(session)) {
+        throw appError('CODE_REQUIRED');
+      }
       await turnOff(request, session);
       return { status: 'ok' as const };
     },

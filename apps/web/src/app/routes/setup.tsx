@@ -4,7 +4,7 @@ import { RequireSession } from './auth-redirects';
 export function SetupPage() {
   return (
     <div className="page page--wide stack">
-      <title>Set up two-factor authentication · Twofold</title>
+      {/* The wizard names the page: "Add a two-factor method" once two-factor is on. */}
       <RequireSession>
         {(data) => (
           <SetupWizard email={data.user.email} enrollOnly={data.session.scope === 'enroll_only'} />

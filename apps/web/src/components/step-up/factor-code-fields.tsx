@@ -17,6 +17,10 @@ export interface FactorCodeFieldsProps {
   code: string;
   onCodeChange: (code: string) => void;
   error?: string | undefined;
+  /** The code field's id, so the dialog can put focus in it. */
+  inputId?: string;
+  /** A complete 6-digit code was typed or pasted (backup codes are sent with the button). */
+  onComplete?: (code: string) => void;
 }
 
 /** Picks a second-factor method and takes its code; for email codes, sends one on request. */
@@ -27,6 +31,8 @@ export function FactorCodeFields({
   code,
   onCodeChange,
   error,
+  inputId,
+  onComplete,
 }: FactorCodeFieldsProps) {
   const send = useSendStepUpEmail();
   const resendClock = useResendClock();
@@ -64,10 +70,12 @@ export function FactorCodeFields({
 
       {method === 'totp' && (
         <OtpInput
+          id={inputId}
           label="Authenticator code"
           name="code"
           value={code}
           onChange={onCodeChange}
+          onComplete={onComplete}
           hint="The 6-digit code your authenticator app shows now."
           error={error}
         />
@@ -76,10 +84,12 @@ export function FactorCodeFields({
       {method === 'email' && (
         <>
           <OtpInput
+            id={inputId}
             label="Email code"
             name="code"
             value={code}
             onChange={onCodeChange}
+            onComplete={onComplete}
             hint={
               send.data
                 ? `We emailed you a code. It works until ${formatTime(send.data.expiresAt)}.`
@@ -107,6 +117,7 @@ export function FactorCodeFields({
 
       {method === 'backup_code' && (
         <TextField
+          id={inputId}
           label="Backup code"
           name="code"
           value={code}

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { MfaMethod } from '@twofold/mfa-core/contracts';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
@@ -6,6 +6,8 @@ import { ErrorAlert } from '../ui/error-alert';
 import { TextField } from '../ui/text-field';
 import { useMfaStatus } from '../../api/get-mfa-status';
 import { useReauthenticate } from '../../api/reauthenticate';
+import { useFocusOnShow } from '../../hooks/use-focus-on-show';
+import type { ApiError } from '../../lib/api-error';
 import {
   availableMethods,
   CODE_ERRORS,
@@ -17,25 +19,42 @@ import './step-up.css';
 
 export interface StepUpDialogProps {
   open: boolean;
+  /** The password the screen already took: only a code is asked for. */
+  knownPassword?: string | undefined;
   onConfirmed: () => void;
   onCancel: () => void;
+  /** The known password was refused: the screen that took it shows the error. */
+  onRefused: (error: ApiError) => void;
 }
 
-export function StepUpDialog({ open, onConfirmed, onCancel }: StepUpDialogProps) {
+export function StepUpDialog({ open, knownPassword, ...handlers }: StepUpDialogProps) {
   return (
     <Dialog
       open={open}
       title="Confirm it’s you"
-      onClose={onCancel}
-      description="For your security, confirm your identity to continue. You will not be asked again for 15 minutes."
+      onClose={handlers.onCancel}
+      description={
+        knownPassword === undefined
+          ? 'For your security, confirm your identity to continue. You will not be asked again for 15 minutes.'
+          : 'For your security, enter a current code to continue. You will not be asked again for 15 minutes.'
+      }
     >
-      <StepUpForm onConfirmed={onConfirmed} onCancel={onCancel} />
+      <StepUpForm knownPassword={knownPassword} {...handlers} />
     </Dialog>
   );
 }
 
-/** Mounted only while the dialog is open, so each opening starts empty. */
-function StepUpForm({ onConfirmed, onCancel }: Omit<StepUpDialogProps, 'open'>) {
+/**
+ * Mounted only while the dialog is open, so each opening starts empty. Focus starts in the first
+ * field; a complete 6-digit code confirms by itself once the password is there, as in the
+ * sign-in modal.
+ */
+function StepUpForm({
+  knownPassword,
+  onConfirmed,
+  onCancel,
+  onRefused,
+}: Omit<StepUpDialogProps, 'open'>) {
   const status = useMfaStatus();
   const methods = availableMethods(status.data);
   const [password, setPassword] = useState('');
@@ -44,20 +63,43 @@ function StepUpForm({ onConfirmed, onCancel }: Omit<StepUpDialogProps, 'open'>) 
   const [missing, setMissing] = useState<'password' | 'code' | null>(null);
   const reauth = useReauthenticate();
   const method = chosen && methods.includes(chosen) ? chosen : methods[0];
+  const passwordId = useId();
+  const codeId = useId();
+  const askPassword = knownPassword === undefined;
+  useFocusOnShow(
+    status.isPending ? null : askPassword ? passwordId : codeId,
+    askPassword ? undefined : method,
+  );
+  // Two-factor off and the password known: there is nothing to ask, so confirm at once.
+  const nothingToAsk = !askPassword && status.isSuccess && methods.length === 0;
+  useEffect(() => {
+    if (nothingToAsk) confirm('');
+    // Once per opening: the form is mounted afresh each time.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [nothingToAsk]);
 
-  function handleSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (!password) return setMissing('password');
-    if (method && !code.trim()) return setMissing('code');
-    reauth.mutate(method ? { password, method, code: code.trim() } : { password }, {
+  function confirm(typedCode: string) {
+    const secret = knownPassword ?? password;
+    if (!secret) return setMissing('password');
+    if (method && !typedCode.trim()) return setMissing('code');
+    if (reauth.isPending) return;
+    const body = method
+      ? { password: secret, method, code: typedCode.trim() }
+      : { password: secret };
+    reauth.mutate(body, {
       onSuccess: onConfirmed,
       onError: (error) => {
+        if (error.code === 'INVALID_CREDENTIALS' && !askPassword) return onRefused(error);
         if (error.code === 'INVALID_CREDENTIALS') setPassword('');
         if (CODE_ERRORS.has(error.code)) setCode('');
       },
     });
   }
 
+  function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    confirm(code);
+  }
   const error = reauth.error;
   const passwordError =
     missing === 'password'
@@ -86,19 +128,21 @@ function StepUpForm({ onConfirmed, onCancel }: Omit<StepUpDialogProps, 'open'>) 
     <form className="stack" onSubmit={handleSubmit} noValidate>
       <ErrorAlert error={status.error} title="Could not load your sign-in methods" />
       <ErrorAlert error={otherError} />
-      <TextField
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="current-password"
-        autoFocus
-        value={password}
-        onChange={(event) => {
-          setPassword(event.target.value);
-          setMissing(null);
-        }}
-        error={passwordError}
-      />
+      {askPassword && (
+        <TextField
+          id={passwordId}
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(event) => {
+            setPassword(event.target.value);
+            setMissing(null);
+          }}
+          error={passwordError}
+        />
+      )}
       {method && (
         <FactorCodeFields
           methods={methods}
@@ -113,6 +157,10 @@ function StepUpForm({ onConfirmed, onCancel }: Omit<StepUpDialogProps, 'open'>) 
             setMissing(null);
           }}
           error={codeError}
+          inputId={codeId}
+          onComplete={(complete) => {
+            if (knownPassword ?? password) confirm(complete);
+          }}
         />
       )}
       <div className="row step-up-actions">

@@ -4,6 +4,7 @@ import {
   StepUpContext,
   isStepUpRequired,
   type RunWithStepUp,
+  type StepUpOptions,
 } from './use-step-up';
 import { StepUpDialog } from './step-up-dialog';
 
@@ -19,28 +20,31 @@ interface Waiter {
  */
 export function StepUpProvider({ children }: { children: ReactNode }) {
   const [open, setOpen] = useState(false);
+  const [known, setKnown] = useState<StepUpOptions>({});
   const waiters = useRef<Waiter[]>([]);
 
-  const settle = useCallback((confirmed: boolean) => {
+  /** confirmed: every waiting action goes again; otherwise each is rejected with `error`. */
+  const settle = useCallback((confirmed: boolean, error: unknown = new StepUpCancelledError()) => {
     const pending = waiters.current;
     waiters.current = [];
     setOpen(false);
     for (const waiter of pending) {
       if (confirmed) waiter.resolve();
-      else waiter.reject(new StepUpCancelledError());
+      else waiter.reject(error);
     }
   }, []);
 
   // Leaving the page while the dialog is up cancels whatever was waiting for it.
   useEffect(() => () => settle(false), [settle]);
 
-  const run = useCallback<RunWithStepUp>(async (action) => {
+  const run = useCallback<RunWithStepUp>(async (action, options = {}) => {
     try {
       return await action();
     } catch (error) {
       if (!isStepUpRequired(error)) throw error;
       await new Promise<void>((resolve, reject) => {
         waiters.current.push({ resolve, reject });
+        setKnown(options);
         setOpen(true);
       });
       return action();
@@ -50,7 +54,13 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   return (
     <StepUpContext.Provider value={run}>
       {children}
-      <StepUpDialog open={open} onConfirmed={() => settle(true)} onCancel={() => settle(false)} />
+      <StepUpDialog
+        open={open}
+        knownPassword={known.password}
+        onConfirmed={() => settle(true)}
+        onCancel={() => settle(false)}
+        onRefused={(error) => settle(false, error)}
+      />
     </StepUpContext.Provider>
   );
 }

@@ -1,8 +1,18 @@
 import { createContext, useContext } from 'react';
 import { ApiError } from '../../lib/api-error';
 
+/** What the screen has already asked the person for, so "Confirm it's you" does not ask again. */
+export interface StepUpOptions {
+  /**
+   * The account password the form just took (changing the password asks for the current one):
+   * the dialog then asks only for a code, and a refused password rejects the action with
+   * INVALID_CREDENTIALS for the form to show on its own field.
+   */
+  password?: string;
+}
+
 /** Runs a request; if the API asks for a fresh re-authentication, asks the user, then retries it. */
-export type RunWithStepUp = <T>(action: () => Promise<T>) => Promise<T>;
+export type RunWithStepUp = <T>(action: () => Promise<T>, options?: StepUpOptions) => Promise<T>;
 
 export const StepUpContext = createContext<RunWithStepUp | null>(null);
 

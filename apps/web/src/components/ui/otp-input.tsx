@@ -23,6 +23,11 @@ export interface OtpInputProps extends NativeProps {
   hint?: ReactNode;
   error?: ReactNode;
   id?: string;
+  /**
+   * Called with the code when an edit (typing or a paste) makes it complete: a whole code needs
+   * no button, as in the sign-in modal. Not called again until the code changes.
+   */
+  onComplete?: (code: string) => void;
 }
 
 export function onlyDigits(raw: string, length: number): string {
@@ -43,8 +48,14 @@ export function OtpInput({
   id,
   className,
   onPaste,
+  onComplete,
   ...input
 }: OtpInputProps) {
+  function change(next: string) {
+    onChange(next);
+    if (onComplete && next.length === length && next !== value) onComplete(next);
+  }
+
   function handlePaste(event: ClipboardEvent<HTMLInputElement>) {
     onPaste?.(event);
     if (event.defaultPrevented) return;
@@ -55,7 +66,7 @@ export function OtpInput({
     const field = event.currentTarget;
     const start = field.selectionStart ?? field.value.length;
     const end = field.selectionEnd ?? field.value.length;
-    onChange(onlyDigits(field.value.slice(0, start) + pasted + field.value.slice(end), length));
+    change(onlyDigits(field.value.slice(0, start) + pasted + field.value.slice(end), length));
   }
 
   return (
@@ -74,7 +85,7 @@ export function OtpInput({
           autoCorrect="off"
           autoCapitalize="off"
           value={value}
-          onChange={(event) => onChange(onlyDigits(event.target.value, length))}
+          onChange={(event) => change(onlyDigits(event.target.value, length))}
           onPaste={handlePaste}
         />
       )}

@@ -39,8 +39,11 @@ export function EmailStep({ email, sent, onConfirmed, onBack }: EmailStepProps) 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const code = field.take();
-    if (code === null) return;
-    confirm.mutate({ code }, { onSuccess: onConfirmed });
+    if (code !== null) send(code);
+  }
+
+  function send(code: string) {
+    if (!confirm.isPending) confirm.mutate({ code }, { onSuccess: onConfirmed });
   }
 
   // A cancelled "Confirm it's you" refused nothing: there is nothing to say about the code.
@@ -67,6 +70,7 @@ export function EmailStep({ email, sent, onConfirmed, onBack }: EmailStepProps) 
           name="code"
           value={field.code}
           onChange={field.change}
+          onComplete={send}
           length={CODE_LENGTH}
           error={fieldError}
           required

@@ -39,6 +39,8 @@ export interface MethodChoiceProps {
   statusError: ApiError | null;
   onRetryStatus: () => void;
   onChoose: (method: FactorType) => void;
+  /** The radio now checked, so the steps ahead can be named after it. */
+  onSelect?: (method: FactorType) => void;
   /** The start request in flight, if any. */
   pending: boolean;
   error: ApiError | null;
@@ -55,6 +57,7 @@ export function MethodChoice({
   statusError,
   onRetryStatus,
   onChoose,
+  onSelect,
   pending,
   error,
 }: MethodChoiceProps) {
@@ -113,7 +116,10 @@ export function MethodChoice({
                 value={method.type}
                 checked={selected === method.type}
                 disabled={active}
-                onChange={() => setChoice(method.type)}
+                onChange={() => {
+                  setChoice(method.type);
+                  onSelect?.(method.type);
+                }}
                 aria-labelledby={titleId}
                 aria-describedby={descriptionId}
               />

@@ -4,6 +4,7 @@ import { useLocation } from 'wouter';
 import type {
   FactorConfirmResponse,
   FactorType,
+  MfaStatusResponse,
   TotpEnrollResponse,
 } from '@twofold/mfa-core/contracts';
 import { StepUpProvider } from '../../../components/step-up/step-up-provider';
@@ -20,6 +21,12 @@ import type { EmailCodeSent } from '../../../hooks/use-emailed-code';
 import { EmailStep } from './email-step';
 import { MethodChoice } from './method-choice';
 import { TotpStep } from './totp-step';
+
+/** The method the choice starts on: the app, unless it is already set up. */
+function firstAvailable(status: MfaStatusResponse | undefined): FactorType {
+  const appActive = status?.factors.some((f) => f.type === 'totp' && f.status === 'active');
+  return appActive ? 'email' : 'totp';
+}
 
 type Step =
   | { kind: 'choose' }
@@ -61,6 +68,7 @@ function Wizard({ email, enrollOnly }: SetupWizardProps) {
   const startEmail = useStartEmailFactor();
   const [step, setStep] = useState<Step>({ kind: 'choose' });
   const [method, setMethod] = useState<FactorType>('totp');
+  const [selected, setSelected] = useState<FactorType | null>(null);
   const [finishing, setFinishing] = useState(false);
   // Captured once: the session turns full as soon as the first factor is confirmed.
   const [cameEnrollOnly] = useState(enrollOnly);
@@ -133,7 +141,13 @@ function Wizard({ email, enrollOnly }: SetupWizardProps) {
 
   // A user adding a second method gets no new backup codes, so there is no third step.
   const expectsCodes = !status.data?.enabled || step.kind === 'backup-codes';
-  const connectLabel = method === 'totp' ? 'Connect your app' : 'Verify your email';
+  // Two-factor is already on: this is another method, not the setup (backup codes come only
+  // with the first method, and by then the status says "on").
+  const adding = Boolean(status.data?.enabled) && step.kind !== 'backup-codes';
+  const pageTitle = adding ? 'Add a two-factor method' : 'Set up two-factor authentication';
+  // Before Continue the next step follows the choice on screen (only email may be left).
+  const upcoming = step.kind === 'choose' ? (selected ?? firstAvailable(status.data)) : method;
+  const connectLabel = upcoming === 'totp' ? 'Connect your app' : 'Verify your email';
   const steps = ['Choose a method', connectLabel, ...(expectsCodes ? ['Save backup codes'] : [])];
   const index = step.kind === 'choose' ? 0 : step.kind === 'backup-codes' ? 2 : 1;
 
@@ -142,8 +156,10 @@ function Wizard({ email, enrollOnly }: SetupWizardProps) {
   let content: ReactNode;
   switch (step.kind) {
     case 'choose':
-      title = 'Choose a method';
-      description = 'You will enter a code from it after your password each time you sign in.';
+      title = adding ? 'Choose another method' : 'Choose a method';
+      description = adding
+        ? 'A second way to get codes keeps you able to sign in when the first is not at hand.'
+        : 'You will enter a code from it after your password each time you sign in.';
       content = (
         <MethodChoice
           status={status.data}
@@ -151,6 +167,7 @@ function Wizard({ email, enrollOnly }: SetupWizardProps) {
           statusError={status.error}
           onRetryStatus={() => void status.refetch()}
           onChoose={choose}
+          onSelect={setSelected}
           pending={startTotp.isPending || startEmail.isPending}
           error={isStepUpCancelled(startError) ? null : startError}
         />
@@ -182,8 +199,9 @@ function Wizard({ email, enrollOnly }: SetupWizardProps) {
 
   return (
     <div className="stack setup-wizard">
+      <title>{`${pageTitle} · Twofold`}</title>
       <header className="stack setup-wizard__intro">
-        <h1 className="page__title">Set up two-factor authentication</h1>
+        <h1 className="page__title">{pageTitle}</h1>
         {cameEnrollOnly && step.kind !== 'backup-codes' && (
           <Alert tone="warning" title="Your organisation requires two-factor authentication">
             Set it up now to keep using your account.

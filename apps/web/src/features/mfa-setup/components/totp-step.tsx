@@ -9,7 +9,7 @@ import type { ApiError } from '../../../lib/api-error';
 import { errorMessage } from '../../../lib/error-messages';
 import { useConfirmTotp } from '../api/confirm-totp';
 import { groupKey, otpauthLabel } from '../setup-format';
-import { useCopyText } from '../use-copy-text';
+import { useCopyText } from '../../../hooks/use-copy-text';
 
 const CODE_LENGTH = 6;
 export const CLOCK_HINT =
@@ -52,7 +52,11 @@ export function TotpStep({ enrollment, onConfirmed, onBack }: TotpStepProps) {
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const code = field.take();
-    if (code === null) return;
+    if (code !== null) send(code);
+  }
+
+  function send(code: string) {
+    if (confirm.isPending) return;
     confirm.mutate(
       { code },
       {
@@ -126,6 +130,7 @@ export function TotpStep({ enrollment, onConfirmed, onBack }: TotpStepProps) {
           name="code"
           value={field.code}
           onChange={field.change}
+          onComplete={send}
           length={CODE_LENGTH}
           error={fieldError}
           required

@@ -13,7 +13,9 @@ export function useChangePassword() {
   const queryClient = useQueryClient();
   const { run } = useStepUp();
   return useMutation({
-    mutationFn: (body: ChangePasswordBody) => run(() => changePassword(body)),
+    // The form took the current password: "Confirm it's you" asks only for a code.
+    mutationFn: (body: ChangePasswordBody) =>
+      run(() => changePassword(body), { password: body.currentPassword }),
     onSuccess: () => invalidateAfterSecurityChange(queryClient),
   });
 }

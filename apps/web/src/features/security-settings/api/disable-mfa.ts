@@ -4,7 +4,10 @@ import { api } from '../../../lib/api-client';
 import { useStepUp } from '../../../components/step-up/use-step-up';
 import { invalidateAfterSecurityChange } from './security-settings-keys';
 
-/** Turns two-factor off (step-up plus a current code): methods, backup codes and trusted browsers go. */
+/**
+ * Turns two-factor off (step-up, plus a current code unless the identity check was under 5
+ * minutes ago: `{}` then, else 403 CODE_REQUIRED): methods, backup codes and trusted browsers go.
+ */
 export function disableMfa(body: DisableMfaBody): Promise<OkResponse> {
   return api.post<OkResponse>('/api/mfa/disable', body);
 }

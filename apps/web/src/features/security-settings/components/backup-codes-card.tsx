@@ -10,7 +10,7 @@ import { NewBackupCodes } from './new-backup-codes';
 
 export const LOW_BACKUP_CODES = 3;
 
-export function BackupCodesCard({ status }: { status: MfaStatusResponse }) {
+export function BackupCodesCard({ status, email }: { status: MfaStatusResponse; email: string }) {
   const [confirming, setConfirming] = useState(false);
   const [codes, setCodes] = useState<string[] | null>(null);
   const regenerate = useRegenerateBackupCodes();
@@ -34,7 +34,7 @@ export function BackupCodesCard({ status }: { status: MfaStatusResponse }) {
       description="Each code signs you in once if you lose your phone or cannot get an email."
     >
       {codes ? (
-        <NewBackupCodes codes={codes} onDone={() => setCodes(null)} />
+        <NewBackupCodes codes={codes} email={email} onDone={() => setCodes(null)} />
       ) : !status.enabled ? (
         <p className="muted">You get backup codes when you turn on two-factor authentication.</p>
       ) : (

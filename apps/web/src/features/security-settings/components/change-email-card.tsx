@@ -66,7 +66,11 @@ export function ChangeEmailCard({ currentEmail }: { currentEmail: string }) {
   function handleConfirm(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const code = field.take();
-    if (code === null) return;
+    if (code !== null) confirmCode(code);
+  }
+
+  function confirmCode(code: string) {
+    if (confirm.isPending) return;
     confirm.mutate(
       { code },
       {
@@ -159,6 +163,7 @@ export function ChangeEmailCard({ currentEmail }: { currentEmail: string }) {
           name="email-change-code"
           value={field.code}
           onChange={field.change}
+          onComplete={confirmCode}
           length={CODE_LENGTH}
           error={codeError}
           autoFocus

@@ -1,9 +1,10 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { ErrorAlert } from '../../../components/ui/error-alert';
 import type { ApiError } from '../../../lib/api-error';
 import { isStepUpCancelled } from '../../../components/step-up/use-step-up';
+import { useFocusOnShow } from '../../../hooks/use-focus-on-show';
 
 export interface ConfirmDialogProps {
   open: boolean;
@@ -29,11 +30,13 @@ export function ConfirmDialog({
   onConfirm,
   onClose,
 }: ConfirmDialogProps) {
+  const cancelId = useId();
+  useFocusOnShow(open ? cancelId : null);
   return (
     <Dialog open={open} title={title} onClose={onClose} description={description}>
       <ErrorAlert error={isStepUpCancelled(error) ? null : error} />
       <div className="row security-actions">
-        <Button variant="secondary" onClick={onClose} autoFocus>
+        <Button id={cancelId} variant="secondary" onClick={onClose}>
           Cancel
         </Button>
         <Button

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { MfaMethod, MfaStatusResponse } from '@twofold/mfa-core/contracts';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
@@ -11,6 +11,7 @@ import {
 } from '../../../components/step-up/factor-wording';
 import { isStepUpCancelled } from '../../../components/step-up/use-step-up';
 import { FactorCodeFields } from '../../../components/step-up/factor-code-fields';
+import { useFocusOnShow } from '../../../hooks/use-focus-on-show';
 
 export interface DisableMfaDialogProps {
   open: boolean;
@@ -19,7 +20,12 @@ export interface DisableMfaDialogProps {
   onDisabled: () => void;
 }
 
-/** Turning two-factor off asks for a current code, on top of the step-up. */
+/**
+ * Turning two-factor off: "Turn off" first goes without a code. Without a recent identity check
+ * the API asks for one ("Confirm it's you": password and a code), after which it needs no other
+ * code; with an older one still open (past 5 minutes) it answers CODE_REQUIRED and the dialog
+ * asks for just a current code. So a person types at most one password and one code.
+ */
 export function DisableMfaDialog({ open, status, onClose, onDisabled }: DisableMfaDialogProps) {
   return (
     <Dialog
@@ -37,28 +43,37 @@ function DisableMfaForm({ status, onClose, onDisabled }: Omit<DisableMfaDialogPr
   const methods = availableMethods(status);
   const [chosen, setChosen] = useState<MfaMethod | null>(null);
   const [code, setCode] = useState('');
+  const [needsCode, setNeedsCode] = useState(false);
   const [missing, setMissing] = useState(false);
   const disable = useDisableMfa();
   const method: MfaMethod = chosen && methods.includes(chosen) ? chosen : (methods[0] ?? 'totp');
+  const cancelId = useId();
+  const codeId = useId();
+  // Cancel first (the destructive button is never the default), the code field once it is asked.
+  useFocusOnShow(needsCode ? codeId : cancelId, needsCode ? method : undefined);
+
+  function turnOff(typedCode: string | null) {
+    if (disable.isPending) return;
+    disable.mutate(typedCode === null ? {} : { method, code: typedCode.trim() }, {
+      onSuccess: onDisabled,
+      onError: (error) => {
+        if (error.code === 'CODE_REQUIRED') setNeedsCode(true);
+        if (CODE_ERRORS.has(error.code)) setCode('');
+      },
+    });
+  }
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!code.trim()) {
-      setMissing(true);
-      return;
-    }
-    disable.mutate(
-      { method, code: code.trim() },
-      {
-        onSuccess: onDisabled,
-        onError: (error) => {
-          if (CODE_ERRORS.has(error.code)) setCode('');
-        },
-      },
-    );
+    if (!needsCode) return turnOff(null);
+    if (!code.trim()) return setMissing(true);
+    turnOff(code);
   }
 
-  const error = isStepUpCancelled(disable.error) ? null : disable.error;
+  const error =
+    isStepUpCancelled(disable.error) || disable.error?.code === 'CODE_REQUIRED'
+      ? null
+      : disable.error;
   const codeError = missing
     ? 'Enter a current code to turn two-factor authentication off.'
     : error && CODE_ERRORS.has(error.code)
@@ -68,22 +83,29 @@ function DisableMfaForm({ status, onClose, onDisabled }: Omit<DisableMfaDialogPr
   return (
     <form className="stack" onSubmit={handleSubmit} noValidate>
       <ErrorAlert error={error && !CODE_ERRORS.has(error.code) ? error : null} />
-      <FactorCodeFields
-        methods={methods}
-        method={method}
-        onMethodChange={(next) => {
-          setChosen(next);
-          disable.reset();
-        }}
-        code={code}
-        onCodeChange={(next) => {
-          setCode(next);
-          setMissing(false);
-        }}
-        error={codeError}
-      />
+      {needsCode && (
+        <>
+          <p>To turn it off, enter a current code.</p>
+          <FactorCodeFields
+            methods={methods}
+            method={method}
+            onMethodChange={(next) => {
+              setChosen(next);
+              disable.reset();
+            }}
+            code={code}
+            onCodeChange={(next) => {
+              setCode(next);
+              setMissing(false);
+            }}
+            error={codeError}
+            inputId={codeId}
+            onComplete={turnOff}
+          />
+        </>
+      )}
       <div className="row security-actions">
-        <Button variant="secondary" onClick={onClose}>
+        <Button id={cancelId} variant="secondary" onClick={onClose}>
           Cancel
         </Button>
         <Button

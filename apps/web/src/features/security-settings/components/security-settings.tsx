@@ -37,7 +37,7 @@ export function SecuritySettings({ email }: { email: string }) {
       ) : (
         <>
           <TwoFactorCard status={status.data} />
-          <BackupCodesCard status={status.data} />
+          <BackupCodesCard status={status.data} email={email} />
           <TrustedBrowsersCard devices={status.data.trustedDevices} />
         </>
       )}

@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import { useToast } from '../../components/ui/toast';
+import { useToast } from '../components/ui/toast';
 
 /**
  * Copies text and confirms with a toast. The async Clipboard API only exists on secure origins
