@@ -105,3 +105,59 @@ describe('turning MFA off: the code in the body', () => {
     expect(await mfaEnabled(account.client)).toBe(true);
   });
 });
+
+describe('removing the only method', () => {
+  async function onlyFactorId(client: { get(url: string): Promise<{ json(): unknown }> }) {
+    const { factors } = (await client.get('/api/mfa')).json() as {
+      factors: { id: string; status: string }[];
+    };
+    const active = factors.filter((factor) => factor.status === 'active');
+    expect(active).toHaveLength(1);
+    return active[0]!.id;
+  }
+
+  it('asks what turning off asks: refused with 403 CODE_REQUIRED once the identity check is 5 minutes old', async () => {
+    const account = await totpUser(ctx.app, ctx.db);
+    const id = await onlyFactorId(account.client);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(nextStep());
+    await stepUp(account.client, account.password, account.secret);
+
+    // The step-up window (15 minutes) is open, the short one is not.
+    vi.setSystemTime(Date.now() + 5 * MINUTE + 1_000);
+    const refused = await account.client.request({
+      method: 'DELETE',
+      url: `/api/mfa/factors/${id}`,
+    });
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(refused.json().code).toBe('CODE_REQUIRED');
+    expect(refused.json().message).toMatch(/\/api\/mfa\/disable/);
+    expect(await mfaEnabled(account.client)).toBe(true);
+  });
+
+  it('goes through right after an identity check, or with X-TOTP-Code on the request', async () => {
+    const fresh = await totpUser(ctx.app, ctx.db);
+    const freshId = await onlyFactorId(fresh.client);
+    const header = await totpUser(ctx.app, ctx.db);
+    const headerId = await onlyFactorId(header.client);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(nextStep());
+    await stepUp(fresh.client, fresh.password, fresh.secret);
+    vi.setSystemTime(Date.now() + 4 * MINUTE);
+    const removed = await fresh.client.request({
+      method: 'DELETE',
+      url: `/api/mfa/factors/${freshId}`,
+    });
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect(await mfaEnabled(fresh.client)).toBe(false);
+
+    vi.setSystemTime(nextStep());
+    const byHeader = await header.client.request({
+      method: 'DELETE',
+      url: `/api/mfa/factors/${headerId}`,
+      headers: { 'x-totp-code': totpAt(header.secret) },
+    });
+    expect(byHeader.statusCode, byHeader.body).toBe(200);
+    expect(await mfaEnabled(header.client)).toBe(false);
+  });
+});

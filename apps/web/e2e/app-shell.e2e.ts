@@ -171,7 +171,10 @@ describe.skipIf(!run)('the app shell in Chromium', () => {
     const sameUser = await stack.newContext();
     await sameUser.addCookies(await signedIn.cookies());
     const retryPage = await sameUser.newPage();
+    // Paused, not only installed: an installed clock still flows, and the 5-second re-check
+    // could then bring the page back before Retry is pressed.
     await retryPage.clock.install();
+    await retryPage.clock.pauseAt(Date.now() + 1_000);
 
     await stack.stopApi();
     try {
@@ -228,7 +231,16 @@ describe.skipIf(!run)('the app shell in Chromium', () => {
 
     // Retry brings the page back with its session.
     await retryPage.getByRole('button', { name: 'Retry', exact: true }).click();
-    await visible(retryPage, signedInHeading(retryPage));
+    // The page's timers move only when the test moves them (answers reach React through one).
+    await expect
+      .poll(
+        async () => {
+          await retryPage.clock.runFor(100);
+          return signedInHeading(retryPage).isVisible();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
     await visible(retryPage, nav(retryPage).getByRole('link', { name: 'Security' }));
     // Left alone, the other pages check again by themselves: the signed-in one shows the
     // account, the visitor's moves on to signing in.

@@ -167,6 +167,7 @@ describe('SecuritySettings', () => {
     const fetchMock = mockApi({
       ...baseRoutes(),
       [`DELETE /api/mfa/factors/${factorId}`]: { body: { status: 'ok' } },
+      'POST /api/mfa/disable': { body: { status: 'ok' } },
     });
     const { user } = renderPage();
 
@@ -176,7 +177,9 @@ describe('SecuritySettings', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Remove' }));
 
     expect(await screen.findByText('Two-factor authentication is off.')).toBeInTheDocument();
-    expect(callsTo(fetchMock, `DELETE /api/mfa/factors/${factorId}`)).toHaveLength(1);
+    // It goes the way turning off goes, with the same rules (a current code when asked).
+    expect(callsTo(fetchMock, 'POST /api/mfa/disable')).toHaveLength(1);
+    expect(callsTo(fetchMock, `DELETE /api/mfa/factors/${factorId}`)).toHaveLength(0);
   });
 
   it('does not warn while more than 3 backup codes are left', async () => {

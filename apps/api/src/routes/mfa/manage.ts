@@ -129,6 +129,10 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['mfa'],
         summary: 'Remove a factor (step-up); removing the last one turns MFA off',
+        description:
+          'Removing the only active method turns MFA off and asks what POST /api/mfa/disable ' +
+          'asks: within 5 minutes of POST /api/auth/reauthenticate, or with X-TOTP-Code on this ' +
+          'request; otherwise 403 CODE_REQUIRED (turn MFA off with a code through /disable).',
         params: FactorIdParams,
         response: { 200: OkResponse },
       },
@@ -141,6 +145,16 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const othersActive = all.filter((f) => f.status === 'active' && f.id !== factor.id);
       if (factor.status === 'active' && othersActive.length === 0) {
         await refuseIfRequired(session, 'remove');
+        // Removing the only method turns MFA off, so it asks what POST /disable asks: without
+        // a fresh identity check or X-TOTP-Code on this request, a current code (which only
+        // /disable takes), so a session whose step-up window is merely open cannot do it.
+        if (!request.stepUpByHeader && !identityJustConfirmed(session)) {
+          throw appError(
+            'CODE_REQUIRED',
+            undefined,
+            'Removing your only method turns two-factor authentication off: confirm with a current code (POST /api/mfa/disable).',
+          );
+        }
         await turnOff(request, session);
         return { status: 'ok' as const };
       }

@@ -18,6 +18,10 @@ export interface DisableMfaDialogProps {
   status: MfaStatusResponse;
   onClose: () => void;
   onDisabled: () => void;
+  /** Removing the only method is turning off under another name: same rules, its own words. */
+  title?: string;
+  description?: string;
+  confirmLabel?: string;
 }
 
 /**
@@ -26,20 +30,33 @@ export interface DisableMfaDialogProps {
  * code; with an older one still open (past 5 minutes) it answers CODE_REQUIRED and the dialog
  * asks for just a current code. So a person types at most one password and one code.
  */
-export function DisableMfaDialog({ open, status, onClose, onDisabled }: DisableMfaDialogProps) {
+export function DisableMfaDialog({
+  open,
+  status,
+  onClose,
+  onDisabled,
+  title = 'Turn off two-factor authentication?',
+  description = 'Your sign-in methods, backup codes and trusted browsers will be removed, and your other sessions signed out. Signing in will only need your password.',
+  confirmLabel = 'Turn off',
+}: DisableMfaDialogProps) {
   return (
-    <Dialog
-      open={open}
-      title="Turn off two-factor authentication?"
-      onClose={onClose}
-      description="Your sign-in methods, backup codes and trusted browsers will be removed, and your other sessions signed out. Signing in will only need your password."
-    >
-      <DisableMfaForm status={status} onClose={onClose} onDisabled={onDisabled} />
+    <Dialog open={open} title={title} onClose={onClose} description={description}>
+      <DisableMfaForm
+        status={status}
+        onClose={onClose}
+        onDisabled={onDisabled}
+        confirmLabel={confirmLabel}
+      />
     </Dialog>
   );
 }
 
-function DisableMfaForm({ status, onClose, onDisabled }: Omit<DisableMfaDialogProps, 'open'>) {
+function DisableMfaForm({
+  status,
+  onClose,
+  onDisabled,
+  confirmLabel,
+}: Pick<DisableMfaDialogProps, 'status' | 'onClose' | 'onDisabled'> & { confirmLabel: string }) {
   const methods = availableMethods(status);
   const [chosen, setChosen] = useState<MfaMethod | null>(null);
   const [code, setCode] = useState('');
@@ -114,7 +131,7 @@ function DisableMfaForm({ status, onClose, onDisabled }: Omit<DisableMfaDialogPr
           className="security-danger security-danger--solid"
           pending={disable.isPending}
         >
-          {disable.isPending ? 'Turning off…' : 'Turn off'}
+          {disable.isPending ? 'Turning off…' : confirmLabel}
         </Button>
       </div>
     </form>

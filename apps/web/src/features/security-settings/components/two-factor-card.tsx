@@ -22,6 +22,15 @@ export function TwoFactorCard({ status }: { status: MfaStatusResponse }) {
   const remove = useRemoveFactor();
   const toast = useToast();
   const removingLast = removing !== null && active.length === 1;
+  // Removing the only method turns two-factor off, and the API asks for it what turning off
+  // asks (a current code unless the identity check is minutes old): the turn-off dialog does
+  // that. Under a policy the API refuses either way, and the plain dialog shows its reason.
+  const [removingOnly, setRemovingOnly] = useState<Factor | null>(null);
+
+  function startRemove(factor: Factor) {
+    if (active.length === 1 && !policy.required) setRemovingOnly(factor);
+    else setRemoving(factor);
+  }
 
   function closeRemove() {
     setRemoving(null);
@@ -85,7 +94,7 @@ export function TwoFactorCard({ status }: { status: MfaStatusResponse }) {
               <Button
                 variant="secondary"
                 aria-label={`Remove ${methodLabels[factor.type]}`}
-                onClick={() => setRemoving(factor)}
+                onClick={() => startRemove(factor)}
               >
                 Remove
               </Button>
@@ -130,6 +139,22 @@ export function TwoFactorCard({ status }: { status: MfaStatusResponse }) {
         error={remove.error}
         onConfirm={confirmRemove}
         onClose={closeRemove}
+      />
+      <DisableMfaDialog
+        open={removingOnly !== null}
+        status={status}
+        title={
+          removingOnly
+            ? `Remove ${methodLabels[removingOnly.type].toLowerCase()}?`
+            : 'Remove method?'
+        }
+        description="This is your only method, so two-factor authentication will be turned off: your backup codes and trusted browsers go with it, and your other sessions are signed out."
+        confirmLabel="Remove"
+        onClose={() => setRemovingOnly(null)}
+        onDisabled={() => {
+          setRemovingOnly(null);
+          toast.show('Two-factor authentication is off.', 'success');
+        }}
       />
       <DisableMfaDialog
         open={disabling}
