@@ -8,7 +8,7 @@ import { formatDateTime } from '../../../lib/format';
 import { useSessions } from '../api/get-sessions';
 import { useRevokeOtherSessions } from '../api/revoke-other-sessions';
 import { useRevokeSession } from '../api/revoke-session';
-import { describeUserAgent } from '../user-agent';
+import { describeUserAgent } from '../../../lib/user-agent';
 import { ConfirmDialog } from './confirm-dialog';
 
 type Pending = { kind: 'one'; session: ActiveSession } | { kind: 'others' } | null;
