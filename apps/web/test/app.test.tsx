@@ -146,7 +146,8 @@ describe('app routes', () => {
         mfaStatusReply(),
       ],
       ...settingsLists,
-      [`DELETE /api/mfa/factors/${totpFactor.id}`]: { body: { status: 'ok' } },
+      // The only method goes the way turning off goes.
+      'POST /api/mfa/disable': { body: { status: 'ok' } },
     });
     const { user } = renderWithProviders(
       <ToastProvider>
