@@ -261,33 +261,42 @@ describe.skipIf(!run)('the app shell in Chromium', () => {
     // The admin requires two-factor for every user, with no grace period.
     const admin = await (await stack.newContext()).newPage();
     await register(stack, admin, stack.adminEmail);
-    const status = await admin.evaluate(async (password) => {
-      const send = (method: string, path: string, body: unknown) =>
-        fetch(path, {
-          method,
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(body),
-        });
-      await send('POST', '/api/auth/reauthenticate', { password });
-      const answer = await send('PUT', '/api/admin/policy', {
-        roles: [{ role: 'user', required: true, graceDays: 0 }],
-      });
-      return answer.status;
-    }, PASSWORD);
-    expect(status).toBe(200);
-    await admin.context().close();
-
-    await signIn(userPage, userEmail);
-    await expect.poll(() => new URL(userPage.url()).pathname, { timeout: 15_000 }).toBe('/setup');
-    await visible(userPage, userPage.getByRole('radio', { name: /authenticator app/i }));
-    const menu = nav(userPage);
-    await visible(userPage, menu.getByRole('link', { name: 'Set up two-factor' }));
-    await visible(userPage, menu.getByRole('button', { name: 'Sign out' }));
-    expect(await menu.getByRole('link', { name: 'Account' }).count()).toBe(0);
-    expect(await menu.getByRole('link', { name: 'Security' }).count()).toBe(0);
-    expect(await menu.getByRole('link', { name: 'Admin' }).count()).toBe(0);
-    await shot(userPage, 'shell-forced-setup');
-    await expectAccessible(userPage, 'forced setup');
+    const setUserPolicy = (required: boolean, graceDays: number) =>
+      admin.evaluate(
+        async ({ password, required, graceDays }) => {
+          const send = (method: string, path: string, body: unknown) =>
+            fetch(path, {
+              method,
+              headers: { 'Content-Type': 'application/json' },
+              body: JSON.stringify(body),
+            });
+          await send('POST', '/api/auth/reauthenticate', { password });
+          const answer = await send('PUT', '/api/admin/policy', {
+            roles: [{ role: 'user', required, graceDays }],
+          });
+          return answer.status;
+        },
+        { password: PASSWORD, required, graceDays },
+      );
+    expect(await setUserPolicy(true, 0)).toBe(200);
+    try {
+      await signIn(userPage, userEmail);
+      await expect.poll(() => new URL(userPage.url()).pathname, { timeout: 15_000 }).toBe('/setup');
+      await visible(userPage, userPage.getByRole('radio', { name: /authenticator app/i }));
+      const menu = nav(userPage);
+      await visible(userPage, menu.getByRole('link', { name: 'Set up two-factor' }));
+      await visible(userPage, menu.getByRole('button', { name: 'Sign out' }));
+      expect(await menu.getByRole('link', { name: 'Account' }).count()).toBe(0);
+      expect(await menu.getByRole('link', { name: 'Security' }).count()).toBe(0);
+      expect(await menu.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+      await shot(userPage, 'shell-forced-setup');
+      await expectAccessible(userPage, 'forced setup');
+    } finally {
+      // On PostgreSQL (CI) every browser suite shares one database: put the default back, or
+      // each account a later suite creates would be forced into setup.
+      expect(await setUserPolicy(false, 7)).toBe(200);
+      await admin.context().close();
+    }
     await userContext.close();
   });
 });
