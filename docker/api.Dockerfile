@@ -23,7 +23,7 @@ RUN npm install --global "pnpm@${PNPM_VERSION}" \
 WORKDIR /repo
 
 # ---------------------------------------------------------------------------
-# build: install, compile mfa-core -> db -> api and the SPA, then produce a
+# build: install, compile mfa-core -> db -> fastify -> api and the SPA, then produce a
 # self-contained production copy of @twofold/api in /out
 # ---------------------------------------------------------------------------
 FROM base AS build
@@ -38,7 +38,7 @@ RUN pnpm fetch
 COPY . .
 RUN pnpm install --frozen-lockfile --offline
 
-# ^build in turbo.json builds packages/mfa-core and packages/db (dist/) first.
+# ^build in turbo.json builds packages/mfa-core, packages/db and packages/fastify (dist/) first.
 RUN pnpm turbo run build --filter=@twofold/api... --filter=@twofold/web...
 
 # pnpm 10 only deploys from workspaces with inject-workspace-packages=true;
@@ -50,6 +50,7 @@ RUN pnpm --filter @twofold/api deploy --prod --legacy --offline /out \
  && test -f /out/dist/server.js \
  && test -f /out/node_modules/@twofold/mfa-core/dist/index.js \
  && test -f /out/node_modules/@twofold/db/dist/index.js \
+ && test -f /out/node_modules/@twofold/fastify/dist/index.js \
  && test -f /out/node_modules/@twofold/db/drizzle/meta/_journal.json \
  && ls /out/node_modules/@twofold/db/drizzle/*.sql > /dev/null \
  && test -f /repo/apps/web/dist/index.html

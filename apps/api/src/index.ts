@@ -5,6 +5,6 @@ export {
   ephemeralSecretEnv,
   loadConfig,
   RATE_LIMIT_AUTH_MAX_CEILING,
-} from './config/config.js';
+} from '@twofold/fastify';
 /** The argon2id settings password hashes are made with (OWASP's recommendation). */
-export { ARGON2_OPTIONS } from './services/passwords.js';
+export { ARGON2_OPTIONS } from '@twofold/fastify/internal';

@@ -1,5 +1,6 @@
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config/config.js';
+import { ConfigError, loadConfig } from '@twofold/fastify';
+import { contextOf } from '@twofold/fastify/internal';
 
 /** Owns process concerns only: configuration, listening and graceful shutdown. */
 async function main() {
@@ -39,7 +40,7 @@ async function main() {
   process.on('SIGINT', () => shutdown('SIGINT'));
 
   await app.listen({ host: config.host, port: config.port });
-  if (app.mailer.kind === 'outbox') {
+  if (contextOf(app).mailer.kind === 'outbox') {
     app.log.info(
       `dev outbox: mail is kept in the database; read it at ${config.appUrl}/dev/mailbox`,
     );

@@ -10,6 +10,7 @@ import {
   openStepUpWindow,
   useTestApp,
 } from './helpers/app.js';
+import { contextOf } from '@twofold/fastify/internal';
 
 const ctx = useTestApp();
 
@@ -35,7 +36,8 @@ async function passwordHashOf(userId: string) {
 /** A trusted-device row; `client` also gets its cookie, as after "trust this browser". */
 async function trustDevice(userId: string, client?: Client) {
   const token = randomToken(32);
-  if (client) client.cookies.set('twofold_device', ctx.app.jwt.sign({ typ: 'device', tok: token }));
+  if (client)
+    client.cookies.set('twofold_device', contextOf(ctx.app).cookieJar.seal('device', token, 3600));
   const [device] = await ctx.db.db
     .insert(trustedDevices)
     .values({

@@ -19,6 +19,7 @@ import {
   uniqueEmail,
   useTestApp,
 } from './helpers/app.js';
+import { contextOf } from '@twofold/fastify/internal';
 
 const ADMIN_EMAIL = uniqueEmail('admin');
 const LATE_ADMIN_EMAIL = uniqueEmail('admin3');
@@ -61,7 +62,7 @@ async function asAdmin(method: 'PUT' | 'POST', url: string, body?: unknown) {
 }
 
 async function addTotpFactor(userId: string) {
-  const sealed = ctx.app.secretBox.seal('JBSWY3DPEHPK3PXP');
+  const sealed = contextOf(ctx.app).secretBox.seal('JBSWY3DPEHPK3PXP');
   const [factor] = await ctx.db.db
     .insert(mfaFactors)
     .values({

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hash, verify } from '@node-rs/argon2';
-import { createArgon2Pool, HASH_THREAD_NICE } from '../src/services/argon2-pool.js';
-import { ARGON2_OPTIONS } from '../src/services/passwords.js';
+import { createArgon2Pool, HASH_THREAD_NICE } from '@twofold/fastify/internal';
+import { ARGON2_OPTIONS } from '@twofold/fastify/internal';
 
 /** Field 19 of /proc/<pid>/task/<tid>/stat: the thread's nice value. */
 function niceOf(statPath: string): number {

@@ -14,6 +14,7 @@ import {
 import { ErrorCodes, isErrorCode, type ErrorCode } from '@twofold/mfa-core';
 import { LIMITS, type App } from '../src/app.js';
 import { buildTestApp, Client, GOOD_PASSWORD, signUp, uniqueEmail } from './helpers/app.js';
+import { contextOf } from '@twofold/fastify/internal';
 
 /**
  * Hostile and malformed input, thrown at every route the OpenAPI document lists (so a new route
@@ -659,7 +660,7 @@ describe('garbage on GET routes and in cookies', () => {
   beforeAll(async () => {
     app = await buildTestApp(db);
     signedIn = await signUp(app, db);
-    secret = app.config.sessionSecrets[0]!;
+    secret = contextOf(app).config.sessionSecrets[0]!;
     token = claims(signedIn.client.cookies.get('twofold_session')!).tok;
     routes = (await readRoutes(app)).filter((route) => route.method === 'GET');
   });

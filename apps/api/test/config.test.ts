@@ -15,8 +15,8 @@ import {
   ephemeralSecretEnv,
   loadConfig,
   RATE_LIMIT_AUTH_MAX_CEILING,
-} from '../src/config/config.js';
-import { hashPassword } from '../src/services/passwords.js';
+} from '@twofold/fastify';
+import { hashPassword, contextOf } from '@twofold/fastify/internal';
 import { buildTestApp, Client, GOOD_PASSWORD, uniqueEmail } from './helpers/app.js';
 import { enrollTotp } from './helpers/mfa.js';
 
@@ -512,7 +512,7 @@ describe('an app built with NODE_ENV=production', () => {
 
   async function verifiedUser() {
     const email = uniqueEmail('prod');
-    const user = await app.users.create(email, await hashPassword(GOOD_PASSWORD));
+    const user = await contextOf(app).users.create(email, await hashPassword(GOOD_PASSWORD));
     await db.db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, user.id));
     return email;
   }
@@ -643,7 +643,7 @@ describe('an app built with NODE_ENV=production', () => {
   });
 
   it('has no dev mailbox', async () => {
-    expect(app.mailer.kind).toBe('smtp');
+    expect(contextOf(app).mailer.kind).toBe('smtp');
     expect((await app.inject({ method: 'GET', url: '/api/dev/mailbox' })).statusCode).toBe(404);
   });
 });
@@ -659,7 +659,7 @@ describe('an app built with NODE_ENV=test (for contrast)', () => {
 
   it('uses the bare cookie name without Secure, so plain-http development works', async () => {
     const email = uniqueEmail('dev');
-    const user = await app.users.create(email, await hashPassword(GOOD_PASSWORD));
+    const user = await contextOf(app).users.create(email, await hashPassword(GOOD_PASSWORD));
     await db.db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, user.id));
     const login = await app.inject({
       method: 'POST',

@@ -13,10 +13,10 @@ beforeAll(async () => {
     db,
     logger: false,
     extend(host) {
-      host.get('/api/auth/host-probe', { config: { auth: 'public' } }, async () => ({ ok: true }));
-      host.get('/api/host/private', async () => ({ ok: true }));
-      host.post('/api/host/action', { config: { auth: 'public' } }, async () => ({ ok: true }));
-      host.get('/api/host/broken', { config: { auth: 'public' } }, async () => {
+      host.get('/auth/host-probe', { config: { auth: 'public' } }, async () => ({ ok: true }));
+      host.get('/host/private', async () => ({ ok: true }));
+      host.post('/host/action', { config: { auth: 'public' } }, async () => ({ ok: true }));
+      host.get('/host/broken', { config: { auth: 'public' } }, async () => {
         throw new Error('secret detail');
       });
     },

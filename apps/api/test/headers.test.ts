@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { contextOf } from '@twofold/fastify/internal';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
-import { ephemeralSecretEnv, loadConfig } from '../src/config/config.js';
+import { ephemeralSecretEnv, loadConfig } from '@twofold/fastify';
 import { buildTestApp, signUp, useTestApp } from './helpers/app.js';
 import { enrollTotp } from './helpers/mfa.js';
 
@@ -57,7 +58,7 @@ describe('Cache-Control on /api', () => {
 
     const limited = await buildTestApp(ctx.db, { env: { RATE_LIMIT_AUTH_MAX: '1' } });
     const notReady = await buildTestApp(ctx.db);
-    notReady.dbClient.ping = () => Promise.reject(new Error('connection refused'));
+    contextOf(notReady).dbClient.ping = () => Promise.reject(new Error('connection refused'));
     try {
       const login = () =>
         limited.inject({

@@ -1,4 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
+import { contextOf } from '@twofold/fastify/internal';
 import { describe, expect, it } from 'vitest';
 import {
   buildTestApp,
@@ -260,7 +261,7 @@ describe('ops and docs', () => {
 
   it('is not ready when the database does not answer', async () => {
     const broken = await buildTestApp(ctx.db);
-    broken.dbClient.ping = () => Promise.reject(new Error('connection refused'));
+    contextOf(broken).dbClient.ping = () => Promise.reject(new Error('connection refused'));
     try {
       const ready = await broken.inject({ method: 'GET', url: '/api/ready' });
       expect(ready.statusCode).toBe(503);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { templates } from '../src/mail/templates.js';
+import { templates } from '@twofold/fastify/internal';
 
 const samples = {
   verifyEmail: templates.verifyEmail('123456', 15),

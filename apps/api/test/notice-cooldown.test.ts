@@ -10,7 +10,7 @@ import {
   useTestApp,
 } from './helpers/app.js';
 import { mailsWithSubject } from './helpers/security.js';
-import { NOTICE_COOLDOWN_MS } from '../src/services/notifications.js';
+import { NOTICE_COOLDOWN_MS } from '@twofold/fastify/internal';
 
 /**
  * Security rule: notices that anyone can trigger by typing an address (someone tried to sign up

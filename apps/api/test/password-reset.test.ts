@@ -10,6 +10,7 @@ import {
   uniqueEmail,
   useTestApp,
 } from './helpers/app.js';
+import { contextOf } from '@twofold/fastify/internal';
 
 const ctx = useTestApp();
 
@@ -142,11 +143,11 @@ describe('forgot-password answers before it looks the address up', () => {
   it('answers while the mail is still being sent; the work is tracked, and closing waits for it', async () => {
     const { email } = await signUp(ctx.app, ctx.db);
     const app = await buildTestApp(ctx.db);
-    const send = app.mailer.send.bind(app.mailer);
+    const send = contextOf(app).mailer.send.bind(contextOf(app).mailer);
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     const order: string[] = [];
-    app.mailer.send = async (message) => {
+    contextOf(app).mailer.send = async (message) => {
       order.push('mail started');
       await held;
       await send(message);
@@ -178,7 +179,7 @@ describe('forgot-password answers before it looks the address up', () => {
       logger: { level: 'info', stream: { write: (line: string) => void lines.push(line) } },
     });
     const codes: string[] = [];
-    app.mailer.send = async (message) => {
+    contextOf(app).mailer.send = async (message) => {
       codes.push(message.text.match(/\b(\d{6})\b/)![1]!);
       throw new Error('SMTP exploded');
     };
@@ -189,7 +190,7 @@ describe('forgot-password answers before it looks the address up', () => {
         payload: { email },
       });
       expect(answer.statusCode).toBe(200);
-      await app.background.idle();
+      await contextOf(app).background.idle();
       expect(codes).toHaveLength(1);
       const log = lines.join('\n');
       expect(log).toContain('background task failed');

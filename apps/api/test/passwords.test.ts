@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { users } from '@twofold/db';
-import { argon2Pool, passwordWeakness } from '../src/services/passwords.js';
+import { argon2Pool, passwordWeakness } from '@twofold/fastify/internal';
 import { Client, GOOD_PASSWORD, signUp, uniqueEmail, useTestApp } from './helpers/app.js';
 import { mailsTo } from './helpers/security.js';
 

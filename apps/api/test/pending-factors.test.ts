@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { mfaFactors } from '@twofold/db';
-import { PENDING_FACTOR_TTL_MS } from '../src/services/factors.js';
+import { PENDING_FACTOR_TTL_MS } from '@twofold/fastify/internal';
 import type { Client } from './helpers/app.js';
 import { signUp, uniqueEmail, useTestApp } from './helpers/app.js';
 import { stepUp } from './helpers/mfa.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { emailCodes, securityEvents, users } from '@twofold/db';
-import { isUniqueViolation } from '../src/errors.js';
+import { isUniqueViolation, contextOf } from '@twofold/fastify/internal';
 import {
   buildTestApp,
   Client,
@@ -101,8 +101,10 @@ describe('registration', () => {
 
   it("recognises the duplicate address a sign-up race meets behind Drizzle's error wrapper", async () => {
     const email = uniqueEmail('dup');
-    await ctx.app.users.create(email, 'not a real hash');
-    const error: unknown = await ctx.app.users.create(email, 'not a real hash').catch((e) => e);
+    await contextOf(ctx.app).users.create(email, 'not a real hash');
+    const error: unknown = await contextOf(ctx.app)
+      .users.create(email, 'not a real hash')
+      .catch((e) => e);
     expect(error).toBeInstanceOf(Error);
     expect(isUniqueViolation(error)).toBe(true);
     expect(isUniqueViolation(new Error('something else'))).toBe(false);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbClient } from '@twofold/db';
 import { createTestDbClient } from '@twofold/db/testing';
 import { buildApp, type App } from '../src/app.js';
-import { redactUrl } from '../src/log-redaction.js';
+import { redactUrl, contextOf } from '@twofold/fastify/internal';
 import { Client, latestMail, signUp, testConfig } from './helpers/app.js';
 
 /**
@@ -34,7 +34,7 @@ describe('a password reset link', () => {
     const mail = await latestMail(db, email);
     const code = mail!.text.match(/\b(\d{6})\b/)![1]!;
     expect(mail!.text).toContain(
-      `${app.config.appUrl}/reset-password#email=${encodeURIComponent(email)}&code=${code}`,
+      `${contextOf(app).config.appUrl}/reset-password#email=${encodeURIComponent(email)}&code=${code}`,
     );
     for (const part of [mail!.text, mail!.html]) {
       expect(part).toContain('/reset-password#email=');

@@ -16,8 +16,8 @@ import {
 } from '@twofold/db';
 import { buildApp } from '../src/app.js';
 import { main as sweepCommand } from '../src/cli/sweep.js';
-import { ephemeralSecretEnv } from '../src/config/config.js';
-import { createRetention, type RetentionLog } from '../src/services/retention.js';
+import { ephemeralSecretEnv } from '@twofold/fastify';
+import { createRetention, type RetentionLog, contextOf } from '@twofold/fastify/internal';
 import {
   Client,
   currentSessionId,
@@ -141,7 +141,7 @@ describe('the retention sweep, a day later', () => {
     ].sort();
 
     vi.setSystemTime(t1 + 60_000);
-    const outcome = await app.retention.sweep();
+    const outcome = await contextOf(app).retention.sweep();
 
     expect(outcome.status).toBe('done');
     for (const kind of RETENTION_KINDS) {
@@ -210,9 +210,9 @@ describe('the retention sweep, a day later', () => {
     await new Client(ctx.app).post('/api/auth/register', { email, password: GOOD_PASSWORD });
 
     vi.setSystemTime(t0 + 23 * HOUR);
-    expect((await ctx.app.retention.sweep()).counts.unverifiedAccounts).toBe(0);
+    expect((await contextOf(ctx.app).retention.sweep()).counts.unverifiedAccounts).toBe(0);
     vi.setSystemTime(t0 + 25 * HOUR);
-    expect((await ctx.app.retention.sweep()).counts.unverifiedAccounts).toBe(1);
+    expect((await contextOf(ctx.app).retention.sweep()).counts.unverifiedAccounts).toBe(1);
     const rows = await ctx.db.db.select().from(users).where(eq(users.email, email));
     expect(rows).toEqual([]);
   });
@@ -237,12 +237,12 @@ describe('running the sweep', () => {
   it('runs one sweep at a time: a second one asked for meanwhile skips', async () => {
     await oldMail(ctx.db.db, 2 * DAY);
     const [first, second] = await Promise.all([
-      ctx.app.retention.sweep(),
-      ctx.app.retention.sweep(),
+      contextOf(ctx.app).retention.sweep(),
+      contextOf(ctx.app).retention.sweep(),
     ]);
     expect(first).toMatchObject({ status: 'done', counts: { devOutbox: 1 } });
     expect(second).toMatchObject({ status: 'skipped', reason: 'running' });
-    expect((await ctx.app.retention.sweep()).status).toBe('done');
+    expect((await contextOf(ctx.app).retention.sweep()).status).toBe('done');
   });
 
   it('logs one line with the counts per kind, and nothing of the rows', async () => {
@@ -299,7 +299,7 @@ describe('running the sweep', () => {
       });
       await held;
       try {
-        expect(await ctx.app.retention.sweep()).toMatchObject({
+        expect(await contextOf(ctx.app).retention.sweep()).toMatchObject({
           status: 'skipped',
           reason: 'locked',
           counts: { devOutbox: 0 },
@@ -308,7 +308,7 @@ describe('running the sweep', () => {
         release();
         await other;
       }
-      expect((await ctx.app.retention.sweep()).counts.devOutbox).toBe(1);
+      expect((await contextOf(ctx.app).retention.sweep()).counts.devOutbox).toBe(1);
     },
   );
 });

@@ -26,6 +26,7 @@ import {
   totpAt,
   totpUser,
 } from './helpers/security.js';
+import { contextOf } from '@twofold/fastify/internal';
 
 /**
  * Security rules: a TOTP time step is accepted once per factor; single-use codes are consumed
@@ -270,7 +271,7 @@ describe('single-use statements under concurrency, below the throttle', () => {
       .where(eq(mfaFactors.id, account.factorId));
     const code = totpAt(account.secret);
     const outcomes = await Promise.all(
-      range(CONCURRENCY).map(() => ctx.app.secondFactor.claimTotp(factor!, code)),
+      range(CONCURRENCY).map(() => contextOf(ctx.app).secondFactor.claimTotp(factor!, code)),
     );
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'replay')).toHaveLength(CONCURRENCY - 1);
@@ -278,7 +279,10 @@ describe('single-use statements under concurrency, below the throttle', () => {
 
   it('a backup code is spent once of 20 concurrent spending statements', async () => {
     const account = await totpUser(ctx.app, ctx.db);
-    const codeHash = ctx.app.backupCodes.hashOf(account.user.id, account.backupCodes[3]!)!;
+    const codeHash = contextOf(ctx.app).backupCodes.hashOf(
+      account.user.id,
+      account.backupCodes[3]!,
+    )!;
     const results = await Promise.all(
       range(CONCURRENCY).map(() =>
         spendSecondFactor(ctx.db.db, {
@@ -291,14 +295,14 @@ describe('single-use statements under concurrency, below the throttle', () => {
       ),
     );
     expect(results.filter((r) => r.claimed).map((r) => r.remaining)).toEqual([9]);
-    expect(await ctx.app.backupCodes.remaining(account.user.id)).toBe(9);
+    expect(await contextOf(ctx.app).backupCodes.remaining(account.user.id)).toBe(9);
   });
 
   it('a TOTP time step spent by 20 concurrent sign-in statements opens exactly one session', async () => {
     const account = await totpUser(ctx.app, ctx.db);
     const challenges = await Promise.all(
       range(CONCURRENCY).map(() =>
-        ctx.app.challenges.create(account.user.id, 'mfa', 60_000, {
+        contextOf(ctx.app).challenges.create(account.user.id, 'mfa', 60_000, {
           ip: '127.0.0.1',
           headers: {},
         } as never),
@@ -345,7 +349,7 @@ describe('single-use statements under concurrency, below the throttle', () => {
     );
     const results = await Promise.allSettled(
       range(CONCURRENCY).map(() =>
-        ctx.app.emailCodes.check({ userId: account.user.id, purpose: 'step_up', code }),
+        contextOf(ctx.app).emailCodes.check({ userId: account.user.id, purpose: 'step_up', code }),
       ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);

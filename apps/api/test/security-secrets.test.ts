@@ -18,6 +18,7 @@ import {
   totpUser,
   wrongTotp,
 } from './helpers/security.js';
+import { contextOf } from '@twofold/fastify/internal';
 
 /**
  * Security rule: no response and no log line ever contains a code, a code or token hash, a
@@ -400,7 +401,9 @@ describe('secrets never leave in a response or a log line', () => {
     ]) {
       expect(JSON.stringify(factor).includes(form), `mfa_factors row holds ${form}`).toBe(false);
     }
-    expect(app.secretBox.open({ keyId: factor!.secret_key_id!, ciphertext: sealed })).toBe(secret);
+    expect(
+      contextOf(app).secretBox.open({ keyId: factor!.secret_key_id!, ciphertext: sealed }),
+    ).toBe(secret);
 
     const stored = await selectRows<Record<string, string>>(db, sql`select * from backup_codes`);
     expect(stored).toHaveLength(10);

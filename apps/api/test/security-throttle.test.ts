@@ -16,6 +16,7 @@ import {
   totpUser,
   wrongTotp,
 } from './helpers/security.js';
+import { contextOf } from '@twofold/fastify/internal';
 
 /**
  * Security rule: second-factor failures are throttled per account, counted atomically across
@@ -119,7 +120,7 @@ describe('per-account throttling of second-factor failures', () => {
     const waits: number[] = [];
     for (let failures = 1; failures <= MAX_CONSECUTIVE_FAILURES; failures += 1) {
       // Each reservation counts as a failure until a success resets it; it throws when refused.
-      await ctx.app.throttle.reserve(user.id);
+      await contextOf(ctx.app).throttle.reserve(user.id);
       const state = await throttleOf(user.id);
       expect(state.attempts).toBe(failures);
       const waitMs = state.lockedUntil ? state.lockedUntil.getTime() - now : 0;
@@ -135,7 +136,9 @@ describe('per-account throttling of second-factor failures', () => {
 
     // The wait is over, but the budget is spent: nothing more is evaluated.
     expect(mfaThrottle(MAX_CONSECUTIVE_FAILURES).locked).toBe(true);
-    await expect(ctx.app.throttle.reserve(user.id)).rejects.toMatchObject({ code: 'MFA_LOCKED' });
+    await expect(contextOf(ctx.app).throttle.reserve(user.id)).rejects.toMatchObject({
+      code: 'MFA_LOCKED',
+    });
     expect((await throttleOf(user.id)).attempts).toBe(MAX_CONSECUTIVE_FAILURES);
   });
 

@@ -3,6 +3,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { mfaFactors, securityEvents } from '@twofold/db';
 import { generateTotp, generateTotpSecret } from '@twofold/mfa-core';
 import { Client, signUp, currentSessionId, openStepUpWindow, useTestApp } from './helpers/app.js';
+import { contextOf } from '@twofold/fastify/internal';
 
 const ctx = useTestApp();
 
@@ -185,7 +186,7 @@ describe('DELETE /api/sessions/:id', () => {
     const { client: mine, email, password, user } = await signUp(ctx.app, ctx.db);
     const other = await signIn(email, password);
     const secret = generateTotpSecret();
-    const sealed = ctx.app.secretBox.seal(secret);
+    const sealed = contextOf(ctx.app).secretBox.seal(secret);
     await ctx.db.db.insert(mfaFactors).values({
       userId: user.id,
       type: 'totp',

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { contextOf } from '@twofold/fastify/internal';
 import { eq } from 'drizzle-orm';
 import { createTestDbClient } from '@twofold/db/testing';
 import { sessions, users } from '@twofold/db';
@@ -194,15 +195,17 @@ describe('sessions', () => {
     const [header, payload, signature] = cookie.split('.');
     const tampered = `${header}.${Buffer.from(JSON.stringify({ typ: 'session', tok: 'x'.repeat(43) })).toString('base64url')}.${signature}`;
     const otherKey = await buildTestApp(ctx.db);
-    const forged = otherKey.jwt.sign({
-      typ: 'session',
-      tok: JSON.parse(Buffer.from(payload!, 'base64url').toString()).tok,
-    });
+    const forged = contextOf(otherKey).cookieJar.seal(
+      'session',
+      JSON.parse(Buffer.from(payload!, 'base64url').toString()).tok,
+      600,
+    );
     await otherKey.close();
-    const wrongKind = ctx.app.jwt.sign({
-      typ: 'pending',
-      tok: JSON.parse(Buffer.from(payload!, 'base64url').toString()).tok,
-    });
+    const wrongKind = contextOf(ctx.app).cookieJar.seal(
+      'pending',
+      JSON.parse(Buffer.from(payload!, 'base64url').toString()).tok,
+      600,
+    );
     for (const value of [tampered, forged, wrongKind, 'garbage', '']) {
       const response = await ctx.app.inject({
         method: 'GET',

@@ -15,6 +15,7 @@ import {
 } from '@twofold/db';
 import { buildApp, type App } from '../src/app.js';
 import { buildTestApp, Client, GOOD_PASSWORD, testConfig, uniqueEmail } from './helpers/app.js';
+import { contextOf } from '@twofold/fastify/internal';
 
 /**
  * Real mail over SMTP: nodemailer (the app's SMTP mailer) talks to an in-process smtp-server,
@@ -145,7 +146,7 @@ const userRow = async (email: string) =>
 
 describe('mail over SMTP', () => {
   it('uses the SMTP mailer, not the dev outbox', () => {
-    expect(app.mailer.kind).toBe('smtp');
+    expect(contextOf(app).mailer.kind).toBe('smtp');
   });
 
   it('delivers one registration message with a subject, text and HTML, whose code signs the account in', async () => {

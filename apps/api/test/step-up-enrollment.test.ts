@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { mfaFactors, mfaPolicy } from '@twofold/db';
 import { generateTotp } from '@twofold/mfa-core';
-import { FIRST_FACTOR_GRACE_MS } from '../src/plugins/auth.js';
+import { FIRST_FACTOR_GRACE_MS } from '@twofold/fastify/internal';
 import type { Client } from './helpers/app.js';
 import { signUp, uniqueEmail, useTestApp } from './helpers/app.js';
 import { enrollTotp, nextStep, stepUp } from './helpers/mfa.js';

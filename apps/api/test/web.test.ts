@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDbClient } from '@twofold/db/testing';
 import type { DbClient } from '@twofold/db';
 import type { App } from '../src/app.js';
-import { ephemeralSecretEnv, loadConfig } from '../src/config/config.js';
+import { ephemeralSecretEnv, loadConfig } from '@twofold/fastify';
 import { buildTestApp, signUp } from './helpers/app.js';
 
 const INDEX_HTML =

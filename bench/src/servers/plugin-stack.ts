@@ -11,9 +11,9 @@ const config = loadConfig(process.env, { log: () => {} });
 const app = await buildApp({
   config,
   extend(host) {
-    // Under /api/auth/ so the per-IP auth rate limit applies too; 'public' runs the auth hook
+    // At /api/auth/noop (extend's paths are under /api) so the per-IP auth rate limit applies too; 'public' runs the auth hook
     // without requiring a session.
-    host.get('/api/auth/noop', { config: { auth: 'public' } }, async () => ({ ok: true }));
+    host.get('/auth/noop', { config: { auth: 'public' } }, async () => ({ ok: true }));
   },
 });
 await listenAndServe(app);

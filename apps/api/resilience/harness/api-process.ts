@@ -4,7 +4,7 @@ import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ephemeralSecretEnv } from '../../src/config/config.js';
+import { ephemeralSecretEnv } from '@twofold/fastify';
 import { freePort, waitFor } from './ports.js';
 
 const apiDir = fileURLToPath(new URL('../..', import.meta.url));

@@ -2,8 +2,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { asc, eq, sql } from 'drizzle-orm';
 import { createDbClient, securityEvents, users, type DbClient } from '@twofold/db';
-import { ConfigError, loadConfig, type Config } from '../config/config.js';
-import { normalizeEmail } from '../services/users.js';
+import { ConfigError, loadConfig, type Config } from '@twofold/fastify';
+import { normalizeEmail } from '@twofold/fastify/internal';
 
 /**
  * The operator's way to make or unmake an admin, with the server's own configuration and

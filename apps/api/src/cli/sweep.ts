@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createDbClient, RETENTION_KINDS, type DbClient } from '@twofold/db';
-import { ConfigError, loadConfig } from '../config/config.js';
-import { createRetention } from '../services/retention.js';
+import { ConfigError, loadConfig } from '@twofold/fastify';
+import { createRetention } from '@twofold/fastify/internal';
 
 /**
  * `pnpm --filter @twofold/api sweep` (or `node apps/api/dist/cli/sweep.js`): one retention

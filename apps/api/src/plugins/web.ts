@@ -25,8 +25,12 @@ const HTML_HEADERS = {
  * GET outside `/api` that is not a file answers index.html so client-side routes survive a
  * reload; unknown `/api/*` paths keep their JSON 404. Registered last, so API routes win.
  */
-const webPlugin: FastifyPluginAsync = async (app) => {
-  const root = app.config.webDistDir;
+export interface WebOptions {
+  /** The SPA's build output (config.webDistDir); nothing is served without it. */
+  webDistDir: string | undefined;
+}
+
+const webPlugin: FastifyPluginAsync<WebOptions> = async (app, { webDistDir: root }) => {
   if (!root) return;
   if (!existsSync(path.join(root, 'index.html'))) {
     throw new Error(`WEB_DIST_DIR: ${root} has no index.html (run \`pnpm build\` first).`);
@@ -39,12 +43,9 @@ const webPlugin: FastifyPluginAsync = async (app) => {
       .map((entry) => entry.name),
   );
 
+  // The page and its files are public (outside Twofold's scope, no session is asked for): the
+  // SPA asks the API who is signed in.
   await app.register(async (web) => {
-    // The page and its files are public: the SPA asks the API who is signed in.
-    web.addHook('onRoute', (route) => {
-      route.config = { ...route.config, auth: 'public' };
-    });
-
     await web.register(fastifyStatic, {
       root: path.join(root, 'assets'),
       prefix: '/assets/',
@@ -79,4 +80,4 @@ const webPlugin: FastifyPluginAsync = async (app) => {
   });
 };
 
-export default fp(webPlugin, { name: 'web', dependencies: ['config', 'auth'] });
+export default fp(webPlugin, { name: 'web' });

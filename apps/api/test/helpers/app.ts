@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { devOutbox, sessions, type DbClient } from '@twofold/db';
 import { createTestDbClient } from '@twofold/db/testing';
 import { buildApp, type App } from '../../src/app.js';
-import { ephemeralSecretEnv, loadConfig, type Config } from '../../src/config/config.js';
+import { ephemeralSecretEnv, loadConfig, type Config } from '@twofold/fastify';
+import { contextOf } from '@twofold/fastify/internal';
 
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig(
@@ -97,7 +98,7 @@ export class Client {
       headers: { ...(cookie ? { cookie } : {}), ...headers },
     });
     // Work the request left running (forgot-password mails after answering) is done by now.
-    await this.app.background.idle();
+    await contextOf(this.app).background.idle();
     for (const set of response.cookies as {
       name: string;
       value: string;

@@ -6,6 +6,7 @@ import { generateTotp } from '@twofold/mfa-core';
 import type { App } from '../../src/app.js';
 import { Client, currentSessionId, signUp } from './app.js';
 import { enrollTotp } from './mfa.js';
+import { contextOf } from '@twofold/fastify/internal';
 
 export const COOKIE = {
   session: 'twofold_session',
@@ -72,7 +73,7 @@ export async function send(
     headers: { ...(cookie ? { cookie } : {}), ...headers },
   });
   // Work the request left running (forgot-password mails after answering) is done by now.
-  await app.background.idle();
+  await contextOf(app).background.idle();
   return response;
 }
 

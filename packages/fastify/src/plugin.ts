@@ -1,0 +1,217 @@
+import fp from 'fastify-plugin';
+import type {
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+  preHandlerAsyncHookHandler,
+} from 'fastify';
+import type { DbClient } from '@twofold/db';
+import type { Config } from './config/config.js';
+import type { TwofoldContext } from './context.js';
+import authPlugin, { createGuards, type StepUp } from './plugins/auth.js';
+import configPlugin from './plugins/config.js';
+import cookiesPlugin from './plugins/cookies.js';
+import csrfPlugin, { createCsrfCheck } from './plugins/csrf.js';
+import dbPlugin from './plugins/db.js';
+import docsPlugin from './plugins/docs.js';
+import errorsPlugin, { notFound } from './plugins/errors.js';
+import headersPlugin from './plugins/headers.js';
+import mailPlugin from './plugins/mail.js';
+import rateLimitPlugin from './plugins/rate-limit.js';
+import retentionPlugin from './plugins/retention.js';
+import servicesPlugin from './plugins/services.js';
+import validationPlugin from './plugins/validation.js';
+import registerRoutes from './routes/auth/register.js';
+import passwordRoutes from './routes/auth/password.js';
+import reauthenticateRoutes from './routes/auth/reauthenticate.js';
+import secondStepRoutes from './routes/auth/second-step.js';
+import sessionRoutes from './routes/auth/session.js';
+import accountEmailRoutes from './routes/account/email.js';
+import accountPasswordRoutes from './routes/account/password.js';
+import adminRoutes from './routes/admin/index.js';
+import mailboxRoutes from './routes/dev/mailbox.js';
+import mfaRoutes from './routes/mfa/index.js';
+import securityEventRoutes from './routes/security/events.js';
+import sessionListRoutes from './routes/sessions.js';
+import healthRoutes from './routes/health.js';
+import type { TwofoldSession } from './public-types.js';
+
+export const DEFAULT_PREFIX = '/twofold';
+
+export interface TwofoldOptions {
+  /** The settings, from the environment with `loadConfig(process.env)` (see DEPLOYMENT.md). */
+  config: Config;
+  /** A database client owned by the caller; otherwise Twofold opens (and closes) its own. */
+  db?: DbClient;
+  /** The clock every service reads (tests); the system clock otherwise. */
+  now?: () => Date;
+  /** Where Twofold's routes are mounted: `/twofold` unless set (`/api` in the standalone product). */
+  prefix?: string;
+  /**
+   * Twofold's own accounts under `<prefix>/auth` and `<prefix>/account`: registration with email
+   * verification, password sign-in and reset, email and password change. The standalone product
+   * turns them on; an app with accounts of its own leaves them off.
+   */
+  accounts?: boolean;
+  /**
+   * More routes inside Twofold's context, under its prefix, with its hooks: closed unless they
+   * declare `config: { auth: 'public' }`, the CSRF check, the per-IP limit under `/auth/`, and
+   * its error format.
+   */
+  routes?: (scope: FastifyInstance) => Promise<void> | void;
+}
+
+/** What Twofold puts on the host's instance: `app.twofold`. */
+export interface TwofoldApi {
+  /** Where Twofold's routes are mounted. */
+  readonly prefix: string;
+  /**
+   * A preHandler for the host's own routes: a live, fully signed-in session (second step done,
+   * or not required), else 401 `UNAUTHENTICATED` (403 `MFA_SETUP_REQUIRED` while a policy holds
+   * the account to setting MFA up). State-changing methods are also refused from another site
+   * (403 `CSRF_REJECTED`), as Twofold's own routes are. The session is `request.twofoldSession`.
+   */
+  requireSession: preHandlerAsyncHookHandler;
+  /**
+   * `requireSession`, then step-up: the identity was confirmed in the last 15 minutes (password
+   * or second factor at `<prefix>/auth/reauthenticate`) or the request carries a valid
+   * `X-TOTP-Code`; else 403 `STEP_UP_REQUIRED`.
+   */
+  requireStepUp: preHandlerAsyncHookHandler;
+}
+
+/** Twofold's own scope: everything but the one decorator stays in here. */
+interface ScopeOptions extends Omit<TwofoldOptions, 'prefix'> {
+  /** The prefix, under another name: Fastify would apply a `prefix` option to the scope itself. */
+  mountAt: string;
+}
+
+const twofoldScope: FastifyPluginAsync<ScopeOptions> = async (app, options) => {
+  const { config, db, now, mountAt: prefix, accounts = false, routes } = options;
+  await app.register(configPlugin, { config, prefix, now });
+  await app.register(errorsPlugin);
+  if (!app.hasPlugin('twofold-headers')) await app.register(headersPlugin, { config, prefix });
+  await app.register(validationPlugin);
+  await app.register(dbPlugin, { client: db });
+  await app.register(cookiesPlugin);
+  await app.register(mailPlugin);
+  await app.register(servicesPlugin);
+  await app.register(csrfPlugin);
+  await app.register(rateLimitPlugin);
+  await app.register(authPlugin);
+  // A host with its own OpenAPI document (@fastify/swagger) lists Twofold's routes in it.
+  if (!app.hasDecorator('swagger')) await app.register(docsPlugin);
+  await app.register(retentionPlugin);
+
+  await app.register(
+    async (api) => {
+      api.setNotFoundHandler(notFound);
+      await api.register(healthRoutes);
+      await api.register(
+        async (auth) => {
+          if (accounts) {
+            await auth.register(registerRoutes);
+            await auth.register(sessionRoutes);
+            await auth.register(passwordRoutes);
+          }
+          await auth.register(secondStepRoutes);
+          await auth.register(reauthenticateRoutes);
+        },
+        { prefix: '/auth' },
+      );
+      await api.register(mfaRoutes, { prefix: '/mfa' });
+      await api.register(sessionListRoutes, { prefix: '/sessions' });
+      await api.register(securityEventRoutes, { prefix: '/security' });
+      if (accounts) {
+        await api.register(accountPasswordRoutes, { prefix: '/account' });
+        await api.register(accountEmailRoutes, { prefix: '/account' });
+      }
+      await api.register(adminRoutes, { prefix: '/admin' });
+      if (app.twofoldContext.mailer.kind === 'outbox')
+        await api.register(mailboxRoutes, { prefix: '/dev' });
+      if (routes) await api.register(async (scope) => routes(scope));
+    },
+    { prefix },
+  );
+
+  publish.set(options, app.twofoldContext);
+};
+
+/** Hands the built context from Twofold's scope to the entry below, which made `options`. */
+const publish = new WeakMap<object, TwofoldContext>();
+/** The context behind a host's `app.twofold`, for the standalone product and its tests. */
+const contexts = new WeakMap<TwofoldApi, TwofoldContext>();
+
+/** The context behind `app.twofold` (`@twofold/fastify/internal`; not part of the public API). */
+export function contextOf(app: { twofold: TwofoldApi }): TwofoldContext {
+  const context = contexts.get(app.twofold);
+  if (!context) throw new Error('Twofold is not registered on this instance');
+  return context;
+}
+
+function normalizePrefix(prefix: string | undefined): string {
+  const value = prefix ?? DEFAULT_PREFIX;
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(value)) {
+    throw new Error(
+      `twofold: prefix must be a path such as "/twofold" or "/api" (no trailing slash), got ${JSON.stringify(prefix)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Registers Twofold on a host's Fastify 5 instance: its routes under the prefix, in a scope of
+ * their own (error handler, validator, hooks and services stay inside it), and one decorator,
+ * `app.twofold`, plus `request.twofoldSession` for the host's guarded routes.
+ */
+const twofold: FastifyPluginAsync<TwofoldOptions> = async (host, options) => {
+  if (!options || typeof options.config !== 'object' || options.config === null) {
+    throw new Error('twofold: options.config is required (loadConfig(process.env) builds it)');
+  }
+  const prefix = normalizePrefix(options.prefix);
+  if (host.hasDecorator('twofold')) throw new Error('twofold: already registered on this app');
+
+  // On the host's instance, so its routes can read them after `requireSession`.
+  host.decorateRequest('twofoldSession', null);
+  host.decorateRequest('twofoldChallenge', null);
+  host.decorateRequest('twofoldFirstFactorOnly', false);
+  host.decorateRequest('twofoldStepUpByHeader', false);
+
+  const { prefix: _prefix, ...rest } = options;
+  const scopeOptions: ScopeOptions = { ...rest, mountAt: prefix };
+  // Awaiting the registration loads the scope and everything in it: the context is built.
+  await host.register(twofoldScope, scopeOptions);
+  const context = publish.get(scopeOptions);
+  if (!context) throw new Error('twofold: the plugin did not start');
+
+  const guards = createGuards(context);
+  const csrf = createCsrfCheck(context.config.appUrl);
+  const requireSession = async (request: FastifyRequest, _reply: FastifyReply) => {
+    await csrf(request);
+    await guards.authenticate(request, 'session');
+  };
+  const stepUp: StepUp = true;
+  const api: TwofoldApi = {
+    prefix,
+    requireSession,
+    async requireStepUp(request, reply) {
+      await requireSession(request, reply);
+      await guards.stepUp(request, stepUp);
+    },
+  };
+  contexts.set(api, context);
+  host.decorate('twofold', api);
+};
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    twofold: TwofoldApi;
+  }
+  interface FastifyRequest {
+    /** The signed-in session, on routes behind `app.twofold.requireSession`; null elsewhere. */
+    twofoldSession: TwofoldSession | null;
+  }
+}
+
+export default fp(twofold, { name: '@twofold/fastify', fastify: '5.x' });
