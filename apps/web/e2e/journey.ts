@@ -115,3 +115,13 @@ export async function confirmItsYou(page: Page, backupCode: string) {
   await dialog.getByRole('button', { name: 'Confirm' }).click();
   await expect.poll(() => dialog.isVisible(), { timeout: 15_000 }).toBe(false);
 }
+
+/**
+ * Narrows the admin page's users table to addresses containing `text`, as an admin with many
+ * users would: the table lists the oldest accounts first, one page at a time, and on PostgreSQL
+ * every browser suite shares one database, so a new account is rarely on the first page.
+ */
+export async function searchUsers(page: Page, text: string) {
+  await page.getByRole('searchbox', { name: 'Search by email' }).fill(text);
+  await visible(page, page.getByRole('status').filter({ hasText: `matching “${text}”` }));
+}

@@ -47,7 +47,7 @@ export interface DbClient {
  * One connection per CPU core of this host, at least two. postgres.js pipelines queries on a
  * busy connection, so a few connections carry a full load, each write carries more queries and
  * PostgreSQL wakes fewer backends: on a 2-core host, 2 connections served more session reads
- * and TOTP verifies than 10 (figures by pool size in the README's Benchmarks). Two, not one, so
+ * and TOTP verifies than 10 (figures by pool size in bench/README.md). Two, not one, so
  * a transaction (which holds its connection) never stalls every other query.
  */
 export function defaultPoolSize(): number {

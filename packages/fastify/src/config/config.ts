@@ -229,7 +229,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const missing = SECRET_VARS.filter((name) => !env[name]?.trim());
   if (production && missing.length > 0) {
     throw new ConfigError(
-      `Refusing to start in production without ${missing.join(', ')}. See the README's environment table.`,
+      `Refusing to start in production without ${missing.join(', ')}. See apps/api/DEPLOYMENT.md, Environment.`,
     );
   }
   // In development a variable that is set wins; the generated file fills in the rest.

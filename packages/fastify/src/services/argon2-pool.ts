@@ -21,7 +21,7 @@ export interface Argon2Options {
  * Nice value of the hashing threads (0 = the event loop's priority, 19 = the lowest). At 10 the
  * scheduler weighs the event loop about 9 to 1 against a hashing thread on a contested core;
  * at 19 the hashes were preempted so often that sign-ins ran slower with no gain in read latency
- * (README, Benchmarks).
+ * (bench/README.md).
  */
 export const HASH_THREAD_NICE = 10;
 
