@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // A page waits on the API and a real browser: a poll gets 10 s, not Vitest's default 1 s
+    // (a sign-up's first password hash on a busy 2-core machine takes longer than that).
+    expect: { poll: { timeout: 10_000 } },
   },
 });
