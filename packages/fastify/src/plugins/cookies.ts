@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { parseCookie, stringifySetCookie } from 'cookie';
+import { parse as parseCookie, serialize } from 'cookie';
 import { createSigner, createVerifier } from 'fast-jwt';
 
 /** The cookies Twofold sets; each carries a JWT whose `typ` must match, so none can stand in for another. */
@@ -93,12 +93,7 @@ const cookiesPlugin: FastifyPluginAsync = async (app) => {
       // `exp` in the payload rather than an `expiresIn` option, which would build a new signer
       // on every call.
       const value = jar.seal(kind, token, maxAgeSeconds);
-      const cookie = stringifySetCookie({
-        name: names[kind],
-        value,
-        ...attributes,
-        maxAge: maxAgeSeconds,
-      });
+      const cookie = serialize(names[kind], value, { ...attributes, maxAge: maxAgeSeconds });
       reply.header('set-cookie', cookie);
     },
     seal(kind, token, maxAgeSeconds) {
@@ -114,13 +109,7 @@ const cookiesPlugin: FastifyPluginAsync = async (app) => {
         : null;
     },
     clear(reply, kind) {
-      const cookie = stringifySetCookie({
-        name: names[kind],
-        value: '',
-        ...attributes,
-        expires: new Date(0),
-        maxAge: 0,
-      });
+      const cookie = serialize(names[kind], '', { ...attributes, expires: new Date(0), maxAge: 0 });
       reply.header('set-cookie', cookie);
     },
   };
