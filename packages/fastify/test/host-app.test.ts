@@ -4,6 +4,7 @@ import cookie from '@fastify/cookie';
 import { desc, eq } from 'drizzle-orm';
 import { devOutbox, type DbClient } from '@twofold/db';
 import { createTestDbClient } from '@twofold/db/testing';
+import { generateTotp } from '@twofold/mfa-core';
 import twofold, { ephemeralSecretEnv, loadConfig } from '../src/index.js';
 
 /**
@@ -232,6 +233,52 @@ describe('an app that registers Twofold', () => {
     } finally {
       clock = Date.now();
     }
+  });
+});
+
+describe('a signed-in person with an authenticator app, on the app’s routes', () => {
+  it('needs the second step before a guarded route opens, and takes X-TOTP-Code as step-up', async () => {
+    const email = `totp.${Date.now()}@example.com`;
+    const first = await signedIn(email);
+    const started = await first.send('POST', '/twofold/mfa/totp', {});
+    expect(started.statusCode).toBe(201);
+    const { secret } = started.json() as { secret: string };
+    const confirmed = await first.send('POST', '/twofold/mfa/totp/confirm', {
+      code: generateTotp({ secret, now: clock }),
+    });
+    expect(confirmed.statusCode).toBe(200);
+
+    // A new sign-in a step later: the password alone leaves a half-finished sign-in.
+    clock += 60_000;
+    const browser = new Browser(host);
+    const login = await browser.send('POST', '/twofold/auth/login', {
+      email,
+      password: 'correct horse battery',
+    });
+    expect(login.json().status).toBe('mfa_required');
+    const halfway = await browser.send('GET', '/shop/orders');
+    expect(halfway.statusCode).toBe(401);
+    expect(halfway.json().code).toBe('UNAUTHENTICATED');
+
+    const verified = await browser.send('POST', '/twofold/auth/mfa/verify', {
+      method: 'totp',
+      code: generateTotp({ secret, now: clock }),
+    });
+    expect(verified.statusCode).toBe(200);
+    const orders = await browser.send('GET', '/shop/orders');
+    expect(orders.json()).toEqual({ for: email, aal: 2 });
+
+    // Step-up by header: a wrong code is refused, the next step's code opens the route once.
+    const wrong = await browser.send('POST', '/shop/payout', {}, { 'x-totp-code': '000000' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json()).toMatchObject({ code: 'INVALID_CODE', shopError: expect.any(String) });
+    clock += 30_000;
+    const code = generateTotp({ secret, now: clock });
+    const paid = await browser.send('POST', '/shop/payout', {}, { 'x-totp-code': code });
+    expect(paid.statusCode).toBe(200);
+    const replayed = await browser.send('POST', '/shop/payout', {}, { 'x-totp-code': code });
+    expect(replayed.statusCode).toBe(400);
+    expect(replayed.json().code).toBe('CODE_ALREADY_USED');
   });
 });
 
