@@ -295,5 +295,14 @@ describe('registration', () => {
         prefix: 'twofold/',
       }),
     ).rejects.toThrow(/prefix must be a path such as "\/twofold"/);
+    // Twice on one app would mean two sets of sessions and cookies: refused.
+    const twice = Fastify({ logger: false });
+    const options = {
+      config: loadConfig({ NODE_ENV: 'test', ...ephemeralSecretEnv() }, { log: () => {} }),
+      db,
+    };
+    await twice.register(twofold, options);
+    await expect(twice.register(twofold, options)).rejects.toThrow(/already registered/);
+    await twice.close();
   });
 });
