@@ -1,6 +1,6 @@
 // What the standalone product (apps/api) and its tests use beyond the public API. Not part of
 // the package's public API: it may change in any release.
-export { contextOf } from './plugin.js';
+export { contextOf } from './registry.js';
 export type { TwofoldContext } from './context.js';
 export { default as errorsPlugin, notFound } from './plugins/errors.js';
 export { default as headersPlugin, answerHeaders } from './plugins/headers.js';

@@ -36,6 +36,7 @@ import securityEventRoutes from './routes/security/events.js';
 import sessionListRoutes from './routes/sessions.js';
 import healthRoutes from './routes/health.js';
 import type { TwofoldSession } from './public-types.js';
+import { remember } from './registry.js';
 
 export const DEFAULT_PREFIX = '/twofold';
 
@@ -140,16 +141,6 @@ const twofoldScope: FastifyPluginAsync<ScopeOptions> = async (app, options) => {
 
 /** Hands the built context from Twofold's scope to the entry below, which made `options`. */
 const publish = new WeakMap<object, TwofoldContext>();
-/** The context behind a host's `app.twofold`, for the standalone product and its tests. */
-const contexts = new WeakMap<TwofoldApi, TwofoldContext>();
-
-/** The context behind `app.twofold` (`@twofold/fastify/internal`; not part of the public API). */
-export function contextOf(app: { twofold: TwofoldApi }): TwofoldContext {
-  const context = contexts.get(app.twofold);
-  if (!context) throw new Error('Twofold is not registered on this instance');
-  return context;
-}
-
 function normalizePrefix(prefix: string | undefined): string {
   const value = prefix ?? DEFAULT_PREFIX;
   if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(value)) {
@@ -200,7 +191,7 @@ const twofold: FastifyPluginAsync<TwofoldOptions> = async (host, options) => {
       await guards.stepUp(request, stepUp);
     },
   };
-  contexts.set(api, context);
+  remember(api, context);
   host.decorate('twofold', api);
 };
 
