@@ -1,5 +1,6 @@
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from '@twofold/fastify';
+import { ConfigError } from '@twofold/fastify';
+import { loadConfig } from './config.js';
 import { contextOf } from '@twofold/fastify/internal';
 
 /** Owns process concerns only: configuration, listening and graceful shutdown. */

@@ -10,12 +10,8 @@ import { eq } from 'drizzle-orm';
 import { createTestDbClient } from '@twofold/db/testing';
 import { defaultPoolSize, users, type DbClient } from '@twofold/db';
 import { buildApp, type App } from '../src/app.js';
-import {
-  ConfigError,
-  ephemeralSecretEnv,
-  loadConfig,
-  RATE_LIMIT_AUTH_MAX_CEILING,
-} from '@twofold/fastify';
+import { ConfigError, ephemeralSecretEnv, RATE_LIMIT_AUTH_MAX_CEILING } from '@twofold/fastify';
+import { loadConfig } from '../src/config.js';
 import { hashPassword, contextOf } from '@twofold/fastify/internal';
 import { buildTestApp, Client, GOOD_PASSWORD, uniqueEmail } from './helpers/app.js';
 import { enrollTotp } from './helpers/mfa.js';

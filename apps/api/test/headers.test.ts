@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
-import { ephemeralSecretEnv, loadConfig } from '@twofold/fastify';
+import { ephemeralSecretEnv } from '@twofold/fastify';
+import { loadConfig } from '../src/config.js';
 import { buildTestApp, signUp, useTestApp } from './helpers/app.js';
 import { enrollTotp } from './helpers/mfa.js';
 

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDbClient } from '@twofold/db/testing';
 import type { DbClient } from '@twofold/db';
 import type { App } from '../src/app.js';
-import { ephemeralSecretEnv, loadConfig } from '@twofold/fastify';
+import { ephemeralSecretEnv } from '@twofold/fastify';
+import { loadConfig } from '../src/config.js';
 import { buildTestApp, signUp } from './helpers/app.js';
 
 const INDEX_HTML =

@@ -92,7 +92,9 @@ const twofoldScope: FastifyPluginAsync<ScopeOptions> = async (app, options) => {
   const { config, db, now, mountAt: prefix, accounts = false, routes } = options;
   await app.register(configPlugin, { config, prefix, now });
   await app.register(errorsPlugin);
-  if (!app.hasPlugin('twofold-headers')) await app.register(headersPlugin, { config, prefix });
+  // The full path of the routes: a host may register Twofold inside a prefixed scope of its own.
+  if (!app.hasPlugin('twofold-headers'))
+    await app.register(headersPlugin, { config, prefix: `${app.prefix}${prefix}` });
   await app.register(validationPlugin);
   await app.register(dbPlugin, { client: db });
   await app.register(cookiesPlugin);
@@ -141,6 +143,12 @@ const twofoldScope: FastifyPluginAsync<ScopeOptions> = async (app, options) => {
 
 /** Hands the built context from Twofold's scope to the entry below, which made `options`. */
 const publish = new WeakMap<object, TwofoldContext>();
+function publicSession(session: TwofoldSession): TwofoldSession {
+  const { id, userId, email, role, aal, amr, scope, createdAt, reauthenticatedAt, mfaEnabled } =
+    session;
+  return { id, userId, email, role, aal, amr, scope, createdAt, reauthenticatedAt, mfaEnabled };
+}
+
 function normalizePrefix(prefix: string | undefined): string {
   const value = prefix ?? DEFAULT_PREFIX;
   if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(value)) {
@@ -163,11 +171,8 @@ const twofold: FastifyPluginAsync<TwofoldOptions> = async (host, options) => {
   const prefix = normalizePrefix(options.prefix);
   if (host.hasDecorator('twofold')) throw new Error('twofold: already registered on this app');
 
-  // On the host's instance, so its routes can read them after `requireSession`.
+  // On the host's instance, so its routes can read it after `requireSession`.
   host.decorateRequest('twofoldSession', null);
-  host.decorateRequest('twofoldChallenge', null);
-  host.decorateRequest('twofoldFirstFactorOnly', false);
-  host.decorateRequest('twofoldStepUpByHeader', false);
 
   const { prefix: _prefix, ...rest } = options;
   const scopeOptions: ScopeOptions = { ...rest, mountAt: prefix };
@@ -181,6 +186,8 @@ const twofold: FastifyPluginAsync<TwofoldOptions> = async (host, options) => {
   const requireSession = async (request: FastifyRequest, _reply: FastifyReply) => {
     await csrf(request);
     await guards.authenticate(request, 'session');
+    // The app sees what TwofoldSession promises, not the row behind it.
+    request.twofoldSession = publicSession(request.twofoldSession!);
   };
   const stepUp: StepUp = true;
   const api: TwofoldApi = {

@@ -29,6 +29,13 @@ async function buildHost(): Promise<FastifyInstance> {
   app.setNotFoundHandler((_request, reply) =>
     reply.status(404).send({ shopError: 'no such page' }),
   );
+  // Its own serializer (as a Zod type provider sets one) and form bodies.
+  app.setSerializerCompiler(() => () => '{"servedBy":"the shop serializer"}');
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  );
 
   await app.register(twofold, {
     config: loadConfig(
@@ -51,6 +58,12 @@ async function buildHost(): Promise<FastifyInstance> {
     },
     async (request) => ({ added: (request.body as { name: string }).name }),
   );
+  app.get(
+    '/shop/serialized',
+    { schema: { response: { 200: { type: 'object', properties: { a: { type: 'string' } } } } } },
+    async () => ({ a: 'b' }),
+  );
+  app.post('/shop/form', async (request) => request.body);
   app.get('/shop/cookie', async (request) => ({ seen: request.cookies.flavour ?? null }));
   app.get('/shop/orders', { preHandler: app.twofold.requireSession }, async (request) => ({
     for: request.twofoldSession?.email,
@@ -143,6 +156,16 @@ describe('an app that registers Twofold', () => {
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({ shopError: 'no such page' });
 
+    const serialized = await host.inject({ method: 'GET', url: '/shop/serialized' });
+    expect(serialized.json()).toEqual({ servedBy: 'the shop serializer' });
+    const form = await host.inject({
+      method: 'POST',
+      url: '/shop/form',
+      payload: 'flavour=mint',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(form.json()).toEqual({ flavour: 'mint' });
+
     const withCookie = await host.inject({
       method: 'GET',
       url: '/shop/cookie',
@@ -163,6 +186,8 @@ describe('an app that registers Twofold', () => {
   it("mounts Twofold's routes under its prefix, in Twofold's own error format", async () => {
     const health = await host.inject({ method: 'GET', url: '/twofold/health' });
     expect(health.statusCode).toBe(200);
+    // Serialized by Fastify's own compiler from the route's schema, not the shop's.
+    expect(health.json()).toEqual({ status: 'ok' });
     expect(health.headers['cache-control']).toBe('no-store');
     const missing = await host.inject({ method: 'GET', url: '/twofold/nothing-here' });
     expect(missing.statusCode).toBe(404);
@@ -178,6 +203,16 @@ describe('an app that registers Twofold', () => {
     });
     expect(strict.statusCode).toBe(400);
     expect(strict.json().code).toBe('VALIDATION_ERROR');
+    // JSON only: a form body (what another site's form can send) is refused, even though the
+    // shop accepts forms on its own routes.
+    const form = await host.inject({
+      method: 'POST',
+      url: '/twofold/auth/login',
+      payload: 'email=a%40example.com&password=correct+horse+battery',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(form.statusCode).toBe(415);
+    expect(form.json().code).toEqual(expect.any(String));
   });
 
   it('guards a route that asks for a session, answering in the app’s own error format', async () => {
@@ -279,6 +314,41 @@ describe('a signed-in person with an authenticator app, on the app’s routes', 
     const replayed = await browser.send('POST', '/shop/payout', {}, { 'x-totp-code': code });
     expect(replayed.statusCode).toBe(400);
     expect(replayed.json().code).toBe('CODE_ALREADY_USED');
+  });
+});
+
+describe('an app that registers Twofold inside a prefixed scope of its own', () => {
+  it('keeps the per-IP limit on the sign-in routes and no-store on the answers', async () => {
+    const app = Fastify({ logger: false });
+    await app.register(
+      async (v1) => {
+        await v1.register(twofold, {
+          config: loadConfig(
+            { NODE_ENV: 'test', APP_URL, RATE_LIMIT_AUTH_MAX: '2', ...ephemeralSecretEnv() },
+            { log: () => {} },
+          ),
+          db,
+        });
+      },
+      { prefix: '/v1' },
+    );
+    try {
+      const health = await app.inject({ method: 'GET', url: '/v1/twofold/health' });
+      expect(health.statusCode).toBe(200);
+      expect(health.headers['cache-control']).toBe('no-store');
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        const answer = await app.inject({
+          method: 'POST',
+          url: '/v1/twofold/auth/reauthenticate',
+          payload: { password: 'x' },
+        });
+        statuses.push(answer.statusCode);
+      }
+      expect(statuses).toEqual([401, 401, 429]);
+    } finally {
+      await app.close();
+    }
   });
 });
 

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { asc, eq, sql } from 'drizzle-orm';
 import { createDbClient, securityEvents, users, type DbClient } from '@twofold/db';
-import { ConfigError, loadConfig, type Config } from '@twofold/fastify';
+import { ConfigError, type Config } from '@twofold/fastify';
+import { loadConfig } from '../config.js';
 import { normalizeEmail } from '@twofold/fastify/internal';
 
 /**

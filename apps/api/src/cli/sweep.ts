@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createDbClient, RETENTION_KINDS, type DbClient } from '@twofold/db';
-import { ConfigError, loadConfig } from '@twofold/fastify';
+import { ConfigError } from '@twofold/fastify';
+import { loadConfig } from '../config.js';
 import { createRetention } from '@twofold/fastify/internal';
 
 /**

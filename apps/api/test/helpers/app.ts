@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { devOutbox, sessions, type DbClient } from '@twofold/db';
 import { createTestDbClient } from '@twofold/db/testing';
 import { buildApp, type App } from '../../src/app.js';
-import { ephemeralSecretEnv, loadConfig, type Config } from '@twofold/fastify';
+import { ephemeralSecretEnv, type Config } from '@twofold/fastify';
+import { loadConfig } from '../../src/config.js';
 import { contextOf } from '@twofold/fastify/internal';
 
 export function testConfig(env: Record<string, string> = {}): Config {

@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { defaultPoolSize } from '@twofold/db';
@@ -50,14 +49,6 @@ export interface Config {
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
-
-/**
- * `.data/` at the repository root (this file sits in packages/fastify/{src,dist}/config); from
- * an app's node_modules/@twofold/fastify/dist/config, the same path is the app's own root.
- */
-const defaultDataDir = fileURLToPath(new URL('../../../../.data', import.meta.url));
-/** The SPA's build output, `apps/web/dist`, served by a production API when it exists. */
-const defaultWebDistDir = fileURLToPath(new URL('../../../../apps/web/dist', import.meta.url));
 
 type Env = Record<string, string | undefined>;
 
@@ -217,13 +208,18 @@ function parseSecrets(
 export interface LoadConfigOptions {
   /** Where start-up notices go (the logger does not exist yet). */
   log?: (message: string) => void;
+  /** DATA_DIR when unset: `.data` in the working directory unless the app says otherwise. */
+  defaultDataDir?: string;
+  /** WEB_DIST_DIR in production when unset and the folder exists (the standalone product's SPA). */
+  defaultWebDistDir?: string;
 }
 
 export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): Config {
   const log = options.log ?? ((message: string) => console.warn(message));
   const nodeEnv =
     env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development';
-  const dataDir = path.resolve(env.DATA_DIR || defaultDataDir);
+  const dataDir = path.resolve(env.DATA_DIR || options.defaultDataDir || '.data');
+  const defaultWebDistDir = options.defaultWebDistDir;
   const production = nodeEnv === 'production';
 
   const missing = SECRET_VARS.filter((name) => !env[name]?.trim());
@@ -268,7 +264,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     rateLimitAuthMax: integer(env, 'RATE_LIMIT_AUTH_MAX', 20, 1, RATE_LIMIT_AUTH_MAX_CEILING),
     webDistDir: env.WEB_DIST_DIR
       ? path.resolve(env.WEB_DIST_DIR)
-      : production && existsSync(defaultWebDistDir)
+      : production && defaultWebDistDir && existsSync(defaultWebDistDir)
         ? defaultWebDistDir
         : undefined,
     // Off by default under NODE_ENV=test: a sweep at a test's faked time would delete its rows.

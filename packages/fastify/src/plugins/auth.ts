@@ -122,10 +122,13 @@ export function createGuards(context: TwofoldContext) {
 
 /**
  * Twofold's own routes: each carries the hooks its mode needs (`config.auth`, `config.stepUp`).
- * The request decorators come from the plugin's entry (plugin.ts), on the host's instance, so a
- * host route can read `request.twofoldSession` too.
+ * `request.twofoldSession` is decorated by the plugin's entry (plugin.ts), on the host's
+ * instance, so a host route can read it too; the others stay in Twofold's scope.
  */
 const authPlugin: FastifyPluginAsync = async (app) => {
+  app.decorateRequest('twofoldChallenge', null);
+  app.decorateRequest('twofoldFirstFactorOnly', false);
+  app.decorateRequest('twofoldStepUpByHeader', false);
   const guards = createGuards(app.twofoldContext);
   const authenticate = (request: FastifyRequest) =>
     guards.authenticate(request, request.routeOptions.config.auth ?? 'session');

@@ -22,7 +22,8 @@ const REDIS_TIMEOUT_MS = 500;
  */
 const rateLimitPlugin: FastifyPluginAsync = async (app) => {
   const { config, prefix } = app.twofoldContext;
-  const authPrefix = `${prefix}/auth/`;
+  // app.prefix: where the host registered Twofold ('' at its root, '/v1' inside a /v1 scope).
+  const authPrefix = `${app.prefix}${prefix}/auth/`;
   app.addHook('onRoute', (route) => {
     const authRoute = route.url.startsWith(authPrefix) || route.config?.authRateLimit === true;
     if (!authRoute || route.config?.rateLimit !== undefined) return;

@@ -3,6 +3,7 @@ import { addRouteHook } from '../route-hooks.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 
 function createAjv(options: Options) {
   const ajv = new Ajv({
@@ -27,13 +28,17 @@ const validationPlugin: FastifyPluginAsync = async (app) => {
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? strict : coercing).compile(schema),
   );
-  // JSON only: a text/plain body is what a cross-site form can send without a preflight.
-  app.removeContentTypeParser('text/plain');
+  // Answers are serialized from their JSON schemas, whatever compiler the host app set (a Zod
+  // type provider's would fail on them): Fastify's own, in Twofold's scope.
+  const serialize = SerializerSelector()({}, {});
+  app.setSerializerCompiler((route) => serialize({ ...route, httpStatus: route.httpStatus ?? '' }));
+  // JSON only, whatever parsers the host added (form bodies, multipart, text/plain): those are
+  // what a cross-site form can send without a preflight.
+  app.removeAllContentTypeParsers();
   // JSON is UTF-8 (RFC 8259). Decoding leniently would turn invalid bytes into U+FFFD, so two
   // different byte strings (say, Latin-1 passwords) would become the same value: refuse them.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   const utf8 = new TextDecoder('utf-8', { fatal: true });
-  app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     let text: string;
     try {

@@ -152,7 +152,7 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw appError(
             'CODE_REQUIRED',
             undefined,
-            'Removing your only method turns two-factor authentication off: confirm with a current code (POST /api/mfa/disable).',
+            `Removing your only method turns two-factor authentication off: confirm with a current code (POST ${app.twofoldContext.prefix}/mfa/disable).`,
           );
         }
         await turnOff(request, session);

@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { ephemeralSecretEnv, loadConfig } from '../src/index.js';
+
+const quiet = { log: () => {} };
+const env = { NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:2525', ...ephemeralSecretEnv() };
+
+it("keeps its data in the app's working directory, never beside its own files", () => {
+  // Installed, the package sits in node_modules: a path relative to its own files would put the
+  // database and the development secrets there, to be wiped by the next install.
+  expect(loadConfig(env, quiet).dataDir).toBe(path.resolve('.data'));
+  expect(loadConfig(env, { ...quiet, defaultDataDir: '/srv/app/data' }).dataDir).toBe(
+    '/srv/app/data',
+  );
+  expect(loadConfig({ ...env, DATA_DIR: 'var/twofold' }, quiet).dataDir).toBe(
+    path.resolve('var/twofold'),
+  );
+});
+
+it('serves no SPA unless the app names one', () => {
+  expect(loadConfig(env, quiet).webDistDir).toBeUndefined();
+  // A default that does not exist is not served either.
+  expect(
+    loadConfig(env, { ...quiet, defaultWebDistDir: '/nonexistent/web/dist' }).webDistDir,
+  ).toBeUndefined();
+});
