@@ -24,8 +24,9 @@ export interface BuildAppOptions {
   now?: () => Date;
   logger?: FastifyServerOptions['logger'];
   /**
-   * More routes inside Twofold's context, their paths under /api (`/auth/x` is /api/auth/x), so they get its hooks (sessions, CSRF,
-   * rate limits, errors). An app of its own registers `@twofold/fastify` instead.
+   * More routes inside Twofold's scope, their paths under /api (`/auth/x` is /api/auth/x), so
+   * they get its hooks (sessions, CSRF, rate limits, errors). An app of its own registers
+   * `@twofold/fastify` instead.
    */
   extend?: (app: FastifyInstance) => Promise<void> | void;
 }
@@ -74,7 +75,7 @@ export async function buildApp({ config, db, now, logger, extend }: BuildAppOpti
     now,
     prefix: API_PREFIX,
     accounts: true,
-    routes: extend && ((scope) => extend(scope)),
+    routes: extend,
   });
   await app.register(webPlugin, { webDistDir: config.webDistDir });
 

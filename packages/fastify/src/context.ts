@@ -24,9 +24,10 @@ import type { createUsers } from './services/users.js';
 /**
  * Everything Twofold's routes and services share, in one object. It hangs off Twofold's own
  * encapsulated Fastify context under one name, so nothing of it reaches the host's instance:
- * a host may have its own `db`, `config` or `users` decorators. The plugins under plugins/ fill
- * it in, in registration order; services read their neighbours from it when called, so the
- * order they are built in does not matter.
+ * a host may have its own `db`, `config` or `users` decorators. The plugin's entry (plugin.ts)
+ * starts it with the configuration, prefix, clock and logger; the plugins under plugins/ fill in
+ * the rest, in registration order. Services take it as `context` and read their neighbours
+ * from it when called, so the order they are built in does not matter.
  */
 export interface TwofoldContext {
   config: Config;

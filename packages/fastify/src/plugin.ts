@@ -9,7 +9,7 @@ import type {
 import type { DbClient } from '@twofold/db';
 import type { Config } from './config/config.js';
 import type { TwofoldContext } from './context.js';
-import authPlugin, { createGuards, type StepUp } from './plugins/auth.js';
+import authPlugin, { createGuards } from './plugins/auth.js';
 import configPlugin from './plugins/config.js';
 import cookiesPlugin from './plugins/cookies.js';
 import csrfPlugin, { createCsrfCheck } from './plugins/csrf.js';
@@ -83,18 +83,18 @@ export interface TwofoldApi {
 }
 
 /** Twofold's own scope: everything but the one decorator stays in here. */
-interface ScopeOptions extends Omit<TwofoldOptions, 'prefix'> {
-  /** The prefix, under another name: Fastify would apply a `prefix` option to the scope itself. */
-  mountAt: string;
+interface ScopeOptions extends Omit<TwofoldOptions, 'prefix' | 'now'> {
+  /** Made by the entry below, filled in by the plugins registered here. */
+  context: TwofoldContext;
 }
 
 const twofoldScope: FastifyPluginAsync<ScopeOptions> = async (app, options) => {
-  const { config, db, now, mountAt: prefix, accounts = false, routes } = options;
-  await app.register(configPlugin, { config, prefix, now });
+  const { context, config, db, accounts = false, routes } = options;
+  const { prefix } = context;
+  await app.register(configPlugin, { context });
   await app.register(errorsPlugin);
-  // The full path of the routes: a host may register Twofold inside a prefixed scope of its own.
-  if (!app.hasPlugin('twofold-headers'))
-    await app.register(headersPlugin, { config, prefix: `${app.prefix}${prefix}` });
+  // Every answer of this scope is Twofold's: never stored, whatever path the host mounted it at.
+  if (!app.hasPlugin('twofold-headers')) await app.register(headersPlugin, { config });
   await app.register(validationPlugin);
   await app.register(dbPlugin, { client: db });
   await app.register(cookiesPlugin);
@@ -131,18 +131,13 @@ const twofoldScope: FastifyPluginAsync<ScopeOptions> = async (app, options) => {
         await api.register(accountEmailRoutes, { prefix: '/account' });
       }
       await api.register(adminRoutes, { prefix: '/admin' });
-      if (app.twofoldContext.mailer.kind === 'outbox')
-        await api.register(mailboxRoutes, { prefix: '/dev' });
+      if (context.mailer.kind === 'outbox') await api.register(mailboxRoutes, { prefix: '/dev' });
       if (routes) await api.register(async (scope) => routes(scope));
     },
     { prefix },
   );
-
-  publish.set(options, app.twofoldContext);
 };
 
-/** Hands the built context from Twofold's scope to the entry below, which made `options`. */
-const publish = new WeakMap<object, TwofoldContext>();
 function publicSession(session: TwofoldSession): TwofoldSession {
   const { id, userId, email, role, aal, amr, scope, createdAt, reauthenticatedAt, mfaEnabled } =
     session;
@@ -174,12 +169,18 @@ const twofold: FastifyPluginAsync<TwofoldOptions> = async (host, options) => {
   // On the host's instance, so its routes can read it after `requireSession`.
   host.decorateRequest('twofoldSession', null);
 
-  const { prefix: _prefix, ...rest } = options;
-  const scopeOptions: ScopeOptions = { ...rest, mountAt: prefix };
+  // The scope's plugins fill in the rest (see context.ts). The prefix travels in the context:
+  // Fastify would apply a `prefix` option to the scope itself.
+  const { prefix: _prefix, now, ...rest } = options;
+  const start: Partial<TwofoldContext> = {
+    config: options.config,
+    prefix,
+    now: now ?? (() => new Date()),
+    log: host.log,
+  };
+  const context = start as TwofoldContext;
   // Awaiting the registration loads the scope and everything in it: the context is built.
-  await host.register(twofoldScope, scopeOptions);
-  const context = publish.get(scopeOptions);
-  if (!context) throw new Error('twofold: the plugin did not start');
+  await host.register(twofoldScope, { ...rest, context });
 
   const guards = createGuards(context);
   const csrf = createCsrfCheck(context.config.appUrl);
@@ -189,13 +190,12 @@ const twofold: FastifyPluginAsync<TwofoldOptions> = async (host, options) => {
     // The app sees what TwofoldSession promises, not the row behind it.
     request.twofoldSession = publicSession(request.twofoldSession!);
   };
-  const stepUp: StepUp = true;
   const api: TwofoldApi = {
     prefix,
     requireSession,
     async requireStepUp(request, reply) {
       await requireSession(request, reply);
-      await guards.stepUp(request, stepUp);
+      await guards.stepUp(request, true);
     },
   };
   remember(api, context);

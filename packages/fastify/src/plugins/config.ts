@@ -1,27 +1,18 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Config } from '../config/config.js';
 import type { TwofoldContext } from '../context.js';
 
 export interface ConfigPluginOptions {
-  config: Config;
-  prefix: string;
-  now?: () => Date;
+  /** Started by the plugin's entry with the configuration, prefix, clock and logger. */
+  context: TwofoldContext;
 }
 
-/** Starts Twofold's context with what the others stand on: the configuration and the clock. */
-const configPlugin: FastifyPluginAsync<ConfigPluginOptions> = async (
-  app,
-  { config, prefix, now },
-) => {
-  // The rest is filled in by the plugins registered after this one (see context.ts).
-  const context: Partial<TwofoldContext> = {
-    config,
-    prefix,
-    now: now ?? (() => new Date()),
-    log: app.log,
-  };
-  app.decorate('twofoldContext', context as TwofoldContext);
+/**
+ * Hangs Twofold's context on its scope, for the plugins registered after this one to fill in
+ * (see context.ts) and the routes to read.
+ */
+const configPlugin: FastifyPluginAsync<ConfigPluginOptions> = async (app, { context }) => {
+  app.decorate('twofoldContext', context);
 };
 
 export default fp(configPlugin, { name: 'twofold-config' });

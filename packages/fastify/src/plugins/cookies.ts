@@ -90,13 +90,13 @@ const cookiesPlugin: FastifyPluginAsync = async (app) => {
   const jar: CookieJar = {
     name: (kind) => names[kind],
     set(reply, kind, token, maxAgeSeconds) {
-      // `exp` in the payload rather than an `expiresIn` option, which would build a new signer
-      // on every call.
       const value = jar.seal(kind, token, maxAgeSeconds);
       const cookie = serialize(names[kind], value, { ...attributes, maxAge: maxAgeSeconds });
       reply.header('set-cookie', cookie);
     },
     seal(kind, token, maxAgeSeconds) {
+      // `exp` in the payload rather than an `expiresIn` option, which would build a new signer
+      // on every call.
       const exp = Math.floor(Date.now() / 1000) + maxAgeSeconds;
       return sign({ typ: kind, tok: token, exp } satisfies CookieToken);
     },

@@ -9,7 +9,8 @@ export interface DbPluginOptions {
 }
 
 const dbPlugin: FastifyPluginAsync<DbPluginOptions> = async (app, { client }) => {
-  const { config } = app.twofoldContext;
+  const context = app.twofoldContext;
+  const { config } = context;
   let owned = false;
   if (!client) {
     owned = true;
@@ -23,9 +24,9 @@ const dbPlugin: FastifyPluginAsync<DbPluginOptions> = async (app, { client }) =>
       config.databaseUrl ? 'database: PostgreSQL' : `database: embedded PGlite in ${dataDir}`,
     );
   }
-  app.twofoldContext.dbClient = client;
-  app.twofoldContext.db = client.db;
-  app.twofoldContext.queries = createQueries(client.db);
+  context.dbClient = client;
+  context.db = client.db;
+  context.queries = createQueries(client.db);
   if (owned) app.addHook('onClose', async () => client.close());
 };
 

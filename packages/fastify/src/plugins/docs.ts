@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
  * its own document instead (its swagger collects every route registered after it).
  */
 const docsPlugin: FastifyPluginAsync = async (app) => {
+  const { cookieJar, prefix } = app.twofoldContext;
   // Each route's `security` follows from its auth mode (closed unless 'public'), so the
   // document cannot disagree with what the auth hook enforces.
   app.addHook('onRoute', (route) => {
@@ -30,16 +31,8 @@ const docsPlugin: FastifyPluginAsync = async (app) => {
       },
       components: {
         securitySchemes: {
-          session: {
-            type: 'apiKey',
-            in: 'cookie',
-            name: app.twofoldContext.cookieJar.name('session'),
-          },
-          challenge: {
-            type: 'apiKey',
-            in: 'cookie',
-            name: app.twofoldContext.cookieJar.name('challenge'),
-          },
+          session: { type: 'apiKey', in: 'cookie', name: cookieJar.name('session') },
+          challenge: { type: 'apiKey', in: 'cookie', name: cookieJar.name('challenge') },
         },
       },
     },
@@ -49,7 +42,7 @@ const docsPlugin: FastifyPluginAsync = async (app) => {
     docs.addHook('onRoute', (route) => {
       route.config = { ...route.config, auth: 'public' };
     });
-    await docs.register(swaggerUi, { routePrefix: `${app.twofoldContext.prefix}/docs` });
+    await docs.register(swaggerUi, { routePrefix: `${prefix}/docs` });
   });
 };
 

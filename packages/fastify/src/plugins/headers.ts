@@ -21,15 +21,16 @@ function underPrefix(url: string, prefix: string): boolean {
 }
 
 /**
- * The headers every answer needs, set once per request: `Cache-Control: no-store` under `prefix`,
+ * The headers every answer needs, set once per request: `Cache-Control: no-store` under `prefix` (every answer without one),
  * and HSTS in production. Exported for the few answers Fastify writes before any hook runs
  * (a malformed URL, an over-long parameter), which app.ts sends through it too.
  */
-export function answerHeaders(config: Pick<Config, 'env'>, prefix: string) {
+export function answerHeaders(config: Pick<Config, 'env'>, prefix?: string) {
   const production = config.env === 'production';
   return (request: FastifyRequest, reply: FastifyReply): void => {
     if (production) reply.header('strict-transport-security', STRICT_TRANSPORT_SECURITY);
-    if (underPrefix(request.url, prefix)) reply.header('cache-control', API_CACHE_CONTROL);
+    if (prefix === undefined || underPrefix(request.url, prefix))
+      reply.header('cache-control', API_CACHE_CONTROL);
   };
 }
 
@@ -77,8 +78,11 @@ const ACCEPTED_CACHE_SIZE = 64;
  */
 export interface HeadersOptions {
   config: Pick<Config, 'env' | 'appUrl' | 'host'>;
-  /** Answers under this path are never stored. */
-  prefix: string;
+  /**
+   * Answers under this path are never stored; without it, no answer of the scope the plugin is
+   * registered in is (Twofold's own scope).
+   */
+  prefix?: string;
 }
 
 const headersPlugin: FastifyPluginAsync<HeadersOptions> = async (app, { config, prefix }) => {

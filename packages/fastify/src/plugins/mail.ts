@@ -21,7 +21,8 @@ export interface Mailer {
  * the body, because bodies carry codes.
  */
 const mailPlugin: FastifyPluginAsync = async (app) => {
-  const { config, db } = app.twofoldContext;
+  const context = app.twofoldContext;
+  const { config, db } = context;
   let mailer: Mailer;
 
   if (config.smtpUrl) {
@@ -56,7 +57,7 @@ const mailPlugin: FastifyPluginAsync = async (app) => {
     mailer = {
       kind: 'outbox',
       async send(message) {
-        await db.insert(devOutbox).values({ ...message, createdAt: app.twofoldContext.now() });
+        await db.insert(devOutbox).values({ ...message, createdAt: context.now() });
         app.log.info(
           { to: message.to, subject: message.subject },
           'mail kept in the dev outbox (/dev/mailbox)',
@@ -64,7 +65,7 @@ const mailPlugin: FastifyPluginAsync = async (app) => {
       },
     };
   }
-  app.twofoldContext.mailer = mailer;
+  context.mailer = mailer;
 };
 
 export default fp(mailPlugin, {

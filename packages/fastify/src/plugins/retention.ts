@@ -12,15 +12,17 @@ const FIRST_SWEEP_DELAY_MS = 30_000;
  * process alive, and closing the app stops it and waits for a sweep under way.
  */
 const retentionPlugin: FastifyPluginAsync = async (app) => {
+  const context = app.twofoldContext;
+  const { db, config, now } = context;
   const retention = createRetention({
-    db: app.twofoldContext.db,
-    config: app.twofoldContext.config,
-    now: app.twofoldContext.now,
+    db,
+    config,
+    now,
     log: app.log.child({ module: 'retention' }),
   });
-  app.twofoldContext.retention = retention;
+  context.retention = retention;
 
-  const every = app.twofoldContext.config.retentionSweepMs;
+  const every = config.retentionSweepMs;
   if (every <= 0) return;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;

@@ -4,10 +4,10 @@ import type { FastifyInstance } from 'fastify';
 /**
  * Work a request starts but does not wait for (forgot-password answers before it looks the
  * address up, so its timing reveals nothing). Each task is tracked: a failure is logged (the
- * error only, never the task's data), `app.close()` waits for what is still running, and tests
+ * error only, never the task's data), `context.close()` waits for what is still running, and tests
  * await `idle()`.
  */
-export function createBackground(app: TwofoldContext, instance: FastifyInstance) {
+export function createBackground(context: TwofoldContext, instance: FastifyInstance) {
   const running = new Set<Promise<void>>();
 
   async function idle(): Promise<void> {
@@ -24,7 +24,7 @@ export function createBackground(app: TwofoldContext, instance: FastifyInstance)
       const tracked: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
         .then(task)
         .catch((error: unknown) => {
-          app.log.error({ err: error, task: name }, 'background task failed');
+          context.log.error({ err: error, task: name }, 'background task failed');
         })
         .finally(() => running.delete(tracked));
       running.add(tracked);

@@ -14,8 +14,8 @@ import {
  * consumed by one atomic `UPDATE ... WHERE used_at IS NULL RETURNING`, so of N concurrent
  * submissions exactly one succeeds.
  */
-export function createBackupCodes(app: TwofoldContext) {
-  const { db, config } = app;
+export function createBackupCodes(context: TwofoldContext) {
+  const { db, config } = context;
   const hash = (userId: string, normalized: string) =>
     hmacSha256Hex(config.codeHmacKey, `backup_code:${userId}:${normalized}`);
 
@@ -36,7 +36,7 @@ export function createBackupCodes(app: TwofoldContext) {
     async replace(userId: string, tx?: Transaction): Promise<string[]> {
       if (!tx) return db.transaction((own) => this.replace(userId, own));
       const codes = generateBackupCodes(BACKUP_CODE_COUNT);
-      const now = app.now();
+      const now = context.now();
       await lockUser(tx, userId);
       await tx.delete(backupCodes).where(eq(backupCodes.userId, userId));
       await tx.insert(backupCodes).values(

@@ -11,8 +11,8 @@ export type ChallengePurpose = 'mfa' | 'registration' | 'registration_decoy';
 export type OpenChallenge = LoginChallenge & { user: User };
 
 /** Half-finished sign-ins: stored as the SHA-256 of a 256-bit cookie token, consumed once. */
-export function createChallenges(app: TwofoldContext) {
-  const { db } = app;
+export function createChallenges(context: TwofoldContext) {
+  const { db } = context;
   return {
     async create(
       userId: string,
@@ -21,7 +21,7 @@ export function createChallenges(app: TwofoldContext) {
       request: FastifyRequest,
     ) {
       const token = randomToken(32);
-      const now = app.now();
+      const now = context.now();
       const [challenge] = await db
         .insert(loginChallenges)
         .values({
@@ -42,10 +42,10 @@ export function createChallenges(app: TwofoldContext) {
       token: string,
       purpose: ChallengePurpose | readonly [ChallengePurpose, ChallengePurpose],
     ): Promise<OpenChallenge | undefined> {
-      const row = await app.queries.openChallenge.execute({
+      const row = await context.queries.openChallenge.execute({
         tokenHash: sha256Hex(token),
         purposes: typeof purpose === 'string' ? [purpose] : purpose,
-        now: app.now(),
+        now: context.now(),
       });
       return row && { ...row.challenge, user: row.user };
     },
@@ -54,13 +54,13 @@ export function createChallenges(app: TwofoldContext) {
     async closeAll(userId: string, executor: Pick<Database, 'update'> = db) {
       await executor
         .update(loginChallenges)
-        .set({ consumedAt: app.now() })
+        .set({ consumedAt: context.now() })
         .where(and(eq(loginChallenges.userId, userId), isNull(loginChallenges.consumedAt)));
     },
 
     /** One atomic statement: of concurrent callers, exactly one gets `true`. */
     async consume(id: string, executor: Pick<Database, 'update'> = db): Promise<boolean> {
-      const now = app.now();
+      const now = context.now();
       const rows = await executor
         .update(loginChallenges)
         .set({ consumedAt: now })

@@ -74,8 +74,8 @@ export interface CheckEmailCode {
  * code made for one purpose, user or sign-in attempt can never match another. One live code
  * per (user, purpose): issuing voids the previous one.
  */
-export function createEmailCodes(app: TwofoldContext) {
-  const { db, config } = app;
+export function createEmailCodes(context: TwofoldContext) {
+  const { db, config } = context;
   const hash = (
     userId: string,
     purpose: string,
@@ -86,7 +86,7 @@ export function createEmailCodes(app: TwofoldContext) {
   return {
     async issue(options: IssueEmailCode): Promise<IssuedCode> {
       const { userId, purpose, challengeId = null, ttlMs } = options;
-      const now = app.now();
+      const now = context.now();
       const code = generateEmailCode();
       const expiresAt = new Date(now.getTime() + ttlMs);
       // Issues for one user take turns on the user's row, so each one sees the code the one
@@ -156,7 +156,7 @@ export function createEmailCodes(app: TwofoldContext) {
 
       if (!options.decoy) {
         try {
-          await app.mailer.send({ to: options.email, ...options.message(code) });
+          await context.mailer.send({ to: options.email, ...options.message(code) });
         } catch (error) {
           // The code never reached anyone: it must not stay valid, and since nothing was sent it
           // must not start the resend cooldown either (retrying once mail is back must work).
@@ -176,7 +176,7 @@ export function createEmailCodes(app: TwofoldContext) {
       { userId, purpose, challengeId = null, code }: CheckEmailCode,
       tx: Transaction | Database = db,
     ): Promise<{ address: string | null }> {
-      const now = app.now();
+      const now = context.now();
       const [live] = await tx
         .select()
         .from(emailCodes)
@@ -231,7 +231,7 @@ export function createEmailCodes(app: TwofoldContext) {
     async voidAll(userId: string, tx: Transaction | Database = db): Promise<void> {
       await tx
         .update(emailCodes)
-        .set({ usedAt: app.now() })
+        .set({ usedAt: context.now() })
         .where(and(eq(emailCodes.userId, userId), isNull(emailCodes.usedAt)));
     },
   };

@@ -23,8 +23,8 @@ const SETUP_NAMES: Record<FactorType, string> = {
  * comes with 10 backup codes (shown once); every change ends the user's other sessions and
  * raises this one to aal 2; the user is told by email.
  */
-export function createEnrollment(app: TwofoldContext) {
-  const { db, backupCodes, sessions, securityEvents, notifications, factors } = app;
+export function createEnrollment(context: TwofoldContext) {
+  const { db, backupCodes, sessions, securityEvents, notifications, factors } = context;
 
   /** Deletes a pending factor; never one that a concurrent confirmation has just activated. */
   async function discard(factorId: string, tx: Transaction | Database = db) {
@@ -49,7 +49,7 @@ export function createEnrollment(app: TwofoldContext) {
         if (await factors.find(session.userId, type, 'active', tx)) {
           throw appError('FACTOR_ALREADY_ACTIVE');
         }
-        const now = app.now();
+        const now = context.now();
         const existing = await factors.find(session.userId, type, 'pending', tx);
         if (existing && existing.sessionId === session.id && !factors.isExpired(existing, now)) {
           return existing;
@@ -81,7 +81,7 @@ export function createEnrollment(app: TwofoldContext) {
       const factor = await factors.find(session.userId, type, 'pending');
       const setup = SETUP_NAMES[type];
       if (!factor) throw appError('FACTOR_NOT_FOUND', undefined, `Start ${setup} first.`);
-      if (factors.isExpired(factor, app.now())) {
+      if (factors.isExpired(factor, context.now())) {
         await discard(factor.id);
         throw appError(
           'FACTOR_NOT_FOUND',

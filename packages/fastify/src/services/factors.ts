@@ -17,8 +17,8 @@ export const FACTOR_LABELS: Record<'totp' | 'email', string> = {
 };
 
 /** The user's MFA factors: listing, and the cascade when MFA goes off. */
-export function createFactors(app: TwofoldContext) {
-  const { db } = app;
+export function createFactors(context: TwofoldContext) {
+  const { db } = context;
   return {
     async list(userId: string): Promise<MfaFactor[]> {
       return db
@@ -86,7 +86,7 @@ export function createFactors(app: TwofoldContext) {
     async removeAll(userId: string, tx: Transaction | Database = db): Promise<void> {
       await tx.delete(mfaFactors).where(eq(mfaFactors.userId, userId));
       await tx.delete(backupCodes).where(eq(backupCodes.userId, userId));
-      await app.trustedDevices.revokeAll(userId, tx);
+      await context.trustedDevices.revokeAll(userId, tx);
       await tx.update(sessions).set({ aal: 1 }).where(eq(sessions.userId, userId));
     },
 

@@ -14,14 +14,14 @@ export type NoticeKind = 'registration_attempt' | 'email_change_attempt';
  * Security notices to the account owner. They are best effort: the change they report has
  * already happened, so a mail failure is logged rather than turned into an error.
  */
-export function createNotifications(app: TwofoldContext) {
-  const { db } = app;
+export function createNotifications(context: TwofoldContext) {
+  const { db } = context;
   return {
     async notify(to: string, content: MailContent) {
       try {
-        await app.mailer.send({ to, ...content });
+        await context.mailer.send({ to, ...content });
       } catch (error) {
-        app.log.warn({ err: error, subject: content.subject }, 'security notice not sent');
+        context.log.warn({ err: error, subject: content.subject }, 'security notice not sent');
       }
     },
 
@@ -35,7 +35,7 @@ export function createNotifications(app: TwofoldContext) {
      */
     async noticeOnce(to: string, kind: NoticeKind, content: MailContent): Promise<boolean> {
       const recipient = normalizeEmail(to);
-      const now = app.now();
+      const now = context.now();
       const claimed = await db
         .insert(noticeCooldowns)
         .values({ recipient, kind, sentAt: now })
@@ -47,7 +47,7 @@ export function createNotifications(app: TwofoldContext) {
         .returning({ sentAt: noticeCooldowns.sentAt });
       if (claimed.length === 0) return false;
       try {
-        await app.mailer.send({ to, ...content });
+        await context.mailer.send({ to, ...content });
       } catch (error) {
         await db
           .delete(noticeCooldowns)

@@ -11,8 +11,8 @@ export interface PolicyState {
 }
 
 /** Which roles must use MFA, with a grace period; a role without a row is not required. */
-export function createPolicy(app: TwofoldContext) {
-  const { db } = app;
+export function createPolicy(context: TwofoldContext) {
+  const { db } = context;
 
   const rules = async (): Promise<Map<string, MfaPolicy>> =>
     new Map((await db.select().from(mfaPolicy)).map((row) => [row.role, row]));
@@ -30,7 +30,7 @@ export function createPolicy(app: TwofoldContext) {
       policy,
       userCreatedAt: user.createdAt,
       mfaEnabled: user.mfaEnabled,
-      now: app.now().getTime(),
+      now: context.now().getTime(),
     });
     return { required: policy.required, status, graceEndsAt };
   };

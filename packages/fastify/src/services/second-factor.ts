@@ -60,19 +60,19 @@ function methodsOf({
  * is checked here; one more statement spends it, together with whatever it opens (a sign-in's
  * challenge, session and events), and resets the failure count.
  */
-export function createSecondFactor(app: TwofoldContext) {
-  const { db, config } = app;
+export function createSecondFactor(context: TwofoldContext) {
+  const { db, config } = context;
 
   /** The time step a TOTP code matches for this factor, or null. */
   function totpStep(factor: MfaFactor, code: string): number | null {
-    const secret = app.secretBox.open({
+    const secret = context.secretBox.open({
       keyId: factor.secretKeyId!,
       ciphertext: factor.secretCiphertext!,
     });
     const result = verifyTotp({
       secret,
       code,
-      now: app.now().getTime(),
+      now: context.now().getTime(),
       window: config.totpDriftSteps,
     });
     return result.valid ? result.timeStep : null;
@@ -90,7 +90,7 @@ export function createSecondFactor(app: TwofoldContext) {
   ): Promise<'ok' | 'invalid' | 'replay'> {
     const step = totpStep(factor, code);
     if (step === null) return 'invalid';
-    const now = app.now();
+    const now = context.now();
     const claimed = await tx
       .update(mfaFactors)
       .set({
@@ -131,14 +131,14 @@ export function createSecondFactor(app: TwofoldContext) {
       return { kind: 'totp', factorId: factor.id, step };
     }
     if (method === 'backup_code') {
-      const codeHash = app.backupCodes.hashOf(user.id, code);
+      const codeHash = context.backupCodes.hashOf(user.id, code);
       if (!codeHash) throw appError('INVALID_CODE');
       return { kind: 'backup_code', codeHash };
     }
     if (!factors.some((f) => f.type === 'email')) {
       throw appError('INVALID_CODE', undefined, 'Email codes are not set up for this account.');
     }
-    await app.emailCodes.check({
+    await context.emailCodes.check({
       userId: user.id,
       purpose,
       challengeId: challengeId ?? null,
@@ -149,13 +149,13 @@ export function createSecondFactor(app: TwofoldContext) {
 
   /** A refused replay is logged and mailed to the owner. */
   async function reportReplay({ user, request }: VerifyFactor, factorId: string) {
-    await app.securityEvents.record({
+    await context.securityEvents.record({
       type: 'mfa.totp_replay',
       userId: user.id,
       request,
       metadata: { factorId },
     });
-    await app.notifications.notify(user.email, templates.totpReplay());
+    await context.notifications.notify(user.email, templates.totpReplay());
   }
 
   return {
@@ -171,7 +171,7 @@ export function createSecondFactor(app: TwofoldContext) {
       challengeId,
       request,
     }: Pick<VerifyFactor, 'user' | 'purpose' | 'challengeId' | 'request'>) {
-      if (!(await app.factors.active(user.id)).some((factor) => factor.type === 'email')) {
+      if (!(await context.factors.active(user.id)).some((factor) => factor.type === 'email')) {
         throw appError(
           'FACTOR_NOT_FOUND',
           undefined,
@@ -179,7 +179,7 @@ export function createSecondFactor(app: TwofoldContext) {
         );
       }
       const template = purpose === 'login' ? templates.signInCode : templates.stepUpCode;
-      const issued = await app.emailCodes.issue({
+      const issued = await context.emailCodes.issue({
         userId: user.id,
         email: user.email,
         purpose,
@@ -187,7 +187,7 @@ export function createSecondFactor(app: TwofoldContext) {
         ttlMs: FACTOR_CODE_TTL_MS,
         message: (code) => template(code, FACTOR_CODE_TTL_MS / 60_000),
       });
-      await app.securityEvents.record({
+      await context.securityEvents.record({
         type: 'mfa.email_code_sent',
         userId: user.id,
         request,
@@ -198,8 +198,9 @@ export function createSecondFactor(app: TwofoldContext) {
 
     /** The methods the user can finish a sign-in with. */
     async methodsFor(userId: string): Promise<MfaMethod[]> {
-      const factorTypes = (await app.factors.active(userId)).map((f) => f.type);
-      const backupCodesLeft = factorTypes.length > 0 ? await app.backupCodes.remaining(userId) : 0;
+      const factorTypes = (await context.factors.active(userId)).map((f) => f.type);
+      const backupCodesLeft =
+        factorTypes.length > 0 ? await context.backupCodes.remaining(userId) : 0;
       return methodsOf({ factorTypes, backupCodesLeft });
     },
 
@@ -213,13 +214,13 @@ export function createSecondFactor(app: TwofoldContext) {
      */
     async verify(input: VerifyFactor, signIn?: SecondStepSignIn): Promise<SpendResult> {
       const { user, request } = input;
-      const factors = await app.throttle.reserve(user.id);
+      const factors = await context.throttle.reserve(user.id);
       let spent: SpendResult;
       try {
         const claim = await claimFor(input, factors);
         spent = await spendSecondFactor(db, {
           userId: user.id,
-          now: app.now(),
+          now: context.now(),
           ip: request.ip,
           userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
           claim,
@@ -232,7 +233,7 @@ export function createSecondFactor(app: TwofoldContext) {
         }
       } catch (error) {
         if (isAppError(error)) {
-          await app.securityEvents.record({
+          await context.securityEvents.record({
             type: 'mfa.failed',
             userId: user.id,
             request,
@@ -244,13 +245,13 @@ export function createSecondFactor(app: TwofoldContext) {
       // The code was right, but a concurrent request finished this sign-in first.
       if (signIn && !spent.sessionId) throw appError('CHALLENGE_REQUIRED');
       if (spent.remaining !== null) {
-        await app.securityEvents.record({
+        await context.securityEvents.record({
           type: 'mfa.backup_code_used',
           userId: user.id,
           request,
           metadata: { remaining: spent.remaining },
         });
-        await app.notifications.notify(user.email, templates.backupCodeUsed(spent.remaining));
+        await context.notifications.notify(user.email, templates.backupCodeUsed(spent.remaining));
       }
       return spent;
     },
@@ -262,9 +263,9 @@ export function createSecondFactor(app: TwofoldContext) {
       request: FastifyRequest,
       sessionCreatedAt: Date,
     ): Promise<void> {
-      const user = await app.users.findById(userId);
+      const user = await context.users.findById(userId);
       if (!user) throw appError('UNAUTHENTICATED');
-      const factors = await app.factors.active(userId);
+      const factors = await context.factors.active(userId);
       const totp = factors.find((f) => f.type === 'totp');
       if (!totp) {
         throw appError(

@@ -16,17 +16,17 @@ export interface RecordEvent {
   metadata?: Record<string, unknown>;
 }
 
-export function createSecurityEvents(app: TwofoldContext) {
+export function createSecurityEvents(context: TwofoldContext) {
   return {
     async record({ type, userId, request, actorId, metadata = {} }: RecordEvent) {
-      await app.db.insert(securityEvents).values({
+      await context.db.insert(securityEvents).values({
         type,
         userId,
         actorId,
         ip: request?.ip ?? null,
         userAgent: request?.headers['user-agent']?.slice(0, 512) ?? null,
         metadata,
-        createdAt: app.now(),
+        createdAt: context.now(),
       });
     },
   };

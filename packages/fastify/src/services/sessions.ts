@@ -28,8 +28,8 @@ export type ResolvedSession = NonNullable<
  * Server-side sessions. The cookie carries a 256-bit token; the row keeps only its SHA-256.
  * A new sign-in always creates a new row (the id rotates) and revokes the one the browser had.
  */
-export function createSessions(app: TwofoldContext) {
-  const { db, queries, config, cookieJar } = app;
+export function createSessions(context: TwofoldContext) {
+  const { db, queries, config, cookieJar } = context;
 
   return {
     /**
@@ -38,7 +38,7 @@ export function createSessions(app: TwofoldContext) {
      */
     draft(request: FastifyRequest, { userId, aal, amr, scope = 'full' }: StartSession) {
       const token = randomToken(32);
-      const now = app.now();
+      const now = context.now();
       const previous = cookieJar.read(request, 'session');
       return {
         token,
@@ -92,7 +92,7 @@ export function createSessions(app: TwofoldContext) {
       if (!token) return null;
       const row = await queries.sessionByTokenHash.execute({ tokenHash: sha256Hex(token) });
       if (!row || row.revokedAt) return null;
-      const now = app.now();
+      const now = context.now();
       const lastSeen = row.lastSeenAt.getTime();
       if (row.expiresAt <= now || lastSeen + config.sessionIdleMs <= now.getTime()) return null;
       if (now.getTime() - lastSeen >= TOUCH_INTERVAL_MS) {
@@ -104,7 +104,7 @@ export function createSessions(app: TwofoldContext) {
     async revoke(sessionId: string) {
       await db
         .update(sessions)
-        .set({ revokedAt: app.now() })
+        .set({ revokedAt: context.now() })
         .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
     },
 
@@ -112,7 +112,7 @@ export function createSessions(app: TwofoldContext) {
     async revokeAll(userId: string, exceptId?: string, tx: Transaction | Database = db) {
       const rows = await tx
         .update(sessions)
-        .set({ revokedAt: app.now() })
+        .set({ revokedAt: context.now() })
         .where(
           and(
             eq(sessions.userId, userId),
@@ -134,14 +134,14 @@ export function createSessions(app: TwofoldContext) {
 
     /** Opens the step-up window. */
     async markReauthenticated(sessionId: string) {
-      const now = app.now();
+      const now = context.now();
       await db.update(sessions).set({ reauthenticatedAt: now }).where(eq(sessions.id, sessionId));
       return now;
     },
 
     /** The user's live sessions, most recently used first. */
     async list(userId: string) {
-      const now = app.now();
+      const now = context.now();
       const rows = await db
         .select()
         .from(sessions)
@@ -155,7 +155,7 @@ export function createSessions(app: TwofoldContext) {
     async revokeForUser(userId: string, sessionId: string): Promise<boolean> {
       const rows = await db
         .update(sessions)
-        .set({ revokedAt: app.now() })
+        .set({ revokedAt: context.now() })
         .where(
           and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)),
         )

@@ -19,7 +19,7 @@ type SignInAnswer = AuthenticatedResponse | MfaRequiredResponse | MfaSetupRequir
  * or the second step when MFA is on and this browser is not trusted, or an enroll-only session
  * when policy requires MFA and the grace period is over.
  */
-export function createSignIn(app: TwofoldContext) {
+export function createSignIn(context: TwofoldContext) {
   const {
     sessions,
     users,
@@ -30,7 +30,7 @@ export function createSignIn(app: TwofoldContext) {
     securityEvents,
     trustedDevices,
     secondFactor,
-  } = app;
+  } = context;
 
   /** What a new session will be: its assurance, and whether policy lets it only enroll. */
   async function prepare(
@@ -84,7 +84,7 @@ export function createSignIn(app: TwofoldContext) {
       return {
         status: 'mfa_setup_required',
         user: publicUser,
-        graceEndedAt: (graceEndsAt ?? app.now()).toISOString(),
+        graceEndedAt: (graceEndsAt ?? context.now()).toISOString(),
       };
     }
     return { status: 'authenticated', user: publicUser };

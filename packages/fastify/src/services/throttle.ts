@@ -62,15 +62,15 @@ export function nextCodeAttemptAt(failures: number, lastAt: Date, rules = CODE_R
  * `mfaThrottle()` of mfa-core defines; security-throttle.test.ts checks that they agree at every
  * count up to the lock.
  */
-export function createThrottle(app: TwofoldContext) {
-  const { db } = app;
+export function createThrottle(context: TwofoldContext) {
+  const { db } = context;
   return {
     /**
      * Reserves one attempt, or throws MFA_LOCKED; answers the user's active factors, read in
      * the same statement.
      */
     async reserve(userId: string): Promise<MfaFactor[]> {
-      const now = app.now();
+      const now = context.now();
       const state = await reserveAttempt(db, { userId, now, rules: RULES });
       if (state?.reserved) return state.factors;
       if (!state || state.attempts >= MAX_CONSECUTIVE_FAILURES) {
@@ -96,7 +96,7 @@ export function createThrottle(app: TwofoldContext) {
      * (then only a password reset, which proves the same mailbox, starts the count again).
      */
     async reserveCode(userId: string): Promise<void> {
-      const now = app.now();
+      const now = context.now();
       const state = await reserveCodeAttempt(db, { userId, now, rules: CODE_RULES });
       if (state?.reserved) return;
       throw codeLocked(state?.attempts ?? CODE_MAX_CONSECUTIVE_FAILURES, state?.lockedUntil, now);
@@ -129,7 +129,7 @@ export function createThrottle(app: TwofoldContext) {
         );
       const failures = state?.failures ?? 0;
       if (failures === 0 || !state?.lastAt) return;
-      const now = app.now();
+      const now = context.now();
       const next = nextCodeAttemptAt(failures, new Date(state.lastAt));
       if (next && next <= now) return;
       throw codeLocked(failures, next, now);

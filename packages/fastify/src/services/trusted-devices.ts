@@ -34,8 +34,8 @@ export function deviceLabel(userAgent: string | undefined): string {
  * Remembered browsers: a 30-day cookie whose token is stored hashed. It lets that browser skip
  * the second step for that user only; revoking, disabling MFA or changing the password ends it.
  */
-export function createTrustedDevices(app: TwofoldContext) {
-  const { db, cookieJar } = app;
+export function createTrustedDevices(context: TwofoldContext) {
+  const { db, cookieJar } = context;
   return {
     async trust(
       request: FastifyRequest,
@@ -43,7 +43,7 @@ export function createTrustedDevices(app: TwofoldContext) {
       userId: string,
     ): Promise<TrustedDevice> {
       const token = randomToken(32);
-      const now = app.now();
+      const now = context.now();
       const [device] = await db
         .insert(trustedDevices)
         .values({
@@ -64,7 +64,7 @@ export function createTrustedDevices(app: TwofoldContext) {
     async recognise(request: FastifyRequest, userId: string): Promise<TrustedDevice | undefined> {
       const token = cookieJar.read(request, 'device');
       if (!token) return undefined;
-      const now = app.now();
+      const now = context.now();
       const [device] = await db
         .update(trustedDevices)
         .set({ lastUsedAt: now })
@@ -94,7 +94,7 @@ export function createTrustedDevices(app: TwofoldContext) {
           and(
             eq(trustedDevices.userId, userId),
             isNull(trustedDevices.revokedAt),
-            gt(trustedDevices.expiresAt, app.now()),
+            gt(trustedDevices.expiresAt, context.now()),
           ),
         )
         .orderBy(desc(trustedDevices.createdAt));
@@ -103,7 +103,7 @@ export function createTrustedDevices(app: TwofoldContext) {
     async revoke(userId: string, id: string): Promise<boolean> {
       const rows = await db
         .update(trustedDevices)
-        .set({ revokedAt: app.now() })
+        .set({ revokedAt: context.now() })
         .where(
           and(
             eq(trustedDevices.id, id),
@@ -118,7 +118,7 @@ export function createTrustedDevices(app: TwofoldContext) {
     async revokeAll(userId: string, tx: Transaction | Database = db): Promise<number> {
       const rows = await tx
         .update(trustedDevices)
-        .set({ revokedAt: app.now() })
+        .set({ revokedAt: context.now() })
         .where(and(eq(trustedDevices.userId, userId), isNull(trustedDevices.revokedAt)))
         .returning({ id: trustedDevices.id });
       return rows.length;

@@ -8,8 +8,8 @@ import type { Transaction } from '@twofold/db';
 /** Emails are compared and stored trimmed and lower-cased. */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
-export function createUsers(app: TwofoldContext) {
-  const { db, queries, config } = app;
+export function createUsers(context: TwofoldContext) {
+  const { db, queries, config } = context;
   return {
     async findById(id: string): Promise<User | undefined> {
       const [user] = await db.select().from(users).where(eq(users.id, id));
@@ -37,7 +37,7 @@ export function createUsers(app: TwofoldContext) {
         config.env === 'production'
           ? 'user'
           : sql`case when exists (select 1 from ${users}) then 'user' else 'admin' end`;
-      const now = app.now();
+      const now = context.now();
       const [user] = await db
         .insert(users)
         .values({
@@ -66,7 +66,7 @@ export function createUsers(app: TwofoldContext) {
       }
       const granted = await tx
         .update(users)
-        .set({ role: 'admin', updatedAt: app.now() })
+        .set({ role: 'admin', updatedAt: context.now() })
         .where(and(eq(users.id, user.id), eq(users.role, 'user'), isNotNull(users.emailVerifiedAt)))
         .returning({ id: users.id });
       return granted.length === 1;
