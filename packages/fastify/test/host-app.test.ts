@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
 import { desc, eq } from 'drizzle-orm';
 import { devOutbox, type DbClient } from '@twofold/db';
 import { createTestDbClient } from '@twofold/db/testing';
@@ -212,7 +213,7 @@ describe('an app that registers Twofold', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(form.statusCode).toBe(415);
-    expect(form.json().code).toEqual(expect.any(String));
+    expect(form.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('guards a route that asks for a session, answering in the app’s own error format', async () => {
@@ -346,6 +347,47 @@ describe('an app that registers Twofold inside a prefixed scope of its own', () 
         statuses.push(answer.statusCode);
       }
       expect(statuses).toEqual([401, 401, 429]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('an app with accounts of its own', () => {
+  it("mounts no Twofold registration, sign-in or password routes, and lists Twofold's routes in the app's own OpenAPI document", async () => {
+    const app = Fastify({ logger: false });
+    await app.register(swagger, { openapi: { info: { title: 'Shop', version: '1' } } });
+    await app.register(twofold, {
+      config: loadConfig({ NODE_ENV: 'test', APP_URL, ...ephemeralSecretEnv() }, { log: () => {} }),
+      db,
+    });
+    try {
+      await app.ready();
+      // The app signs its people in itself: Twofold's own account routes are not there.
+      for (const url of [
+        '/twofold/auth/register',
+        '/twofold/auth/login',
+        '/twofold/auth/password/forgot',
+        '/twofold/account/email',
+      ]) {
+        const answer = await app.inject({ method: 'POST', url, payload: {} });
+        expect(answer.statusCode, url).toBe(404);
+        expect(answer.json().code, url).toBe('NOT_FOUND');
+      }
+      // The second step is: without a half-finished sign-in it refuses.
+      const verify = await app.inject({
+        method: 'POST',
+        url: '/twofold/auth/mfa/verify',
+        payload: { method: 'totp', code: '123456' },
+      });
+      expect(verify.json().code).toBe('CHALLENGE_REQUIRED');
+
+      // One document, the app's: Twofold's routes are in it, tagged, and it serves none of its own.
+      const document = app.swagger() as { paths: Record<string, unknown>; tags?: unknown };
+      expect(Object.keys(document.paths)).toContain('/twofold/auth/mfa/verify');
+      expect(JSON.stringify(document.paths['/twofold/health'])).toContain('"ops"');
+      const docs = await app.inject({ method: 'GET', url: '/twofold/docs/json' });
+      expect(docs.statusCode).toBe(404);
     } finally {
       await app.close();
     }
