@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { expectAccessible } from './axe';
-import { confirmItsYou, enrollAuthenticator, PASSWORD, register, shot, visible } from './journey';
+import {
+  confirmItsYou,
+  DEFAULT_USER_POLICY,
+  enrollAuthenticator,
+  PASSWORD,
+  register,
+  setUserPolicy,
+  shot,
+  visible,
+} from './journey';
 import { chromiumAvailable, startStack, type Stack } from './stack';
 
 const run = chromiumAvailable();
@@ -261,24 +270,7 @@ describe.skipIf(!run)('the app shell in Chromium', () => {
     // The admin requires two-factor for every user, with no grace period.
     const admin = await (await stack.newContext()).newPage();
     await register(stack, admin, stack.adminEmail);
-    const setUserPolicy = (required: boolean, graceDays: number) =>
-      admin.evaluate(
-        async ({ password, required, graceDays }) => {
-          const send = (method: string, path: string, body: unknown) =>
-            fetch(path, {
-              method,
-              headers: { 'Content-Type': 'application/json' },
-              body: JSON.stringify(body),
-            });
-          await send('POST', '/api/auth/reauthenticate', { password });
-          const answer = await send('PUT', '/api/admin/policy', {
-            roles: [{ role: 'user', required, graceDays }],
-          });
-          return answer.status;
-        },
-        { password: PASSWORD, required, graceDays },
-      );
-    expect(await setUserPolicy(true, 0)).toBe(200);
+    expect(await setUserPolicy(admin, { required: true, graceDays: 0 }, PASSWORD)).toBe(200);
     try {
       await signIn(userPage, userEmail);
       await expect.poll(() => new URL(userPage.url()).pathname, { timeout: 15_000 }).toBe('/setup');
@@ -294,7 +286,7 @@ describe.skipIf(!run)('the app shell in Chromium', () => {
     } finally {
       // On PostgreSQL (CI) every browser suite shares one database: put the default back, or
       // each account a later suite creates would be forced into setup.
-      expect(await setUserPolicy(false, 7)).toBe(200);
+      expect(await setUserPolicy(admin, DEFAULT_USER_POLICY, PASSWORD)).toBe(200);
       await admin.context().close();
     }
     await userContext.close();

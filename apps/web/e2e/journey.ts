@@ -125,3 +125,35 @@ export async function searchUsers(page: Page, text: string) {
   await page.getByRole('searchbox', { name: 'Search by email' }).fill(text);
   await visible(page, page.getByRole('status').filter({ hasText: `matching “${text}”` }));
 }
+
+/** The user role's policy every stack starts with: not required, 7 grace days. */
+export const DEFAULT_USER_POLICY = { required: false, graceDays: 7 } as const;
+
+/**
+ * Sets the user role's two-factor policy through the API from an admin's page; returns the
+ * status. With `password`, the admin confirms it is them first (an account without two-factor);
+ * without it, the step-up window must already be open. On PostgreSQL every browser suite shares
+ * one database, so a suite that changes the policy puts DEFAULT_USER_POLICY back when done.
+ */
+export async function setUserPolicy(
+  page: Page,
+  policy: { required: boolean; graceDays: number },
+  password?: string,
+): Promise<number> {
+  return page.evaluate(
+    async ({ policy, password }) => {
+      const send = (method: string, path: string, body: unknown) =>
+        fetch(path, {
+          method,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      if (password) await send('POST', '/api/auth/reauthenticate', { password });
+      const answer = await send('PUT', '/api/admin/policy', {
+        roles: [{ role: 'user', ...policy }],
+      });
+      return answer.status;
+    },
+    { policy, password },
+  );
+}

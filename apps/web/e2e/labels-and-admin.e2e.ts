@@ -4,10 +4,12 @@ import { expectAccessible } from './axe';
 import { chromiumAvailable, startStack, type Stack } from './stack';
 import {
   confirmItsYou,
+  DEFAULT_USER_POLICY,
   enrollAuthenticator,
   passwordStep,
   register,
   searchUsers,
+  setUserPolicy,
   shot,
   signOut,
   visible,
@@ -231,14 +233,7 @@ describe.skipIf(!run)('labels and the admin page in Chromium', () => {
     } finally {
       // On PostgreSQL (CI) every browser suite shares one database: put the default back (the
       // step-up window is open), or each account a later suite creates would be forced into setup.
-      const restored = await page.evaluate(() =>
-        fetch('/api/admin/policy', {
-          method: 'PUT',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ roles: [{ role: 'user', required: false, graceDays: 7 }] }),
-        }).then((answer) => answer.status),
-      );
-      expect(restored).toBe(200);
+      expect(await setUserPolicy(page, DEFAULT_USER_POLICY)).toBe(200);
       await admin.close();
     }
   });
