@@ -8,7 +8,9 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import type { MigrationConfig } from 'drizzle-orm/migrator';
 import postgres from 'postgres';
+import { bridgeLegacyLayout, MIGRATIONS_SCHEMA, MIGRATIONS_TABLE } from './legacy.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -86,7 +88,7 @@ async function createPgliteClient(options: DbClientOptions): Promise<DbClient> {
   const db = drizzlePglite({ client: pglite, schema });
   const close = once(() => pglite.close());
   try {
-    if (options.migrate ?? true) await migratePglite(db, { migrationsFolder });
+    if (options.migrate ?? true) await migrateDatabase(db, migratePglite);
   } catch (error) {
     await close();
     throw error;
@@ -133,11 +135,29 @@ async function migratePostgresServer(url: string, connectTimeout: number): Promi
   const client = postgres(url, { max: 1, connect_timeout: connectTimeout, onnotice: () => {} });
   try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-    await migratePostgres(drizzlePostgres({ client }), { migrationsFolder });
+    await migrateDatabase(drizzlePostgres({ client }), migratePostgres);
   } finally {
     // Ending the session releases the lock even if the unlock query is never sent.
     await client.end({ timeout: 5 });
   }
+}
+
+/**
+ * Applies Twofold's migrations, with their history in `twofold.__drizzle_migrations` (apart
+ * from an app's own drizzle history), after bringing a Twofold 0.1 database forward if this is
+ * one (src/legacy.ts).
+ */
+export async function migrateDatabase<D>(
+  db: D,
+  migrate: (db: D, config: MigrationConfig) => Promise<void>,
+): Promise<void> {
+  const run = migrate as unknown as Parameters<typeof bridgeLegacyLayout>[1];
+  await bridgeLegacyLayout(db as never, run, migrationsFolder);
+  await migrate(db, {
+    migrationsFolder,
+    migrationsSchema: MIGRATIONS_SCHEMA,
+    migrationsTable: MIGRATIONS_TABLE,
+  });
 }
 
 async function ping(db: Database): Promise<void> {

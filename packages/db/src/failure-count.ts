@@ -1,6 +1,6 @@
 import { and, eq, isNull, lte, lt, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Database, Transaction } from './client.js';
-import { users } from './schema/users.js';
+import { members } from './schema/members.js';
 
 type Executor = Database | Transaction;
 
@@ -14,7 +14,7 @@ export interface ThrottleRules {
 }
 
 /**
- * The per-account failure counts on the users row: second factors (`mfa`), and mailbox codes
+ * The per-account failure counts on the members row: second factors (`mfa`), and mailbox codes
  * of registration and email change (`code`). Each is a count of failures in a row and the time
  * its backoff ends.
  */
@@ -39,11 +39,11 @@ export function countFailure(
   { userId, now }: { userId: SQLWrapper | string; now: SQL },
 ) {
   const names = COUNTERS[counter];
-  const attempts = users[names.attempts];
-  const lockedUntil = users[names.lockedUntil];
+  const attempts = members[names.attempts];
+  const lockedUntil = members[names.lockedUntil];
   const next = sql`${attempts} + 1`;
   return db
-    .update(users)
+    .update(members)
     .set({
       [names.attempts]: next,
       [names.lockedUntil]: sql`case when ${next} >= ${rules.backoffThreshold}
@@ -55,10 +55,10 @@ export function countFailure(
     })
     .where(
       and(
-        eq(users.id, userId),
+        eq(members.id, userId),
         lt(attempts, rules.maxConsecutiveFailures),
         or(isNull(lockedUntil), lte(lockedUntil, now)),
       ),
     )
-    .returning({ id: users.id });
+    .returning({ id: members.id });
 }

@@ -1,7 +1,9 @@
-export { createDbClient, defaultPoolSize, migrationsFolder } from './client.js';
+export { createDbClient, defaultPoolSize, migrateDatabase, migrationsFolder } from './client.js';
+export { bridgeLegacyLayout, legacyMigrationsFolder } from './legacy.js';
 export type { Database, DbClient, DbClientOptions, Schema, Transaction } from './client.js';
 export { createQueries } from './queries.js';
-export type { PreparedQuery, Queries, SessionWithUser, SignInAccount } from './queries.js';
+export { userColumns } from './queries.js';
+export type { PreparedQuery, Queries, SessionWithUser, SignInAccount, User } from './queries.js';
 export * from './schema/index.js';
 export { lockUser } from './lock-user.js';
 export { openSession } from './open-session.js';

@@ -46,7 +46,7 @@ export function sessionOpeningCtes(
 ): SQL {
   const from = sql.identifier(source);
   return sql`created as (
-        insert into sessions
+        insert into twofold.sessions
           (token_hash, user_id, aal, amr, scope, ip, user_agent, created_at, last_seen_at, expires_at)
         select ${session.tokenHash}, user_id, ${session.aal}, ${JSON.stringify(session.amr)}::jsonb,
           ${session.scope}, ${ip}, ${userAgent}, ${now}::timestamptz, ${now}::timestamptz,
@@ -55,12 +55,12 @@ export function sessionOpeningCtes(
         returning id
       ),
       revoked as (
-        update sessions set revoked_at = ${now}::timestamptz
+        update twofold.sessions set revoked_at = ${now}::timestamptz
         where token_hash = ${previousTokenHash} and revoked_at is null
           and exists (select 1 from created)
       ),
       events as (
-        insert into security_events (user_id, type, ip, user_agent, metadata, created_at)
+        insert into twofold.security_events (user_id, type, ip, user_agent, metadata, created_at)
         select ${userId}, e.type, ${ip}, ${userAgent}, e.metadata, ${now}::timestamptz
         from created, jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(type text, metadata jsonb)
       )`;

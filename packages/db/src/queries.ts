@@ -1,12 +1,12 @@
-import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from './client.js';
 import { backupCodes } from './schema/backup-codes.js';
 import { loginChallenges, type LoginChallenge } from './schema/login-challenges.js';
 import { mfaFactors } from './schema/mfa-factors.js';
 import { mfaPolicy } from './schema/mfa-policy.js';
 import { sessions } from './schema/sessions.js';
-import type { User } from './schema/users.js';
-import { users } from './schema/users.js';
+import { accounts } from './schema/accounts.js';
+import { members, type Member } from './schema/members.js';
 
 /** A boolean column or expression: postgres.js answers `true`, PGlite's text mode `'t'`. */
 export function asBoolean(value: unknown): boolean {
@@ -32,11 +32,25 @@ export interface PreparedQuery<TParams, TResult> {
   execute(params: TParams): Promise<TResult>;
 }
 
+/** A member with a built-in account: the member row and the account's password. */
+export type User = Member & { passwordHash: string; passwordChangedAt: Date };
+
+/** The columns of `User`, selected from `accounts` joined to `members`. */
+export const userColumns = {
+  ...getTableColumns(members),
+  passwordHash: accounts.passwordHash,
+  passwordChangedAt: accounts.passwordChangedAt,
+};
+
+/** A built-in account by its sign-in address (case-insensitive, the accounts' unique index). */
+const byAccountEmail = sql`lower(${accounts.email}) = lower(${sql.placeholder('email')}::text)`;
+
 function prepareUserByEmail(db: Database) {
   return db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.email}) = lower(${sql.placeholder('email')}::text)`)
+    .select(userColumns)
+    .from(accounts)
+    .innerJoin(members, eq(members.id, accounts.userId))
+    .where(byAccountEmail)
     .limit(1)
     .prepare('twofold_user_by_email');
 }
@@ -51,21 +65,22 @@ const rolePolicy = {
 function prepareSignInAccount(db: Database) {
   return db
     .select({
-      user: users,
+      user: userColumns,
       /** Types of the active factors, comma-separated and sorted ('' when none). */
       factorTypes: sql<string>`coalesce((
         select string_agg(${mfaFactors.type}, ',' order by ${mfaFactors.type}) from ${mfaFactors}
-        where ${and(eq(mfaFactors.userId, users.id), isActiveFactor())}
+        where ${and(eq(mfaFactors.userId, members.id), isActiveFactor())}
       ), '')`,
       backupCodesLeft: sql<number>`(
         select count(*) from ${backupCodes}
-        where ${and(eq(backupCodes.userId, users.id), isNull(backupCodes.usedAt))}
+        where ${and(eq(backupCodes.userId, members.id), isNull(backupCodes.usedAt))}
       )::int`.mapWith(Number),
       policy: rolePolicy,
     })
-    .from(users)
-    .leftJoin(mfaPolicy, eq(mfaPolicy.role, users.role))
-    .where(sql`lower(${users.email}) = lower(${sql.placeholder('email')}::text)`)
+    .from(accounts)
+    .innerJoin(members, eq(members.id, accounts.userId))
+    .leftJoin(mfaPolicy, eq(mfaPolicy.role, members.role))
+    .where(byAccountEmail)
     .limit(1)
     .prepare('twofold_sign_in_account');
 }
@@ -83,10 +98,10 @@ function prepareSessionByTokenHash(db: Database) {
       expiresAt: sessions.expiresAt,
       reauthenticatedAt: sessions.reauthenticatedAt,
       revokedAt: sessions.revokedAt,
-      email: users.email,
-      role: users.role,
-      emailVerifiedAt: users.emailVerifiedAt,
-      userCreatedAt: users.createdAt,
+      email: members.email,
+      role: members.role,
+      emailVerifiedAt: members.emailVerifiedAt,
+      userCreatedAt: members.createdAt,
       mfaEnabled: sql<boolean>`exists (
         select 1 from ${mfaFactors}
         where ${and(eq(mfaFactors.userId, sessions.userId), isActiveFactor())}
@@ -95,8 +110,8 @@ function prepareSessionByTokenHash(db: Database) {
       policy: rolePolicy,
     })
     .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .leftJoin(mfaPolicy, eq(mfaPolicy.role, users.role))
+    .innerJoin(members, eq(members.id, sessions.userId))
+    .leftJoin(mfaPolicy, eq(mfaPolicy.role, members.role))
     .where(eq(sessions.tokenHash, sql.placeholder('tokenHash')))
     .limit(1)
     .prepare('twofold_session_by_token_hash');
@@ -104,9 +119,9 @@ function prepareSessionByTokenHash(db: Database) {
 
 function prepareOpenChallenge(db: Database) {
   return db
-    .select({ challenge: loginChallenges, user: users })
+    .select({ challenge: loginChallenges, user: members })
     .from(loginChallenges)
-    .innerJoin(users, eq(users.id, loginChallenges.userId))
+    .innerJoin(members, eq(members.id, loginChallenges.userId))
     .where(
       and(
         eq(loginChallenges.tokenHash, sql.placeholder('tokenHash')),
@@ -160,7 +175,7 @@ export interface Queries {
   /** An unconsumed, unexpired challenge of one of `purposes` with its user, by token hash. */
   openChallenge: PreparedQuery<
     { tokenHash: string; purposes: readonly [string] | readonly [string, string]; now: Date },
-    { challenge: LoginChallenge; user: User } | undefined
+    { challenge: LoginChallenge; user: Member } | undefined
   >;
 }
 

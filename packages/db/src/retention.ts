@@ -10,7 +10,7 @@ import { noticeCooldowns } from './schema/notice-cooldowns.js';
 import { securityEvents } from './schema/security-events.js';
 import { sessions } from './schema/sessions.js';
 import { trustedDevices } from './schema/trusted-devices.js';
-import { users } from './schema/users.js';
+import { members } from './schema/members.js';
 
 /**
  * The retention sweep: batched deletes of rows nothing can use any more. Every rule takes `now`
@@ -87,14 +87,14 @@ function plan(kind: RetentionKind, now: Date, rules: RetentionRules): Plan | nul
     // challenge or an emailed code that has not expired. Its rows go with it by cascade.
     case 'unverifiedAccounts':
       return {
-        table: users,
-        order: users.createdAt,
-        key: [users.id],
+        table: members,
+        order: members.createdAt,
+        key: [members.id],
         dead: and(
-          isNull(users.emailVerifiedAt),
-          lt(users.createdAt, ago(now, rules.unverifiedAccountMs)),
-          sql`not exists (select 1 from ${loginChallenges} where ${loginChallenges.userId} = ${users.id} and ${loginChallenges.consumedAt} is null and ${loginChallenges.expiresAt} > ${at})`,
-          sql`not exists (select 1 from ${emailCodes} where ${emailCodes.userId} = ${users.id} and ${emailCodes.usedAt} is null and ${emailCodes.expiresAt} > ${at})`,
+          isNull(members.emailVerifiedAt),
+          lt(members.createdAt, ago(now, rules.unverifiedAccountMs)),
+          sql`not exists (select 1 from ${loginChallenges} where ${loginChallenges.userId} = ${members.id} and ${loginChallenges.consumedAt} is null and ${loginChallenges.expiresAt} > ${at})`,
+          sql`not exists (select 1 from ${emailCodes} where ${emailCodes.userId} = ${members.id} and ${emailCodes.usedAt} is null and ${emailCodes.expiresAt} > ${at})`,
         ),
       };
     // Expired (consumed ones included: a challenge lives minutes, so one consumed early waits

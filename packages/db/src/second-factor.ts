@@ -3,7 +3,7 @@ import type { Database, Transaction } from './client.js';
 import { sessionOpeningCtes, type SessionOpening } from './open-session.js';
 import { asBoolean, isActiveFactor, rowsOf } from './queries.js';
 import { mfaFactors } from './schema/mfa-factors.js';
-import { users } from './schema/users.js';
+import { members } from './schema/members.js';
 import { countFailure, type ThrottleRules } from './failure-count.js';
 
 export type { ThrottleRules } from './failure-count.js';
@@ -52,13 +52,13 @@ function prepareReservation(db: Executor, rules: ThrottleRules) {
     .with(reserved)
     .select({
       reserved: sql<boolean>`exists (select 1 from ${reserved})`.mapWith(asBoolean),
-      attempts: users.mfaFailedAttempts,
-      lockedUntil: users.mfaLockedUntil,
+      attempts: members.mfaFailedAttempts,
+      lockedUntil: members.mfaLockedUntil,
       factor: mfaFactors,
     })
-    .from(users)
-    .leftJoin(mfaFactors, and(eq(mfaFactors.userId, users.id), isActiveFactor()))
-    .where(eq(users.id, userId))
+    .from(members)
+    .leftJoin(mfaFactors, and(eq(mfaFactors.userId, members.id), isActiveFactor()))
+    .where(eq(members.id, userId))
     .prepare('twofold_reserve_attempt');
 }
 
@@ -109,14 +109,14 @@ export async function spendSecondFactor(db: Executor, input: SpendInput): Promis
     const context = { userId, now, ip: input.ip, userAgent: input.userAgent };
     statement = sql`with claim as (${claimSql}),
       consumed as (
-        update login_challenges set consumed_at = ${now}::timestamptz
+        update twofold.login_challenges set consumed_at = ${now}::timestamptz
         where id = ${signIn.challengeId} and user_id = ${userId} and consumed_at is null
           and expires_at > ${now}::timestamptz and exists (select 1 from claim)
         returning user_id
       ),
       ${sessionOpeningCtes('consumed', signIn, context)},
       reset as (
-        update users set mfa_failed_attempts = 0, mfa_locked_until = null
+        update twofold.members set mfa_failed_attempts = 0, mfa_locked_until = null
         where id = ${userId} and exists (select 1 from created)
       )
       select (select count(*) from claim)::int as claimed,
@@ -125,7 +125,7 @@ export async function spendSecondFactor(db: Executor, input: SpendInput): Promis
   } else {
     statement = sql`with claim as (${claimSql}),
       reset as (
-        update users set mfa_failed_attempts = 0, mfa_locked_until = null
+        update twofold.members set mfa_failed_attempts = 0, mfa_locked_until = null
         where id = ${userId} and exists (select 1 from claim)
       )
       select (select count(*) from claim)::int as claimed,
@@ -146,15 +146,15 @@ export async function spendSecondFactor(db: Executor, input: SpendInput): Promis
 function claimStatement(claim: CodeClaim, userId: string, now: string): SQL {
   switch (claim.kind) {
     case 'totp':
-      return sql`update mfa_factors set last_used_step = ${claim.step}, last_used_at = ${now}::timestamptz
+      return sql`update twofold.mfa_factors set last_used_step = ${claim.step}, last_used_at = ${now}::timestamptz
         where id = ${claim.factorId} and user_id = ${userId} and status = 'active'
           and (last_used_step is null or last_used_step < ${claim.step})
         returning id, null::int as remaining`;
     case 'backup_code':
       // The count in RETURNING reads the snapshot from before this statement, this code included.
-      return sql`update backup_codes set used_at = ${now}::timestamptz
+      return sql`update twofold.backup_codes set used_at = ${now}::timestamptz
         where user_id = ${userId} and code_hash = ${claim.codeHash} and used_at is null
-        returning id, (select count(*) from backup_codes
+        returning id, (select count(*) from twofold.backup_codes
           where user_id = ${userId} and used_at is null)::int - 1 as remaining`;
     case 'none':
       return sql`select null::uuid as id, null::int as remaining`;

@@ -7,7 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import postgres from 'postgres';
-import { createDbClient, migrationsFolder } from './client.js';
+import { createDbClient, migrateDatabase, migrationsFolder } from './client.js';
 import type { DbClient } from './client.js';
 
 /**
@@ -102,7 +102,7 @@ async function loadOrBuildSnapshot(): Promise<Blob> {
 async function buildSnapshot(): Promise<Blob> {
   const pglite = await PGlite.create();
   try {
-    await migrate(drizzle({ client: pglite }), { migrationsFolder });
+    await migrateDatabase(drizzle({ client: pglite }), migrate);
     const tarball = await pglite.dumpDataDir('gzip');
     await writeCacheFile(await snapshotPath(), new Uint8Array(await tarball.arrayBuffer()));
     return tarball;

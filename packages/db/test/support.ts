@@ -1,19 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Database, Transaction } from '../src/client.js';
-import { users } from '../src/schema/index.js';
-import type { User } from '../src/schema/index.js';
+import type { User } from '../src/queries.js';
+import { accounts, members, type NewMember } from '../src/schema/index.js';
 
+/** A member with a built-in account (id a random UUID, as the product makes them). */
 export async function insertUser(
   db: Database | Transaction,
-  values: Partial<typeof users.$inferInsert> = {},
+  values: Partial<NewMember> & { passwordHash?: string; passwordChangedAt?: Date } = {},
 ): Promise<User> {
-  const [user] = await db
-    .insert(users)
-    .values({ email: `${randomUUID()}@example.com`, passwordHash: 'argon2id$test', ...values })
+  const { passwordHash = 'argon2id$test', passwordChangedAt, ...memberValues } = values;
+  const [member] = await db
+    .insert(members)
+    .values({ id: randomUUID(), email: `${randomUUID()}@example.com`, ...memberValues })
     .returning();
-  if (!user) throw new Error('insert returned no row');
-  return user;
+  if (!member) throw new Error('insert returned no row');
+  const [account] = await db
+    .insert(accounts)
+    .values({
+      userId: member.id,
+      email: member.email,
+      passwordHash,
+      ...(passwordChangedAt && { passwordChangedAt }),
+    })
+    .returning();
+  return { ...member, passwordHash, passwordChangedAt: account!.passwordChangedAt };
 }
 
 /** The SQLSTATE of a driver error, looked up through Drizzle's wrapping `cause` chain. */

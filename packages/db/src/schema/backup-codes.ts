@@ -1,14 +1,15 @@
+import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
-import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { users } from './users.js';
+import { index, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { members } from './members.js';
 
-export const backupCodes = pgTable(
+export const backupCodes = twofold.table(
   'backup_codes',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id')
+    userId: text('user_id')
       .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+      .references(() => members.id, { onDelete: 'cascade' }),
     /** HMAC-SHA256 (hex) of the normalised code, keyed by a server secret outside the database. */
     codeHash: text('code_hash').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -24,7 +25,7 @@ export const backupCodes = pgTable(
 );
 
 export const backupCodesRelations = relations(backupCodes, ({ one }) => ({
-  user: one(users, { fields: [backupCodes.userId], references: [users.id] }),
+  user: one(members, { fields: [backupCodes.userId], references: [members.id] }),
 }));
 
 export type BackupCode = typeof backupCodes.$inferSelect;

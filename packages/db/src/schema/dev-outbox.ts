@@ -1,7 +1,8 @@
-import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { twofold } from './twofold.js';
+import { index, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Mail kept by the development outbox (used only when SMTP_URL is unset, never in production). */
-export const devOutbox = pgTable(
+export const devOutbox = twofold.table(
   'dev_outbox',
   {
     id: uuid('id').primaryKey().defaultRandom(),

@@ -1,25 +1,25 @@
+import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
 import {
   check,
   index,
   integer,
-  pgTable,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { loginChallenges } from './login-challenges.js';
-import { users } from './users.js';
+import { members } from './members.js';
 
 /** Six-digit codes sent by email, bound to (user, purpose, challenge). */
-export const emailCodes = pgTable(
+export const emailCodes = twofold.table(
   'email_codes',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id')
+    userId: text('user_id')
       .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+      .references(() => members.id, { onDelete: 'cascade' }),
     purpose: text('purpose').notNull(),
     challengeId: uuid('challenge_id').references(() => loginChallenges.id, { onDelete: 'cascade' }),
     codeHash: text('code_hash').notNull(),
@@ -51,7 +51,7 @@ export const emailCodes = pgTable(
 );
 
 export const emailCodesRelations = relations(emailCodes, ({ one }) => ({
-  user: one(users, { fields: [emailCodes.userId], references: [users.id] }),
+  user: one(members, { fields: [emailCodes.userId], references: [members.id] }),
   challenge: one(loginChallenges, {
     fields: [emailCodes.challengeId],
     references: [loginChallenges.id],

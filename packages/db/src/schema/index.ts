@@ -1,4 +1,6 @@
-export * from './users.js';
+export * from './twofold.js';
+export * from './members.js';
+export * from './accounts.js';
 export * from './sessions.js';
 export * from './login-challenges.js';
 export * from './mfa-factors.js';

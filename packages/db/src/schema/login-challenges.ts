@@ -1,21 +1,22 @@
+import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
-import { check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { emailCodes } from './email-codes.js';
-import { users } from './users.js';
+import { members } from './members.js';
 
 /**
  * A half-finished sign-in: the password step passed ('mfa'), or an account waits for its
  * email to be verified ('registration', or its decoy). The cookie token is stored hashed; the row is
  * consumed once, atomically, when the step completes.
  */
-export const loginChallenges = pgTable(
+export const loginChallenges = twofold.table(
   'login_challenges',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     tokenHash: text('token_hash').notNull(),
-    userId: uuid('user_id')
+    userId: text('user_id')
       .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+      .references(() => members.id, { onDelete: 'cascade' }),
     purpose: text('purpose').notNull(),
     ip: text('ip'),
     userAgent: text('user_agent'),
@@ -39,7 +40,7 @@ export const loginChallenges = pgTable(
 );
 
 export const loginChallengesRelations = relations(loginChallenges, ({ one, many }) => ({
-  user: one(users, { fields: [loginChallenges.userId], references: [users.id] }),
+  user: one(members, { fields: [loginChallenges.userId], references: [members.id] }),
   emailCodes: many(emailCodes),
 }));
 

@@ -1,24 +1,24 @@
+import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
 import {
   bigint,
   check,
   index,
-  pgTable,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { sessions } from './sessions.js';
-import { users } from './users.js';
+import { members } from './members.js';
 
-export const mfaFactors = pgTable(
+export const mfaFactors = twofold.table(
   'mfa_factors',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id')
+    userId: text('user_id')
       .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+      .references(() => members.id, { onDelete: 'cascade' }),
     type: text('type').notNull(),
     status: text('status').notNull().default('pending'),
     /** TOTP only: AES-256-GCM box of the secret, and the id of the key that sealed it. */
@@ -58,7 +58,7 @@ export const mfaFactors = pgTable(
 );
 
 export const mfaFactorsRelations = relations(mfaFactors, ({ one }) => ({
-  user: one(users, { fields: [mfaFactors.userId], references: [users.id] }),
+  user: one(members, { fields: [mfaFactors.userId], references: [members.id] }),
 }));
 
 export type MfaFactor = typeof mfaFactors.$inferSelect;

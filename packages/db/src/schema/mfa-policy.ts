@@ -1,9 +1,10 @@
+import { twofold } from './twofold.js';
 import { sql } from 'drizzle-orm';
-import { boolean, check, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from './users.js';
+import { boolean, check, integer, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { members } from './members.js';
 
 /** One row per role: whether that role must use MFA, and the grace period for enrolling. */
-export const mfaPolicy = pgTable(
+export const mfaPolicy = twofold.table(
   'mfa_policy',
   {
     role: text('role').primaryKey(),
@@ -15,7 +16,7 @@ export const mfaPolicy = pgTable(
       .notNull()
       .defaultNow()
       .$onUpdate(() => new Date()),
-    updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+    updatedBy: text('updated_by').references(() => members.id, { onDelete: 'set null' }),
   },
   (t) => [
     check('mfa_policy_role_check', sql`${t.role} in ('user', 'admin')`),

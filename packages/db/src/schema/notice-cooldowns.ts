@@ -1,4 +1,5 @@
-import { index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { twofold } from './twofold.js';
+import { index, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * When a notice of each kind last went to an address (someone tried to sign up with it, to move
@@ -6,7 +7,7 @@ import { index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core
  * cooldown, so nobody can use Twofold to flood a mailbox. One row per (address, kind), claimed
  * with one atomic upsert; the retention sweep deletes rows past their window.
  */
-export const noticeCooldowns = pgTable(
+export const noticeCooldowns = twofold.table(
   'notice_cooldowns',
   {
     /** The recipient, trimmed and lower-cased. */

@@ -1,16 +1,17 @@
+import { twofold } from './twofold.js';
 import { relations } from 'drizzle-orm';
-import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from './users.js';
+import { index, jsonb, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { members } from './members.js';
 
 /** The audit trail. Metadata never holds a code, a hash or a secret. */
-export const securityEvents = pgTable(
+export const securityEvents = twofold.table(
   'security_events',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     /** Null for events about no known account (e.g. sign-in with an unknown email). */
-    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    userId: text('user_id').references(() => members.id, { onDelete: 'cascade' }),
     /** The admin who acted, for admin actions. */
-    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    actorId: text('actor_id').references(() => members.id, { onDelete: 'set null' }),
     type: text('type').notNull(),
     ip: text('ip'),
     userAgent: text('user_agent'),
@@ -26,7 +27,7 @@ export const securityEvents = pgTable(
 );
 
 export const securityEventsRelations = relations(securityEvents, ({ one }) => ({
-  user: one(users, { fields: [securityEvents.userId], references: [users.id] }),
+  user: one(members, { fields: [securityEvents.userId], references: [members.id] }),
 }));
 
 export type SecurityEvent = typeof securityEvents.$inferSelect;

@@ -1,26 +1,26 @@
+import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
 import {
   check,
   index,
   jsonb,
-  pgTable,
   smallint,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { users } from './users.js';
+import { members } from './members.js';
 
-export const sessions = pgTable(
+export const sessions = twofold.table(
   'sessions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     /** SHA-256 (hex) of the 256-bit token carried by the cookie; the token itself is never stored. */
     tokenHash: text('token_hash').notNull(),
-    userId: uuid('user_id')
+    userId: text('user_id')
       .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+      .references(() => members.id, { onDelete: 'cascade' }),
     /** Authenticator assurance level: 1 = password only, 2 = password + second factor. */
     aal: smallint('aal').notNull().default(1),
     /** Authentication methods references, e.g. ["pwd", "otp"]. */
@@ -47,7 +47,7 @@ export const sessions = pgTable(
 );
 
 export const sessionsRelations = relations(sessions, ({ one }) => ({
-  user: one(users, { fields: [sessions.userId], references: [users.id] }),
+  user: one(members, { fields: [sessions.userId], references: [members.id] }),
 }));
 
 export type Session = typeof sessions.$inferSelect;

@@ -1,14 +1,15 @@
+import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
-import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { users } from './users.js';
+import { index, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { members } from './members.js';
 
-export const trustedDevices = pgTable(
+export const trustedDevices = twofold.table(
   'trusted_devices',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id')
+    userId: text('user_id')
       .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+      .references(() => members.id, { onDelete: 'cascade' }),
     /** SHA-256 (hex) of the device cookie's token. */
     tokenHash: text('token_hash').notNull(),
     /** A readable name derived from the User-Agent ("Chrome on Linux"). */
@@ -29,7 +30,7 @@ export const trustedDevices = pgTable(
 );
 
 export const trustedDevicesRelations = relations(trustedDevices, ({ one }) => ({
-  user: one(users, { fields: [trustedDevices.userId], references: [users.id] }),
+  user: one(members, { fields: [trustedDevices.userId], references: [members.id] }),
 }));
 
 export type TrustedDevice = typeof trustedDevices.$inferSelect;

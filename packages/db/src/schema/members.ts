@@ -1,14 +1,5 @@
 import { relations, sql } from 'drizzle-orm';
-import {
-  check,
-  index,
-  integer,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { check, index, integer, text, timestamp } from 'drizzle-orm/pg-core';
 import { backupCodes } from './backup-codes.js';
 import { emailCodes } from './email-codes.js';
 import { loginChallenges } from './login-challenges.js';
@@ -16,19 +7,27 @@ import { mfaFactors } from './mfa-factors.js';
 import { securityEvents } from './security-events.js';
 import { sessions } from './sessions.js';
 import { trustedDevices } from './trusted-devices.js';
+import { twofold } from './twofold.js';
 
-export const users = pgTable(
-  'users',
+/**
+ * What Twofold knows of one of the app's users: the row every other table of Twofold hangs
+ * from, keyed by the app's own user id (text, whatever the app's id type is).
+ *
+ * Twofold never reads the app's user table. The app tells Twofold who a user is (`email`,
+ * `role`, whether the address is proved) when the user signs in, and the copy here is what
+ * codes and notices are mailed to. The per-account failure counts live here too: they are the
+ * row that concurrent attempts on one account queue on.
+ */
+export const members = twofold.table(
+  'members',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    /** Stored trimmed and lower-cased; the unique index on lower(email) also guards raw SQL writers. */
+    /** The app's user id. */
+    id: text('id').primaryKey(),
+    /** Stored trimmed and lower-cased. */
     email: text('email').notNull(),
-    passwordHash: text('password_hash').notNull(),
+    /** When the address was proved to reach the user; email codes go only to a proved one. */
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
     role: text('role').notNull().default('user'),
-    passwordChangedAt: timestamp('password_changed_at', { withTimezone: true })
-      .notNull()
-      .defaultNow(),
     /** Second-factor failures in a row, across all challenges and IPs (reset on success). */
     mfaFailedAttempts: integer('mfa_failed_attempts').notNull().default(0),
     mfaLockedUntil: timestamp('mfa_locked_until', { withTimezone: true }),
@@ -45,19 +44,20 @@ export const users = pgTable(
       .$onUpdate(() => new Date()),
   },
   (t) => [
-    uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`),
-    index('users_role_idx').on(t.role),
-    check('users_role_check', sql`${t.role} in ('user', 'admin')`),
-    check('users_mfa_failed_attempts_check', sql`${t.mfaFailedAttempts} >= 0`),
-    check('users_code_failed_attempts_check', sql`${t.codeFailedAttempts} >= 0`),
+    index('members_email_lower_idx').on(sql`lower(${t.email})`),
+    index('members_role_idx').on(t.role),
+    check('members_id_check', sql`length(${t.id}) between 1 and 255`),
+    check('members_role_check', sql`${t.role} in ('user', 'admin')`),
+    check('members_mfa_failed_attempts_check', sql`${t.mfaFailedAttempts} >= 0`),
+    check('members_code_failed_attempts_check', sql`${t.codeFailedAttempts} >= 0`),
     // The retention sweep finds accounts never verified by their creation time.
-    index('users_unverified_created_idx')
+    index('members_unverified_created_idx')
       .on(t.createdAt)
       .where(sql`${t.emailVerifiedAt} is null`),
   ],
 );
 
-export const usersRelations = relations(users, ({ many }) => ({
+export const membersRelations = relations(members, ({ many }) => ({
   sessions: many(sessions),
   loginChallenges: many(loginChallenges),
   mfaFactors: many(mfaFactors),
@@ -67,5 +67,5 @@ export const usersRelations = relations(users, ({ many }) => ({
   securityEvents: many(securityEvents),
 }));
 
-export type User = typeof users.$inferSelect;
-export type NewUser = typeof users.$inferInsert;
+export type Member = typeof members.$inferSelect;
+export type NewMember = typeof members.$inferInsert;
