@@ -121,7 +121,7 @@ async function victimState(userId: string) {
     select mfa_failed_attempts as attempts, mfa_locked_until as "lockedUntil",
       (select count(*)::int from security_events
         where user_id = ${userId} and type = 'mfa.failed') as failed
-    from users where id = ${userId}`;
+    from members where id = ${userId}`;
   return row!;
 }
 
@@ -173,7 +173,7 @@ describe('per-account throttle with unlimited IPs', () => {
     let expiring = true;
     const expire = (async () => {
       while (expiring) {
-        await sql`update users set mfa_locked_until = null
+        await sql`update members set mfa_locked_until = null
           where id = ${victim.userId} and mfa_locked_until is not null`;
         await new Promise((r) => setTimeout(r, 10));
       }
@@ -199,7 +199,7 @@ describe('per-account throttle with unlimited IPs', () => {
     expect(tally.locked).toBeGreaterThan(0);
 
     // Locked for good: no backoff window left, and still a correct code is not even checked.
-    await sql`update users set mfa_locked_until = null where id = ${victim.userId}`;
+    await sql`update members set mfa_locked_until = null where id = ${victim.userId}`;
     const [{ step: before }] = await sql<[{ step: string | null }]>`
       select last_used_step as step from mfa_factors where user_id = ${victim.userId}`;
     const last = await verify(

@@ -192,11 +192,13 @@ it('password reset: a kill leaves the old password and every session', async () 
     user.client.on(api.url).post('/api/auth/password/forgot', { email: user.email });
   expect((await forgot()).status).toBe(200);
   const userRow = async () =>
-    (await sql`select password_hash, password_changed_at from users where id = ${user.userId}`)[0];
+    (
+      await sql`select password_hash, password_changed_at from accounts where user_id = ${user.userId}`
+    )[0];
   const before = { user: await userRow(), sessions: await sessionRows(user.userId) };
   const newPassword = 'a brand new passphrase 42';
 
-  // The reset transaction writes users, sessions, trusted devices, then challenges last.
+  // The reset transaction writes the account, sessions, trusted devices, then challenges last.
   const code = await resetCodeMailed(user.email);
   const figures = await crashDuring('login_challenges', 'ACCESS EXCLUSIVE', () =>
     user.client

@@ -73,7 +73,7 @@ async function victimRows() {
   const id = victim.userId;
   const tables = ['sessions', 'mfa_factors', 'backup_codes', 'trusted_devices'];
   const rows = await Promise.all([
-    sql`select * from users where id = ${id}`,
+    sql`select * from members where id = ${id}`,
     ...tables.map((table) => sql`select * from ${sql(table)} where user_id = ${id} order by id`),
     sql`select * from login_challenges where user_id = ${id} and purpose = 'mfa' order by id`,
   ]);

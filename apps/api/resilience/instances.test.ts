@@ -109,7 +109,7 @@ async function lockOutAcross(from: ApiProcess, to: ApiProcess) {
   expectError(onOther, 429, 'MFA_LOCKED');
   expect(onOther.json.retryAfter).toBeGreaterThan(0);
   const [row] = await sql<{ attempts: number }[]>`
-    select mfa_failed_attempts as attempts from users where id = ${user.userId}`;
+    select mfa_failed_attempts as attempts from members where id = ${user.userId}`;
   expect(row!.attempts).toBeGreaterThanOrEqual(7);
   return { statuses, attempts: row!.attempts, retryAfter: onOther.json.retryAfter as number };
 }

@@ -214,7 +214,7 @@ async function counts() {
   const events = await sql<{ key: string; n: number }[]>`
     select type as key, count(*)::int as n from security_events group by type`;
   const perUser = await sql<{ key: string; n: number }[]>`
-    select u.email as key, count(*)::int as n from sessions s join users u on u.id = s.user_id
+    select u.email as key, count(*)::int as n from sessions s join members u on u.id = s.user_id
     group by u.email`;
   const byKey = (rows: { key: string; n: number }[]) =>
     Object.fromEntries(rows.map((r) => [r.key, r.n])) as Record<string, number>;

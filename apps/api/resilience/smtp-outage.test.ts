@@ -134,7 +134,7 @@ describe.each(faults)('SMTP %s (%s)', (fault) => {
     expect(refused.value.json).toMatchObject({ code: 'MAIL_UNAVAILABLE' });
     expect(refused.ms).toBeLessThan(MAX_MAIL_FAILURE_MS);
     expect(signUpClient.cookies.size).toBe(0);
-    expect(await sql`select 1 from users where email = ${newcomer}`).toHaveLength(0);
+    expect(await sql`select 1 from members where email = ${newcomer}`).toHaveLength(0);
 
     // Mail is back: sending right away works (a failed send starts no resend cooldown), the
     // code signs in, and the refused sign-up completes by registering again.

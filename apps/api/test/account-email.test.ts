@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { emailCodes, securityEvents, users } from '@twofold/db';
+import { emailCodes, securityEvents, members } from '@twofold/db';
 import {
   Client,
   GOOD_PASSWORD,
@@ -26,7 +26,7 @@ const confirm = (client: Client, code: string) =>
   client.post('/api/account/email/verify', { code });
 
 async function emailOf(userId: string) {
-  const [row] = await ctx.db.db.select().from(users).where(eq(users.id, userId));
+  const [row] = await ctx.db.db.select().from(members).where(eq(members.id, userId));
   return row!.email;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { securityEvents, trustedDevices, users } from '@twofold/db';
+import { accounts, securityEvents, trustedDevices } from '@twofold/db';
 import { randomToken, sha256Hex } from '@twofold/mfa-core';
 import {
   Client,
@@ -27,9 +27,9 @@ const changePassword = (client: Client, body: unknown) =>
 
 async function passwordHashOf(userId: string) {
   const [row] = await ctx.db.db
-    .select({ passwordHash: users.passwordHash })
-    .from(users)
-    .where(eq(users.id, userId));
+    .select({ passwordHash: accounts.passwordHash })
+    .from(accounts)
+    .where(eq(accounts.userId, userId));
   return row!.passwordHash;
 }
 
@@ -99,7 +99,7 @@ describe('POST /api/account/password', () => {
     expect(event).toBeDefined();
     expect(event?.metadata).toMatchObject({ sessionsEnded: 1, devicesRevoked: 2 });
     expect(JSON.stringify(event)).not.toContain(NEW_PASSWORD);
-    const [row] = await ctx.db.db.select().from(users).where(eq(users.id, user.id));
+    const [row] = await ctx.db.db.select().from(accounts).where(eq(accounts.userId, user.id));
     expect(row!.passwordHash).toMatch(/^\$argon2id\$/);
     expect(row!.passwordChangedAt.getTime()).toBeGreaterThanOrEqual(changedAfter);
   });

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { securityEvents, users, type DbClient } from '@twofold/db';
+import { securityEvents, members, type DbClient } from '@twofold/db';
 import { createTestDbClient } from '@twofold/db/testing';
 import type { App } from '../src/app.js';
 import { main } from '../src/cli/admin.js';
@@ -45,12 +45,18 @@ async function productionApp(): Promise<App> {
 }
 
 async function roleOf(email: string) {
-  const [row] = await db.db.select({ role: users.role }).from(users).where(eq(users.email, email));
+  const [row] = await db.db
+    .select({ role: members.role })
+    .from(members)
+    .where(eq(members.email, email));
   return row?.role;
 }
 
 async function eventsOf(email: string, type: string) {
-  const [row] = await db.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+  const [row] = await db.db
+    .select({ id: members.id })
+    .from(members)
+    .where(eq(members.email, email));
   return db.db
     .select()
     .from(securityEvents)

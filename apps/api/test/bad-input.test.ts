@@ -8,7 +8,7 @@ import {
   emailCodes,
   loginChallenges,
   sessions,
-  users,
+  members,
   type DbClient,
 } from '@twofold/db';
 import { ErrorCodes, isErrorCode, type ErrorCode } from '@twofold/mfa-core';
@@ -432,7 +432,7 @@ function problemWith(response: LightMyRequestResponse, outcome: Outcome): string
 // Nothing written
 
 const COUNTED = {
-  users,
+  members,
   sessions,
   email_codes: emailCodes,
   login_challenges: loginChallenges,
@@ -455,7 +455,7 @@ async function rowCounts(db: DbClient) {
  * count, and the updatedAt it bumps, are not a half-written change.
  */
 const userRow = async (db: DbClient, email: string) => {
-  const [row] = await db.db.select().from(users).where(eq(users.email, email));
+  const [row] = await db.db.select().from(members).where(eq(members.email, email));
   if (!row) return row;
   const { codeFailedAttempts, codeLockedUntil, updatedAt, ...rest } = row;
   void [codeFailedAttempts, codeLockedUntil, updatedAt];

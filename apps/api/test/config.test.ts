@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { createTestDbClient } from '@twofold/db/testing';
-import { defaultPoolSize, users, type DbClient } from '@twofold/db';
+import { defaultPoolSize, members, type DbClient } from '@twofold/db';
 import { buildApp, type App } from '../src/app.js';
 import { ConfigError, ephemeralSecretEnv, RATE_LIMIT_AUTH_MAX_CEILING } from '@twofold/fastify';
 import { loadConfig } from '../src/config.js';
@@ -509,7 +509,7 @@ describe('an app built with NODE_ENV=production', () => {
   async function verifiedUser() {
     const email = uniqueEmail('prod');
     const user = await contextOf(app).users.create(email, await hashPassword(GOOD_PASSWORD));
-    await db.db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, user.id));
+    await db.db.update(members).set({ emailVerifiedAt: new Date() }).where(eq(members.id, user.id));
     return email;
   }
 
@@ -656,7 +656,7 @@ describe('an app built with NODE_ENV=test (for contrast)', () => {
   it('uses the bare cookie name without Secure, so plain-http development works', async () => {
     const email = uniqueEmail('dev');
     const user = await contextOf(app).users.create(email, await hashPassword(GOOD_PASSWORD));
-    await db.db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, user.id));
+    await db.db.update(members).set({ emailVerifiedAt: new Date() }).where(eq(members.id, user.id));
     const login = await app.inject({
       method: 'POST',
       url: '/api/auth/login',

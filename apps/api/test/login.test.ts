@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { securityEvents, users } from '@twofold/db';
+import { securityEvents, members } from '@twofold/db';
 import {
   Client,
   GOOD_PASSWORD,
@@ -74,7 +74,7 @@ describe('password sign-in', () => {
       ).toBe('INVALID_CODE');
     }
     expect((await client.post('/api/auth/register/verify', { code })).statusCode).toBe(200);
-    const [row] = await ctx.db.db.select().from(users).where(eq(users.email, email));
+    const [row] = await ctx.db.db.select().from(members).where(eq(members.email, email));
     expect(row?.emailVerifiedAt).not.toBeNull();
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { mfaFactors, users } from '@twofold/db';
+import { mfaFactors, members } from '@twofold/db';
 import { MAX_CONSECUTIVE_FAILURES } from '@twofold/mfa-core';
 import { Client, openStepUpWindow, signUp, useTestApp } from './helpers/app.js';
 import { mailedCode, totpUser } from './helpers/security.js';
@@ -28,13 +28,13 @@ async function reset(email: string, password: string) {
 async function countsOf(userId: string) {
   const [row] = await ctx.db.db
     .select({
-      mfa: users.mfaFailedAttempts,
-      mfaLockedUntil: users.mfaLockedUntil,
-      code: users.codeFailedAttempts,
-      codeLockedUntil: users.codeLockedUntil,
+      mfa: members.mfaFailedAttempts,
+      mfaLockedUntil: members.mfaLockedUntil,
+      code: members.codeFailedAttempts,
+      codeLockedUntil: members.codeLockedUntil,
     })
-    .from(users)
-    .where(eq(users.id, userId));
+    .from(members)
+    .where(eq(members.id, userId));
   return row!;
 }
 
@@ -43,14 +43,14 @@ describe('a password reset', () => {
     const account = await totpUser(ctx.app, ctx.db);
     const lockedUntil = new Date(Date.now() + 15 * 60_000);
     await ctx.db.db
-      .update(users)
+      .update(members)
       .set({
         mfaFailedAttempts: MAX_CONSECUTIVE_FAILURES,
         mfaLockedUntil: lockedUntil,
         codeFailedAttempts: 12,
         codeLockedUntil: lockedUntil,
       })
-      .where(eq(users.id, account.user.id));
+      .where(eq(members.id, account.user.id));
 
     await reset(account.email, 'a brand new passphrase');
     expect(await countsOf(account.user.id)).toEqual({

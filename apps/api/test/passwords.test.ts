@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { users } from '@twofold/db';
+import { members } from '@twofold/db';
 import { argon2Pool, passwordWeakness } from '@twofold/fastify/internal';
 import { Client, GOOD_PASSWORD, signUp, uniqueEmail, useTestApp } from './helpers/app.js';
 import { mailsTo } from './helpers/security.js';
@@ -54,7 +54,7 @@ describe('password checks', () => {
     });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().code).toBe('WEAK_PASSWORD');
-    expect(await ctx.db.db.select().from(users).where(eq(users.email, email))).toHaveLength(0);
+    expect(await ctx.db.db.select().from(members).where(eq(members.email, email))).toHaveLength(0);
     expect(await mailsTo(ctx.db, email)).toHaveLength(0);
 
     const strong = await new Client(ctx.app).post('/api/auth/register', {
@@ -62,7 +62,7 @@ describe('password checks', () => {
       password: GOOD_PASSWORD,
     });
     expect(strong.statusCode).toBe(201);
-    const [user] = await ctx.db.db.select().from(users).where(eq(users.email, email));
+    const [user] = await ctx.db.db.select().from(members).where(eq(members.email, email));
     expect(user?.emailVerifiedAt).toBeNull();
     // The one mail is a real registration code, not the notice a taken address gets.
     const mails = await mailsTo(ctx.db, email);

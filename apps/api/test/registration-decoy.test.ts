@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq, isNull } from 'drizzle-orm';
-import { devOutbox, emailCodes, users } from '@twofold/db';
+import { devOutbox, emailCodes, members } from '@twofold/db';
 import { hmacSha256Hex } from '@twofold/mfa-core';
 import {
   Client,
@@ -16,7 +16,7 @@ import { contextOf } from '@twofold/fastify/internal';
 const ctx = useTestApp();
 
 const userId = async (email: string) =>
-  (await ctx.db.db.select().from(users).where(eq(users.email, email)))[0]!.id;
+  (await ctx.db.db.select().from(members).where(eq(members.email, email)))[0]!.id;
 
 describe('a sign-up for an address that already has an account', () => {
   it('stores a code that no 6-digit input can ever match, so its pending cookie can never sign in', async () => {

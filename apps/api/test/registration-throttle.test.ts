@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
-import { users } from '@twofold/db';
+import { members } from '@twofold/db';
 import {
   Client,
   GOOD_PASSWORD,
@@ -27,17 +27,20 @@ const wrongFor = (code: string) => (code === '000000' ? '111111' : '000000');
 async function codeThrottleOf(userId: string) {
   const [row] = await ctx.db.db
     .select({
-      attempts: users.codeFailedAttempts,
-      lockedUntil: users.codeLockedUntil,
-      verifiedAt: users.emailVerifiedAt,
+      attempts: members.codeFailedAttempts,
+      lockedUntil: members.codeLockedUntil,
+      verifiedAt: members.emailVerifiedAt,
     })
-    .from(users)
-    .where(eq(users.id, userId));
+    .from(members)
+    .where(eq(members.id, userId));
   return row!;
 }
 
 async function userIdOf(email: string) {
-  const [row] = await ctx.db.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+  const [row] = await ctx.db.db
+    .select({ id: members.id })
+    .from(members)
+    .where(eq(members.email, email));
   return row!.id;
 }
 
@@ -127,7 +130,7 @@ describe('registration codes, counted per account across fresh codes', () => {
     const client = new Client(ctx.app);
     await register(client, email);
     const userId = await userIdOf(email);
-    await ctx.db.db.update(users).set({ codeFailedAttempts: 20 }).where(eq(users.id, userId));
+    await ctx.db.db.update(members).set({ codeFailedAttempts: 20 }).where(eq(members.id, userId));
     expect((await verify(client, await latestCode(ctx.db, email))).statusCode).toBe(429);
 
     const { code } = await mailedCode(ctx.db, email, () =>

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { emailCodes, securityEvents, users } from '@twofold/db';
+import { accounts, emailCodes, members, securityEvents } from '@twofold/db';
 import { isUniqueViolation, contextOf } from '@twofold/fastify/internal';
 import {
   buildTestApp,
@@ -54,9 +54,10 @@ describe('registration', () => {
     const session = await client.get('/api/auth/session');
     expect(session.statusCode).toBe(200);
     expect(session.json().session).toMatchObject({ aal: 1, amr: ['pwd'] });
-    const [row] = await ctx.db.db.select().from(users).where(eq(users.email, email));
+    const [row] = await ctx.db.db.select().from(members).where(eq(members.email, email));
     expect(row?.emailVerifiedAt).not.toBeNull();
-    expect(row?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    const [account] = await ctx.db.db.select().from(accounts).where(eq(accounts.userId, row!.id));
+    expect(account?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(await eventTypes(row!.id)).toEqual(
       expect.arrayContaining(['user.registered', 'email.verified']),
     );
@@ -66,11 +67,14 @@ describe('registration', () => {
     const email = uniqueEmail('Mixed.Case');
     const first = await register(email.toUpperCase());
     expect(first.response.statusCode).toBe(201);
-    const rows = await ctx.db.db.select().from(users).where(eq(users.email, email.toLowerCase()));
+    const rows = await ctx.db.db
+      .select()
+      .from(members)
+      .where(eq(members.email, email.toLowerCase()));
     expect(rows).toHaveLength(1);
     await register(email.toLowerCase());
     expect(
-      await ctx.db.db.select().from(users).where(eq(users.email, email.toLowerCase())),
+      await ctx.db.db.select().from(members).where(eq(members.email, email.toLowerCase())),
     ).toHaveLength(1);
   });
 
@@ -86,7 +90,9 @@ describe('registration', () => {
         ),
       );
       expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201, 201]);
-      expect(await ctx.db.db.select().from(users).where(eq(users.email, email))).toHaveLength(1);
+      expect(await ctx.db.db.select().from(members).where(eq(members.email, email))).toHaveLength(
+        1,
+      );
     }
 
     // Now the address exists: concurrent sign-ups race for its decoy code, and still all answer
@@ -149,7 +155,7 @@ describe('registration', () => {
       .select()
       .from(emailCodes)
       .where(eq(emailCodes.purpose, 'registration'));
-    const [user] = await ctx.db.db.select().from(users).where(eq(users.email, email));
+    const [user] = await ctx.db.db.select().from(members).where(eq(members.email, email));
     expect(live.filter((c) => c.userId === user!.id && c.usedAt === null)).toHaveLength(1);
 
     if (oldCode !== newCode) {

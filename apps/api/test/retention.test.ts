@@ -11,7 +11,7 @@ import {
   securityEvents,
   sessions,
   trustedDevices,
-  users,
+  members,
   type Database,
 } from '@twofold/db';
 import { buildApp } from '../src/app.js';
@@ -40,10 +40,10 @@ const DAY = 24 * HOUR;
 
 // Each case starts from empty tables, so every row a sweep sees is one the case made.
 beforeEach(async () => {
-  await ctx.db.db.execute(sql`delete from users`);
-  await ctx.db.db.execute(sql`delete from security_events`);
-  await ctx.db.db.execute(sql`delete from dev_outbox`);
-  await ctx.db.db.execute(sql`delete from notice_cooldowns`);
+  await ctx.db.db.execute(sql`delete from twofold.members`);
+  await ctx.db.db.execute(sql`delete from twofold.security_events`);
+  await ctx.db.db.execute(sql`delete from twofold.dev_outbox`);
+  await ctx.db.db.execute(sql`delete from twofold.notice_cooldowns`);
 });
 
 /** `db` whose transactions fail while `state.down` (the database is away). */
@@ -164,7 +164,7 @@ describe('the retention sweep, a day later', () => {
       .select({ createdAt: loginChallenges.createdAt })
       .from(loginChallenges);
     expect(challenges.every((challenge) => challenge.createdAt >= before)).toBe(true);
-    const accounts = await db.db.select({ email: users.email }).from(users);
+    const accounts = await db.db.select({ email: members.email }).from(members);
     expect(accounts.map((row) => row.email).sort()).toEqual(
       [old.email, totp.email, young.email, unverifiedYoung].sort(),
     );
@@ -213,7 +213,7 @@ describe('the retention sweep, a day later', () => {
     expect((await contextOf(ctx.app).retention.sweep()).counts.unverifiedAccounts).toBe(0);
     vi.setSystemTime(t0 + 25 * HOUR);
     expect((await contextOf(ctx.app).retention.sweep()).counts.unverifiedAccounts).toBe(1);
-    const rows = await ctx.db.db.select().from(users).where(eq(users.email, email));
+    const rows = await ctx.db.db.select().from(members).where(eq(members.email, email));
     expect(rows).toEqual([]);
   });
 });

@@ -32,7 +32,7 @@ it('leaves the backup code and the challenge unspent when the session cannot be 
       begin raise exception 'sessions are refused for this test'; end $$`),
   );
   await ctx.db.db.execute(
-    sql.raw(`create trigger refuse_session before insert on sessions for each row
+    sql.raw(`create trigger refuse_session before insert on twofold.sessions for each row
       when (new.user_id = '${user.user.id}') execute function refuse_session()`),
   );
   const { client } = await passwordStep(ctx.app, user.email, user.password);
@@ -41,7 +41,7 @@ it('leaves the backup code and the challenge unspent when the session cannot be 
     const failed = await client.post('/api/auth/mfa/verify', { method: 'backup_code', code });
     expect(failed.statusCode).toBe(500);
   } finally {
-    await ctx.db.db.execute(sql.raw('drop trigger refuse_session on sessions'));
+    await ctx.db.db.execute(sql.raw('drop trigger refuse_session on twofold.sessions'));
     await ctx.db.db.execute(sql.raw('drop function refuse_session()'));
   }
 

@@ -8,7 +8,7 @@ import {
   securityEvents,
   sessions,
   spendSecondFactor,
-  users,
+  members,
 } from '@twofold/db';
 import { timeStepAt } from '@twofold/mfa-core';
 import { Client, signUp, useTestApp } from './helpers/app.js';
@@ -366,17 +366,17 @@ describe('codes are bound to their purpose and their user', () => {
     const account = await emailFactorUser(ctx.app, ctx.db);
     // An address not yet verified gets a registration code when it signs in with its password.
     await ctx.db.db
-      .update(users)
+      .update(members)
       .set({ emailVerifiedAt: null })
-      .where(eq(users.id, account.user.id));
+      .where(eq(members.id, account.user.id));
     const { code: registrationCode } = await mailedCode(ctx.db, account.email, async () => {
       const { body } = await passwordStep(ctx.app, account.email, account.password);
       expect(body.status).toBe('verification_required');
     });
     await ctx.db.db
-      .update(users)
+      .update(members)
       .set({ emailVerifiedAt: new Date() })
-      .where(eq(users.id, account.user.id));
+      .where(eq(members.id, account.user.id));
     const live = await ctx.db.db
       .select()
       .from(emailCodes)

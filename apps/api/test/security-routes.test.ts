@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { mfaPolicy, securityEvents, users } from '@twofold/db';
+import { mfaPolicy, securityEvents, members } from '@twofold/db';
 import { and, eq, gte } from 'drizzle-orm';
 import { Client, GOOD_PASSWORD, signUp, uniqueEmail, useTestApp } from './helpers/app.js';
 import { enrollTotp, nextStep } from './helpers/mfa.js';
@@ -318,9 +318,9 @@ describe('MFA required by policy', () => {
     vi.setSystemTime(since.getTime() + 5 * DAY_MS);
     const account = await signUp(ctx.app, ctx.db);
     const [row] = await ctx.db.db
-      .select({ createdAt: users.createdAt })
-      .from(users)
-      .where(eq(users.id, account.user.id));
+      .select({ createdAt: members.createdAt })
+      .from(members)
+      .where(eq(members.id, account.user.id));
     const graceEndsAt = new Date(row!.createdAt.getTime() + 7 * DAY_MS);
 
     // Past the requirement's own 7 days, but 3 days after sign-up: still in grace.

@@ -305,15 +305,18 @@ describe('secrets never leave in a response or a log line', () => {
         .map((row) => row[column])
         .filter((value): value is string => typeof value === 'string');
     const hashes = [
-      ...(await dbValues(sql`select code_hash from email_codes`, 'code_hash')),
-      ...(await dbValues(sql`select code_hash from backup_codes`, 'code_hash')),
-      ...(await dbValues(sql`select token_hash from sessions`, 'token_hash')),
-      ...(await dbValues(sql`select token_hash from login_challenges`, 'token_hash')),
-      ...(await dbValues(sql`select token_hash from trusted_devices`, 'token_hash')),
+      ...(await dbValues(sql`select code_hash from twofold.email_codes`, 'code_hash')),
+      ...(await dbValues(sql`select code_hash from twofold.backup_codes`, 'code_hash')),
+      ...(await dbValues(sql`select token_hash from twofold.sessions`, 'token_hash')),
+      ...(await dbValues(sql`select token_hash from twofold.login_challenges`, 'token_hash')),
+      ...(await dbValues(sql`select token_hash from twofold.trusted_devices`, 'token_hash')),
     ];
-    const passwordHashes = await dbValues(sql`select password_hash from users`, 'password_hash');
+    const passwordHashes = await dbValues(
+      sql`select password_hash from twofold.accounts`,
+      'password_hash',
+    );
     const ciphertexts = await dbValues(
-      sql`select secret_ciphertext from mfa_factors where secret_ciphertext is not null`,
+      sql`select secret_ciphertext from twofold.mfa_factors where secret_ciphertext is not null`,
       'secret_ciphertext',
     );
     const tokens = [...cookieValues].flatMap((value) => [value, cookieToken(value) ?? '']);
@@ -376,7 +379,7 @@ describe('secrets never leave in a response or a log line', () => {
       }
     }
     // Nor does the security timeline keep any of it.
-    for (const row of await selectRows(db, sql`select * from security_events`)) {
+    for (const row of await selectRows(db, sql`select * from twofold.security_events`)) {
       const text = JSON.stringify(row);
       for (const secret of secrets) {
         if (found(text, secret)) leaks.push(`security event ${String(row.type)}: ${secret.what}`);
@@ -387,7 +390,7 @@ describe('secrets never leave in a response or a log line', () => {
     // ---- At rest ----
     const [factor] = await selectRows<Record<string, string>>(
       db,
-      sql`select * from mfa_factors where type = 'totp'`,
+      sql`select * from twofold.mfa_factors where type = 'totp'`,
     );
     expect(factor).toBeDefined();
     const sealed = factor!.secret_ciphertext!;
@@ -405,7 +408,10 @@ describe('secrets never leave in a response or a log line', () => {
       contextOf(app).secretBox.open({ keyId: factor!.secret_key_id!, ciphertext: sealed }),
     ).toBe(secret);
 
-    const stored = await selectRows<Record<string, string>>(db, sql`select * from backup_codes`);
+    const stored = await selectRows<Record<string, string>>(
+      db,
+      sql`select * from twofold.backup_codes`,
+    );
     expect(stored).toHaveLength(10);
     for (const row of stored) {
       expect(row.code_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -415,7 +421,7 @@ describe('secrets never leave in a response or a log line', () => {
     }
     const storedEmailCodes = await selectRows<Record<string, string>>(
       db,
-      sql`select * from email_codes`,
+      sql`select * from twofold.email_codes`,
     );
     expect(storedEmailCodes.length).toBeGreaterThanOrEqual(emailCodes.length);
     for (const row of storedEmailCodes) {
@@ -431,7 +437,7 @@ describe('encryption key rotation', () => {
   const totpKeyId = async (userId: string) => {
     const [factor] = await selectRows<{ secret_key_id: string }>(
       db,
-      sql`select secret_key_id from mfa_factors where user_id = ${userId} and type = 'totp'`,
+      sql`select secret_key_id from twofold.mfa_factors where user_id = ${userId} and type = 'totp'`,
     );
     return factor?.secret_key_id;
   };

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { users } from '@twofold/db';
+import { members } from '@twofold/db';
 import { MAX_CONSECUTIVE_FAILURES, MFA_MAX_DELAY_SECONDS, mfaThrottle } from '@twofold/mfa-core';
 import { Client, signUp, useTestApp } from './helpers/app.js';
 import { nextStep } from './helpers/mfa.js';
@@ -33,17 +33,17 @@ const IPS = ['198.51.100.7', '203.0.113.20', '192.0.2.33', '2001:db8::44'];
 
 async function throttleOf(userId: string) {
   const [row] = await ctx.db.db
-    .select({ attempts: users.mfaFailedAttempts, lockedUntil: users.mfaLockedUntil })
-    .from(users)
-    .where(eq(users.id, userId));
+    .select({ attempts: members.mfaFailedAttempts, lockedUntil: members.mfaLockedUntil })
+    .from(members)
+    .where(eq(members.id, userId));
   return row!;
 }
 
 async function setFailures(userId: string, attempts: number) {
   await ctx.db.db
-    .update(users)
+    .update(members)
     .set({ mfaFailedAttempts: attempts, mfaLockedUntil: null })
-    .where(eq(users.id, userId));
+    .where(eq(members.id, userId));
 }
 
 const verify = (cookie: string, code: string, remoteAddress?: string) =>
@@ -187,7 +187,10 @@ describe('per-account throttling of second-factor failures', () => {
     const wrong = wrongTotp(account.secret);
     // Clearing the backoff by hand isolates the cap: only the count decides below.
     const clearBackoff = () =>
-      ctx.db.db.update(users).set({ mfaLockedUntil: null }).where(eq(users.id, account.user.id));
+      ctx.db.db
+        .update(members)
+        .set({ mfaLockedUntil: null })
+        .where(eq(members.id, account.user.id));
 
     for (const n of range(5)) {
       await clearBackoff();

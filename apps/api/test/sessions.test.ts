@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { contextOf } from '@twofold/fastify/internal';
 import { eq } from 'drizzle-orm';
 import { createTestDbClient } from '@twofold/db/testing';
-import { sessions, users } from '@twofold/db';
+import { sessions, members } from '@twofold/db';
 import type { App } from '../src/app.js';
 import {
   buildTestApp,
@@ -245,7 +245,7 @@ describe('sessions', () => {
       const second = await signUp(freshApp, freshDb);
       expect(first.user.role).toBe('admin');
       expect(second.user.role).toBe('user');
-      const roles = await freshDb.db.select({ role: users.role }).from(users);
+      const roles = await freshDb.db.select({ role: members.role }).from(members);
       expect(roles.filter((r) => r.role === 'admin')).toHaveLength(1);
     } finally {
       await freshApp.close();

@@ -10,7 +10,7 @@ import {
   emailCodes,
   loginChallenges,
   sessions,
-  users,
+  members,
   type DbClient,
 } from '@twofold/db';
 import { buildApp, type App } from '../src/app.js';
@@ -142,7 +142,7 @@ beforeEach(() => {
 });
 
 const userRow = async (email: string) =>
-  (await db.db.select().from(users).where(eq(users.email, email)))[0];
+  (await db.db.select().from(members).where(eq(members.email, email)))[0];
 
 describe('mail over SMTP', () => {
   it('uses the SMTP mailer, not the dev outbox', () => {
@@ -321,9 +321,9 @@ describe('when the SMTP server refuses the message', () => {
     // Nothing may point at the deleted account.
     for (const table of [emailCodes, loginChallenges, sessions] as const) {
       const rows = await db.db
-        .select({ userId: table.userId, known: users.id })
+        .select({ userId: table.userId, known: members.id })
         .from(table)
-        .leftJoin(users, eq(users.id, table.userId));
+        .leftJoin(members, eq(members.id, table.userId));
       expect(rows.filter((row) => row.known === null)).toEqual([]);
     }
   });

@@ -1,4 +1,5 @@
-import { loginChallenges, mfaFactors, users } from '@twofold/db';
+import { randomUUID } from 'node:crypto';
+import { accounts, loginChallenges, members, mfaFactors } from '@twofold/db';
 import { generateTotpSecret, randomToken, sha256Hex } from '@twofold/mfa-core';
 import { CHALLENGE_COOKIE, cookieFromSetCookie, SESSION_COOKIE } from './cookies.js';
 import { BENCH_PASSWORD, type BenchContext } from './context.js';
@@ -23,18 +24,23 @@ export async function seedUsers(ctx: BenchContext, kind: string, count: number) 
   runCounter += 1;
   const now = new Date();
   const rows = Array.from({ length: count }, (_, i) => ({
+    id: randomUUID(),
     email: `${kind}-${runCounter}-${i}@bench.example.com`,
-    passwordHash: ctx.passwordHash,
     emailVerifiedAt: now,
   }));
   const created: { id: string; email: string }[] = [];
   for (const batch of chunks(rows)) {
     created.push(
       ...(await ctx.db.db
-        .insert(users)
+        .insert(members)
         .values(batch)
-        .returning({ id: users.id, email: users.email })),
+        .returning({ id: members.id, email: members.email })),
     );
+    await ctx.db.db
+      .insert(accounts)
+      .values(
+        batch.map(({ id, email }) => ({ userId: id, email, passwordHash: ctx.passwordHash })),
+      );
   }
   return created;
 }

@@ -72,12 +72,12 @@ app.get(
     select s.id, s.user_id, s.aal, s.amr, s.scope, s.created_at, s.last_seen_at, s.expires_at,
            s.reauthenticated_at, s.revoked_at,
            u.email, u.role, u.email_verified_at, u.created_at as user_created_at,
-           exists (select 1 from mfa_factors f where f.user_id = s.user_id and f.status = 'active') as mfa_enabled,
+           exists (select 1 from twofold.mfa_factors f where f.user_id = s.user_id and f.status = 'active') as mfa_enabled,
            p.required as policy_required, p.grace_days as policy_grace_days,
            p.required_since as policy_required_since
-    from sessions s
-    join users u on u.id = s.user_id
-    left join mfa_policy p on p.role = u.role
+    from twofold.sessions s
+    join twofold.members u on u.id = s.user_id
+    left join twofold.mfa_policy p on p.role = u.role
     where s.token_hash = ${tokenHash}
     limit 1`;
     const now = Date.now();
@@ -90,7 +90,7 @@ app.get(
       return reply.code(401).send(unauthenticated);
     }
     if (now - row.last_seen_at.getTime() >= TOUCH_INTERVAL_MS) {
-      await sql`update sessions set last_seen_at = ${new Date(now)} where id = ${row.id}`;
+      await sql`update twofold.sessions set last_seen_at = ${new Date(now)} where id = ${row.id}`;
     }
     const policy = evaluateMfaPolicy({
       policy: {

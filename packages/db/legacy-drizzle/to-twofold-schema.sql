@@ -46,8 +46,6 @@ ALTER TABLE "public"."mfa_factors" SET SCHEMA "twofold";
 --> statement-breakpoint
 ALTER TABLE "public"."backup_codes" SET SCHEMA "twofold";
 --> statement-breakpoint
-ALTER TABLE "public"."email_codes" SET SCHEMA "twofold";
---> statement-breakpoint
 ALTER TABLE "public"."trusted_devices" SET SCHEMA "twofold";
 --> statement-breakpoint
 ALTER TABLE "public"."security_events" SET SCHEMA "twofold";
@@ -57,6 +55,29 @@ ALTER TABLE "public"."mfa_policy" SET SCHEMA "twofold";
 ALTER TABLE "public"."dev_outbox" SET SCHEMA "twofold";
 --> statement-breakpoint
 ALTER TABLE "public"."notice_cooldowns" SET SCHEMA "twofold";
+--> statement-breakpoint
+-- email_codes is made anew rather than moved: 0.1 added "address" last (0003), and a fresh
+-- install has it after "code_hash". Nothing references email_codes, so its rows are copied over.
+CREATE TABLE "twofold"."email_codes" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"user_id" text NOT NULL,
+	"purpose" text NOT NULL,
+	"challenge_id" uuid,
+	"code_hash" text NOT NULL,
+	"address" text,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"used_at" timestamp with time zone,
+	CONSTRAINT "email_codes_purpose_check" CHECK ("twofold"."email_codes"."purpose" in ('registration', 'registration_decoy', 'login', 'step_up', 'password_reset', 'enroll', 'email_change')),
+	CONSTRAINT "email_codes_address_check" CHECK (("twofold"."email_codes"."purpose" = 'email_change') = ("twofold"."email_codes"."address" is not null)),
+	CONSTRAINT "email_codes_attempts_check" CHECK ("twofold"."email_codes"."attempts" >= 0)
+);
+--> statement-breakpoint
+INSERT INTO "twofold"."email_codes" ("id", "user_id", "purpose", "challenge_id", "code_hash", "address", "attempts", "created_at", "expires_at", "used_at")
+  SELECT "id", "user_id"::text, "purpose", "challenge_id", "code_hash", "address", "attempts", "created_at", "expires_at", "used_at" FROM "public"."email_codes";
+--> statement-breakpoint
+DROP TABLE "public"."email_codes";
 --> statement-breakpoint
 ALTER TABLE "twofold"."sessions" DROP CONSTRAINT "sessions_user_id_users_id_fk";
 --> statement-breakpoint
@@ -73,10 +94,6 @@ ALTER TABLE "twofold"."mfa_factors" ALTER COLUMN "user_id" SET DATA TYPE text;
 ALTER TABLE "twofold"."backup_codes" DROP CONSTRAINT "backup_codes_user_id_users_id_fk";
 --> statement-breakpoint
 ALTER TABLE "twofold"."backup_codes" ALTER COLUMN "user_id" SET DATA TYPE text;
---> statement-breakpoint
-ALTER TABLE "twofold"."email_codes" DROP CONSTRAINT "email_codes_user_id_users_id_fk";
---> statement-breakpoint
-ALTER TABLE "twofold"."email_codes" ALTER COLUMN "user_id" SET DATA TYPE text;
 --> statement-breakpoint
 ALTER TABLE "twofold"."trusted_devices" DROP CONSTRAINT "trusted_devices_user_id_users_id_fk";
 --> statement-breakpoint
@@ -108,6 +125,8 @@ ALTER TABLE "twofold"."backup_codes" ADD CONSTRAINT "backup_codes_user_id_member
 --> statement-breakpoint
 ALTER TABLE "twofold"."email_codes" ADD CONSTRAINT "email_codes_user_id_members_id_fk" FOREIGN KEY ("user_id") REFERENCES "twofold"."members"("id") ON DELETE cascade ON UPDATE no action;
 --> statement-breakpoint
+ALTER TABLE "twofold"."email_codes" ADD CONSTRAINT "email_codes_challenge_id_login_challenges_id_fk" FOREIGN KEY ("challenge_id") REFERENCES "twofold"."login_challenges"("id") ON DELETE cascade ON UPDATE no action;
+--> statement-breakpoint
 ALTER TABLE "twofold"."trusted_devices" ADD CONSTRAINT "trusted_devices_user_id_members_id_fk" FOREIGN KEY ("user_id") REFERENCES "twofold"."members"("id") ON DELETE cascade ON UPDATE no action;
 --> statement-breakpoint
 ALTER TABLE "twofold"."security_events" ADD CONSTRAINT "security_events_user_id_members_id_fk" FOREIGN KEY ("user_id") REFERENCES "twofold"."members"("id") ON DELETE cascade ON UPDATE no action;
@@ -123,3 +142,9 @@ CREATE INDEX "members_role_idx" ON "twofold"."members" USING btree ("role");
 CREATE INDEX "members_unverified_created_idx" ON "twofold"."members" USING btree ("created_at") WHERE "twofold"."members"."email_verified_at" is null;
 --> statement-breakpoint
 CREATE UNIQUE INDEX "accounts_email_lower_key" ON "twofold"."accounts" USING btree (lower("email"));
+--> statement-breakpoint
+CREATE UNIQUE INDEX "email_codes_live_key" ON "twofold"."email_codes" USING btree ("user_id","purpose") WHERE "twofold"."email_codes"."used_at" is null;
+--> statement-breakpoint
+CREATE INDEX "email_codes_challenge_idx" ON "twofold"."email_codes" USING btree ("challenge_id");
+--> statement-breakpoint
+CREATE INDEX "email_codes_expires_idx" ON "twofold"."email_codes" USING btree ("expires_at");

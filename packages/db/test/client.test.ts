@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDbClient, migrationsFolder, users } from '../src/index.js';
+import { createDbClient, members, migrationsFolder } from '../src/index.js';
 import { createTestDbClient } from '../src/testing.js';
 import { insertUser } from './support.js';
 
@@ -25,7 +25,7 @@ describe('createTestDbClient', () => {
     const client = await createTestDbClient();
     expect(client.kind).toBe(process.env.DATABASE_URL ? 'postgres' : 'pglite');
     await client.ping();
-    expect(await client.db.$count(users)).toBe(0);
+    expect(await client.db.$count(members)).toBe(0);
     await client.close();
     await expect(client.ping()).rejects.toThrow();
     await client.close();
@@ -39,7 +39,7 @@ describe('createTestDbClient', () => {
         throw new Error('abort');
       });
       await expect(failed).rejects.toThrow('abort');
-      expect(await client.db.$count(users)).toBe(0);
+      expect(await client.db.$count(members)).toBe(0);
     } finally {
       await client.close();
     }
@@ -49,8 +49,8 @@ describe('createTestDbClient', () => {
     const [a, b] = await Promise.all([createTestDbClient(), createTestDbClient()]);
     try {
       await insertUser(a.db);
-      expect(await a.db.$count(users)).toBe(1);
-      expect(await b.db.$count(users)).toBe(0);
+      expect(await a.db.$count(members)).toBe(1);
+      expect(await b.db.$count(members)).toBe(0);
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
@@ -70,7 +70,7 @@ describe('createDbClient with PGlite file storage', () => {
 
     const second = await createDbClient({ dataDir });
     try {
-      const found = await second.db.query.users.findFirst({
+      const found = await second.db.query.members.findFirst({
         where: (u, { eq }) => eq(u.id, user.id),
       });
       expect(found?.email).toBe(user.email);
@@ -81,7 +81,7 @@ describe('createDbClient with PGlite file storage', () => {
       };
       const applied = await second.db
         .select({ count: sql<number>`count(*)::int` })
-        .from(sql`drizzle.__drizzle_migrations`);
+        .from(sql`twofold.__drizzle_migrations`);
       expect(applied).toEqual([{ count: journal.entries.length }]);
     } finally {
       await second.close();

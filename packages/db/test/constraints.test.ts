@@ -3,19 +3,21 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DbClient } from '../src/index.js';
 import {
+  accounts,
   backupCodes,
   emailCodes,
   loginChallenges,
+  members,
   mfaFactors,
   mfaPolicy,
   securityEvents,
   sessions,
   trustedDevices,
-  users,
 } from '../src/index.js';
 import { createTestDbClient } from '../src/testing.js';
 import {
   CHECK_VIOLATION,
+  FOREIGN_KEY_VIOLATION,
   UNIQUE_VIOLATION,
   expectSqlState,
   insertUser,
@@ -36,11 +38,28 @@ afterAll(async () => {
 
 const totp = { type: 'totp', secretCiphertext: 'v1.box', secretKeyId: 'k1' } as const;
 
-describe('users', () => {
-  it('treats emails that differ only in case as the same account', async () => {
+describe('members', () => {
+  it('lets members share an email address, in any case (a host app may allow it)', async () => {
     const local = randomUUID();
-    await insertUser(db, { email: `${local.toUpperCase()}@X.com` });
-    await expectSqlState(insertUser(db, { email: `${local}@x.com` }), UNIQUE_VIOLATION);
+    await db.insert(members).values([
+      { id: randomUUID(), email: `${local}@x.com` },
+      { id: randomUUID(), email: `${local}@x.com` },
+      { id: randomUUID(), email: `${local.toUpperCase()}@X.com` },
+    ]);
+    expect(await db.$count(members, sql`lower(${members.email}) = ${`${local}@x.com`}`)).toBe(3);
+  });
+
+  it("takes the host app's user id as text, from 1 to 255 characters", async () => {
+    await db.insert(members).values({ id: '42', email: `${randomUUID()}@example.com` });
+    await db.insert(members).values({ id: 'x'.repeat(255), email: `${randomUUID()}@example.com` });
+    await expectSqlState(
+      db.insert(members).values({ id: '', email: `${randomUUID()}@example.com` }),
+      CHECK_VIOLATION,
+    );
+    await expectSqlState(
+      db.insert(members).values({ id: 'x'.repeat(256), email: `${randomUUID()}@example.com` }),
+      CHECK_VIOLATION,
+    );
   });
 
   it('rejects an unknown role', async () => {
@@ -50,15 +69,35 @@ describe('users', () => {
   it('moves updated_at on every update made through Drizzle', async () => {
     const user = await insertUser(db, { updatedAt: new Date('2020-01-01T00:00:00Z') });
     const [updated] = await db
-      .update(users)
+      .update(members)
       .set({ emailVerifiedAt: new Date() })
-      .where(eq(users.id, user.id))
+      .where(eq(members.id, user.id))
       .returning();
     expect(updated!.updatedAt.getTime()).toBeGreaterThan(user.updatedAt.getTime());
   });
 
   it('rejects a negative failure counter', async () => {
     await expectSqlState(insertUser(db, { mfaFailedAttempts: -1 }), CHECK_VIOLATION);
+    await expectSqlState(insertUser(db, { codeFailedAttempts: -1 }), CHECK_VIOLATION);
+  });
+});
+
+describe('accounts', () => {
+  it('treats emails that differ only in case as the same account', async () => {
+    const local = randomUUID();
+    await insertUser(db, { email: `${local.toUpperCase()}@X.com` });
+    await expectSqlState(insertUser(db, { email: `${local}@x.com` }), UNIQUE_VIOLATION);
+  });
+
+  it('belongs to a member', async () => {
+    await expectSqlState(
+      db.insert(accounts).values({
+        userId: randomUUID(),
+        email: `${randomUUID()}@example.com`,
+        passwordHash: 'argon2id$test',
+      }),
+      FOREIGN_KEY_VIOLATION,
+    );
   });
 });
 
@@ -221,8 +260,8 @@ describe('checks on sessions, challenges and policy', () => {
   });
 });
 
-describe('deleting a user', () => {
-  it('removes everything the user owns and keeps what others did', async () => {
+describe('deleting a member', () => {
+  it('removes everything the member owns, account included, and keeps what others did', async () => {
     const user = await insertUser(db);
     const admin = await insertUser(db, { role: 'admin' });
     const [challenge] = await db
@@ -263,10 +302,11 @@ describe('deleting a user', () => {
       .values({ role: 'user', required: true, updatedBy: user.id })
       .onConflictDoUpdate({ target: mfaPolicy.role, set: { updatedBy: user.id } });
 
-    await db.delete(users).where(eq(users.id, user.id));
+    await db.delete(members).where(eq(members.id, user.id));
 
     const owned = await Promise.all(
       [
+        accounts,
         sessions,
         loginChallenges,
         mfaFactors,
@@ -276,7 +316,7 @@ describe('deleting a user', () => {
         securityEvents,
       ].map((table) => db.$count(table, eq(table.userId, user.id))),
     );
-    expect(owned).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(owned).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
     const event = await db.query.securityEvents.findFirst({
       where: eq(securityEvents.id, adminEvent!.id),
     });

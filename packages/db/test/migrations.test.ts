@@ -61,12 +61,13 @@ describe('committed migrations', () => {
   it('would notice a column that has no migration', async () => {
     const committed = await latestSnapshot();
     const stale = structuredClone(committed);
-    const users = stale.tables['public.users'] as { columns: Record<string, unknown> } | undefined;
-    expect(users?.columns.updated_at).toBeDefined();
-    delete users?.columns.updated_at;
+    const members = stale.tables['twofold.members'] as
+      { columns: Record<string, unknown> } | undefined;
+    expect(members?.columns.updated_at).toBeDefined();
+    delete members?.columns.updated_at;
     expect(shape(committed)).not.toEqual(shape(stale));
     expect(await generateMigration(stale, committed)).toEqual([
-      expect.stringContaining('ALTER TABLE "users" ADD COLUMN "updated_at"'),
+      expect.stringContaining('ALTER TABLE "twofold"."members" ADD COLUMN "updated_at"'),
     ]);
   });
 });

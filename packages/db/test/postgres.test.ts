@@ -10,8 +10,8 @@ import {
   defaultPoolSize,
   migrationsFolder,
   type DbClient,
+  members,
   reserveAttempt,
-  users,
 } from '../src/index.js';
 import { createScratchDatabase, createTestDbClient } from '../src/testing.js';
 import { insertUser } from './support.js';
@@ -99,13 +99,13 @@ describe.skipIf(!serverUrl)('PostgreSQL server', () => {
       const raw = () => client.db.execute(sql`select ${marker}::text as raw_${sql.raw(marker)}`);
       const built = () =>
         client.db
-          .select({ id: users.id })
-          .from(users)
-          .where(eq(users.email, `${marker}@example.com`));
+          .select({ id: members.id })
+          .from(members)
+          .where(eq(members.email, `${marker}@example.com`));
       for (let i = 0; i < 3; i++) await Promise.all([raw(), built()]);
       // One connection, so this sees that connection's statements.
       const prepared = await client.db.execute(
-        sql`select statement from pg_prepared_statements where statement like ${`%${marker}%`} or statement like '%"users"."email" = $1%'`,
+        sql`select statement from pg_prepared_statements where statement like ${`%${marker}%`} or statement like '%"twofold"."members"."email" = $1%'`,
       );
       const statements = (Array.isArray(prepared) ? prepared : []) as { statement: string }[];
       expect(statements.filter((row) => row.statement.includes(`raw_${marker}`))).toHaveLength(1);
@@ -145,8 +145,8 @@ describe.skipIf(!serverUrl)('PostgreSQL server', () => {
         return plan.map((line) => line['QUERY PLAN']).join('\n');
       };
       for (const marker of [
-        'with "reserved" as (update "users"',
-        'from "sessions" inner join "users"',
+        'with "reserved" as (update "twofold"."members"',
+        'from "twofold"."sessions" inner join "twofold"."members"',
         'string_agg(',
       ]) {
         expect(await genericPlan(marker), marker).toContain('mfa_factors_active_type_key');
@@ -166,7 +166,7 @@ describe.skipIf(!serverUrl)('PostgreSQL server', () => {
       };
       const applied = await clients[0]!.db
         .select({ count: sql<number>`count(*)::int` })
-        .from(sql`drizzle.__drizzle_migrations`);
+        .from(sql`twofold.__drizzle_migrations`);
       expect(applied).toEqual([{ count: journal.entries.length }]);
       await Promise.all(clients.map((client) => client.close()));
     });

@@ -301,7 +301,7 @@ describe('relational queries', () => {
   it('follow the relations declared beside each table', async () => {
     const user = await insertUser(db);
     const session = await insertSession(user.id);
-    const found = await db.query.users.findFirst({
+    const found = await db.query.members.findFirst({
       where: (u, { eq: equals }) => equals(u.id, user.id),
       with: { sessions: true, mfaFactors: true },
     });

@@ -7,6 +7,7 @@ import {
   devOutbox,
   emailCodes,
   loginChallenges,
+  members,
   mfaFactors,
   noticeCooldowns,
   RETENTION_DEFAULTS,
@@ -15,7 +16,6 @@ import {
   sessions,
   sweepDeadRows,
   trustedDevices,
-  users,
 } from '../src/index.js';
 import { createTestDbClient } from '../src/testing.js';
 import { insertUser } from './support.js';
@@ -32,7 +32,9 @@ afterAll(async () => {
 });
 // Each case starts from an empty database: the counts below are exact.
 beforeEach(async () => {
-  await db.execute(sql`truncate users, dev_outbox, notice_cooldowns cascade`);
+  await db.execute(
+    sql`truncate twofold.members, twofold.dev_outbox, twofold.notice_cooldowns cascade`,
+  );
 });
 
 const NOW = new Date('2026-06-01T12:00:00Z');
@@ -142,13 +144,13 @@ type WithId =
   | typeof mfaFactors
   | typeof devOutbox
   | typeof securityEvents
-  | typeof users;
+  | typeof members;
 
 /** Which of `ids` are still in `table`, in the order given. */
 async function kept(table: WithId, ids: string[]): Promise<string[]> {
   const rows: { id: string }[] = await db
     .select({ id: table.id })
-    .from(table as typeof users)
+    .from(table as typeof members)
     .where(inArray(table.id, ids));
   const present = new Set(rows.map((row) => row.id));
   return ids.filter((id) => present.has(id));
@@ -268,7 +270,7 @@ describe('sweepDeadRows', () => {
       factors.activeOld,
     ]);
     const accounts = Object.values(unverified).map((user) => user.id);
-    expect(await kept(users, [owner.id, other.id, third.id, ...accounts])).toEqual([
+    expect(await kept(members, [owner.id, other.id, third.id, ...accounts])).toEqual([
       owner.id,
       other.id,
       third.id,
@@ -294,7 +296,7 @@ describe('sweepDeadRows', () => {
     const { counts } = await sweepDeadRows(db, NOW, { ...RULES, securityEventMs: null });
     expect(counts.unverifiedAccounts).toBe(0);
     expect(counts.securityEvents).toBe(0);
-    expect(await kept(users, [owner.id])).toEqual([owner.id]);
+    expect(await kept(members, [owner.id])).toEqual([owner.id]);
     expect(await kept(securityEvents, [old])).toEqual([old]);
   });
 

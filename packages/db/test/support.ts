@@ -38,6 +38,7 @@ function sqlState(error: unknown): string | undefined {
 
 export const UNIQUE_VIOLATION = '23505';
 export const CHECK_VIOLATION = '23514';
+export const FOREIGN_KEY_VIOLATION = '23503';
 
 export async function expectSqlState(promise: PromiseLike<unknown>, code: string): Promise<void> {
   const error = await Promise.resolve(promise).then(

@@ -24,7 +24,11 @@ export async function holdTableLock(
   table: string,
   mode = 'ACCESS EXCLUSIVE',
 ): Promise<HeldLock> {
-  const client = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const client = postgres(databaseUrl, {
+    max: 1,
+    onnotice: () => {},
+    connection: { search_path: 'twofold' },
+  });
   const connection = await client.reserve();
   await connection`begin`;
   await connection.unsafe(`lock table "${table}" in ${mode} mode`);

@@ -6,7 +6,11 @@ export type Sql = postgres.Sql;
 
 /** A direct connection to the API's database, for reading mail codes and checking rows. */
 export function openSql(databaseUrl: string): Sql {
-  return postgres(databaseUrl, { max: 4, onnotice: () => {} });
+  return postgres(databaseUrl, {
+    max: 4,
+    onnotice: () => {},
+    connection: { search_path: 'twofold' },
+  });
 }
 
 export const PASSWORD = 'correct horse battery staple';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { asc, eq, sql } from 'drizzle-orm';
-import { createDbClient, securityEvents, users, type DbClient } from '@twofold/db';
+import { accounts, createDbClient, members, securityEvents, type DbClient } from '@twofold/db';
 import { ConfigError, type Config } from '@twofold/fastify';
 import { loadConfig } from '../config.js';
 import { normalizeEmail } from '@twofold/fastify/internal';
@@ -79,10 +79,10 @@ export async function main(argv: string[], deps: AdminCliDeps = {}): Promise<num
 
 async function list(client: DbClient, io: AdminCliIo): Promise<number> {
   const admins = await client.db
-    .select({ email: users.email, verifiedAt: users.emailVerifiedAt })
-    .from(users)
-    .where(eq(users.role, 'admin'))
-    .orderBy(asc(users.email));
+    .select({ email: members.email, verifiedAt: members.emailVerifiedAt })
+    .from(members)
+    .where(eq(members.role, 'admin'))
+    .orderBy(asc(members.email));
   if (admins.length === 0) io.out('no admins');
   for (const admin of admins) {
     io.out(`${admin.email}${admin.verifiedAt ? '' : ' (address not verified)'}`);
@@ -97,10 +97,12 @@ async function setRole(
   address: string,
 ): Promise<number> {
   const email = normalizeEmail(address);
+  // The product's accounts: the sign-in address is unique there.
   const [user] = await client.db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.email}) = ${email}`);
+    .select({ id: members.id, role: members.role, emailVerifiedAt: members.emailVerifiedAt })
+    .from(accounts)
+    .innerJoin(members, eq(members.id, accounts.userId))
+    .where(sql`lower(${accounts.email}) = ${email}`);
   if (!user) {
     io.err(`admin: no account has the address ${email}`);
     return 1;
@@ -116,7 +118,7 @@ async function setRole(
     return 0;
   }
   await client.db.transaction(async (tx) => {
-    await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, user.id));
+    await tx.update(members).set({ role, updatedAt: new Date() }).where(eq(members.id, user.id));
     await tx.insert(securityEvents).values({
       type: role === 'admin' ? 'role.granted' : 'role.revoked',
       userId: user.id,

@@ -1,14 +1,6 @@
 import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
-import {
-  check,
-  index,
-  integer,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { check, index, integer, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { loginChallenges } from './login-challenges.js';
 import { members } from './members.js';
 

@@ -1,14 +1,6 @@
 import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
-import {
-  bigint,
-  check,
-  index,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { bigint, check, index, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sessions } from './sessions.js';
 import { members } from './members.js';
 

@@ -1,6 +1,6 @@
 import { twofold } from './twofold.js';
 import { sql } from 'drizzle-orm';
-import { boolean, check, integer, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, integer, text, timestamp } from 'drizzle-orm/pg-core';
 import { members } from './members.js';
 
 /** One row per role: whether that role must use MFA, and the grace period for enrolling. */

@@ -2,13 +2,13 @@ import type { Database } from '@twofold/db';
 import type { TwofoldContext } from '../context.js';
 import type { FastifyRequest } from 'fastify';
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import { loginChallenges, type LoginChallenge, type User } from '@twofold/db';
+import { loginChallenges, type LoginChallenge, type Member } from '@twofold/db';
 import { randomToken, sha256Hex } from '@twofold/mfa-core';
 
 export type ChallengePurpose = 'mfa' | 'registration' | 'registration_decoy';
 
 /** A challenge with the user it was made for (read in the same query). */
-export type OpenChallenge = LoginChallenge & { user: User };
+export type OpenChallenge = LoginChallenge & { user: Member };
 
 /** Half-finished sign-ins: stored as the SHA-256 of a 256-bit cookie token, consumed once. */
 export function createChallenges(context: TwofoldContext) {

@@ -263,7 +263,7 @@ export function createSecondFactor(context: TwofoldContext) {
       request: FastifyRequest,
       sessionCreatedAt: Date,
     ): Promise<void> {
-      const user = await context.users.findById(userId);
+      const user = await context.users.findMember(userId);
       if (!user) throw appError('UNAUTHENTICATED');
       const factors = await context.factors.active(userId);
       const totp = factors.find((f) => f.type === 'totp');

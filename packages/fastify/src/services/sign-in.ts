@@ -1,6 +1,6 @@
 import type { TwofoldContext } from '../context.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { SignInAccount, User } from '@twofold/db';
+import type { Member, SignInAccount } from '@twofold/db';
 import type { StartSession } from './sessions.js';
 import type {
   AuthMethodReference,
@@ -34,7 +34,7 @@ export function createSignIn(context: TwofoldContext) {
 
   /** What a new session will be: its assurance, and whether policy lets it only enroll. */
   async function prepare(
-    user: User,
+    user: Member,
     {
       aal,
       amr,
@@ -75,7 +75,7 @@ export function createSignIn(context: TwofoldContext) {
 
   /** The answer to a sign-in whose session (and events) were written. */
   function answer(
-    user: User,
+    user: Member,
     prepared: Prepared,
   ): AuthenticatedResponse | MfaSetupRequiredResponse {
     const { mfaEnabled, enforced, graceEndsAt } = prepared;
@@ -94,7 +94,7 @@ export function createSignIn(context: TwofoldContext) {
   async function open(
     request: FastifyRequest,
     reply: FastifyReply,
-    user: User,
+    user: Member,
     options: Parameters<typeof prepare>[1],
   ): Promise<AuthenticatedResponse | MfaSetupRequiredResponse> {
     const prepared = await prepare(user, options);

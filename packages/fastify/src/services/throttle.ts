@@ -6,7 +6,7 @@ import {
   reserveCodeAttempt,
   resetCodeAttempts,
   securityEvents,
-  users,
+  members,
   type MfaFactor,
   type ThrottleRules,
   type Transaction,
@@ -137,9 +137,9 @@ export function createThrottle(context: TwofoldContext) {
 
     async reset(userId: string): Promise<void> {
       await db
-        .update(users)
+        .update(members)
         .set({ mfaFailedAttempts: 0, mfaLockedUntil: null })
-        .where(eq(users.id, userId));
+        .where(eq(members.id, userId));
     },
   };
 }

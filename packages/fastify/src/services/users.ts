@@ -1,7 +1,15 @@
 import type { Database } from '@twofold/db';
 import type { TwofoldContext } from '../context.js';
+import { randomUUID } from 'node:crypto';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
-import { users, type SignInAccount, type User } from '@twofold/db';
+import {
+  accounts,
+  members,
+  userColumns,
+  type Member,
+  type SignInAccount,
+  type User,
+} from '@twofold/db';
 import type { PublicUser } from '@twofold/mfa-core';
 import type { Transaction } from '@twofold/db';
 
@@ -11,9 +19,20 @@ export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 export function createUsers(context: TwofoldContext) {
   const { db, queries, config } = context;
   return {
+    /** A member with a built-in account (its password included). */
     async findById(id: string): Promise<User | undefined> {
-      const [user] = await db.select().from(users).where(eq(users.id, id));
+      const [user] = await db
+        .select(userColumns)
+        .from(accounts)
+        .innerJoin(members, eq(members.id, accounts.userId))
+        .where(eq(accounts.userId, id));
       return user;
+    },
+
+    /** Whom Twofold knows by this id, with or without a built-in account. */
+    async findMember(id: string): Promise<Member | undefined> {
+      const [member] = await db.select().from(members).where(eq(members.id, id));
+      return member;
     },
 
     async findByEmail(email: string): Promise<User | undefined> {
@@ -36,20 +55,25 @@ export function createUsers(context: TwofoldContext) {
       const role =
         config.env === 'production'
           ? 'user'
-          : sql`case when exists (select 1 from ${users}) then 'user' else 'admin' end`;
+          : sql`case when exists (select 1 from ${members}) then 'user' else 'admin' end`;
       const now = context.now();
-      const [user] = await db
-        .insert(users)
-        .values({
+      const id = randomUUID();
+      return db.transaction(async (tx) => {
+        // One transaction: the account's unique index on the address refuses a taken one, and
+        // the member row goes back with it.
+        const [member] = await tx
+          .insert(members)
+          .values({ id, email: normalized, role, createdAt: now, updatedAt: now })
+          .returning();
+        await tx.insert(accounts).values({
+          userId: id,
           email: normalized,
           passwordHash,
-          role,
-          createdAt: now,
-          updatedAt: now,
           passwordChangedAt: now,
-        })
-        .returning();
-      return user!;
+          createdAt: now,
+        });
+        return { ...member!, passwordHash, passwordChangedAt: now };
+      });
     },
 
     /**
@@ -65,15 +89,21 @@ export function createUsers(context: TwofoldContext) {
         return false;
       }
       const granted = await tx
-        .update(users)
+        .update(members)
         .set({ role: 'admin', updatedAt: context.now() })
-        .where(and(eq(users.id, user.id), eq(users.role, 'user'), isNotNull(users.emailVerifiedAt)))
-        .returning({ id: users.id });
+        .where(
+          and(
+            eq(members.id, user.id),
+            eq(members.role, 'user'),
+            isNotNull(members.emailVerifiedAt),
+          ),
+        )
+        .returning({ id: members.id });
       return granted.length === 1;
     },
 
     toPublic(
-      user: Pick<User, 'id' | 'email' | 'role' | 'emailVerifiedAt'>,
+      user: Pick<Member, 'id' | 'email' | 'role' | 'emailVerifiedAt'>,
       mfaEnabled: boolean,
     ): PublicUser {
       return {

@@ -7,7 +7,7 @@ import {
   PolicyStatus,
   Timestamp,
   UserRole,
-  Uuid,
+  UserId,
 } from './common.js';
 import { SecurityEventsResponse } from './security.js';
 
@@ -52,7 +52,7 @@ export type MfaPolicyBody = Static<typeof MfaPolicyBody>;
 
 export const AdminUser = Type.Object(
   {
-    id: Uuid,
+    id: UserId,
     email: EmailAddress,
     role: UserRole,
     emailVerified: Type.Boolean(),
@@ -81,7 +81,7 @@ export const AdminUsersResponse = Type.Object(
 );
 export type AdminUsersResponse = Static<typeof AdminUsersResponse>;
 
-export const UserIdParams = Type.Object({ id: Uuid });
+export const UserIdParams = Type.Object({ id: UserId });
 export type UserIdParams = Static<typeof UserIdParams>;
 
 /** A user's security timeline as seen by an admin; the same shape as the user's own. */

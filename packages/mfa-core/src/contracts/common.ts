@@ -13,6 +13,13 @@ export function Nullable<T extends TSchema>(schema: T) {
 export const Uuid = Type.String({ format: 'uuid' });
 export type Uuid = Static<typeof Uuid>;
 
+/**
+ * A user's id: the app's own (Twofold keys its data by it, whatever its type: a UUID, a number
+ * written as text, a slug), so any non-empty string up to 255 characters.
+ */
+export const UserId = Type.String({ minLength: 1, maxLength: 255 });
+export type UserId = Static<typeof UserId>;
+
 /** ISO 8601 / RFC 3339 timestamp, always UTC as written by the API (`Date#toISOString`). */
 export const Timestamp = Type.String({ format: 'date-time' });
 export type Timestamp = Static<typeof Timestamp>;
@@ -79,7 +86,7 @@ export const PolicyStatus = Type.Union([
 export type PolicyStatus = Static<typeof PolicyStatus>;
 
 const publicUserProperties = {
-  id: Uuid,
+  id: UserId,
   email: EmailAddress,
   role: UserRole,
   emailVerified: Type.Boolean(),

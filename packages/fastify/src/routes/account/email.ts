@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
-import { users } from '@twofold/db';
+import { accounts, members } from '@twofold/db';
 import {
   ChangeEmailBody,
   ConfirmEmailChangeBody,
@@ -125,10 +125,12 @@ const accountEmailRoutes: FastifyPluginAsyncTypebox = async (app) => {
             throw error;
           }
           if (!address) return { refused: appError('CODE_EXPIRED') };
+          // The sign-in address first: its unique index refuses an address another account took.
+          await tx.update(accounts).set({ email: address }).where(eq(accounts.userId, userId));
           await tx
-            .update(users)
+            .update(members)
             .set({ email: address, emailVerifiedAt: now, updatedAt: now })
-            .where(eq(users.id, userId));
+            .where(eq(members.id, userId));
           await emailCodes.voidAll(userId, tx);
           await throttle.resetCode(userId, tx);
           return { changedTo: address };

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
-import { users } from '@twofold/db';
+import { accounts } from '@twofold/db';
 import { ChangePasswordBody, ChangePasswordResponse } from '@twofold/mfa-core';
 import { appError } from '../../errors.js';
 import { templates } from '../../mail/templates.js';
@@ -54,9 +54,9 @@ const accountPasswordRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const now = app.twofoldContext.now();
       const { sessionsEnded, devicesRevoked } = await db.transaction(async (tx) => {
         await tx
-          .update(users)
-          .set({ passwordHash, passwordChangedAt: now, updatedAt: now })
-          .where(eq(users.id, user.id));
+          .update(accounts)
+          .set({ passwordHash, passwordChangedAt: now })
+          .where(eq(accounts.userId, user.id));
         const ended = await app.twofoldContext.sessions.revokeAll(user.id, session.id, tx);
         await factors.removePending(user.id, tx);
         return {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, eq, ilike, inArray, sql } from 'drizzle-orm';
-import { mfaFactors, users } from '@twofold/db';
+import { members, mfaFactors } from '@twofold/db';
 import {
   AdminUserEventsResponse,
   AdminUsersQuery,
@@ -39,7 +39,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   } = app.twofoldContext;
 
   async function findUser(id: string) {
-    const user = await userService.findById(id);
+    const user = await userService.findMember(id);
     if (!user) throw appError('NOT_FOUND', undefined, 'That user was not found.');
     return user;
   }
@@ -60,27 +60,27 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { limit = DEFAULT_PAGE_SIZE, cursor, q } = request.query;
-      const after = cursor ? decodeCursor(cursor) : undefined;
+      const after = cursor ? decodeCursor(cursor, { anyId: true }) : undefined;
       const search = q?.trim();
       const rows = await db
         .select({
-          id: users.id,
-          email: users.email,
-          role: users.role,
-          emailVerifiedAt: users.emailVerifiedAt,
-          createdAt: users.createdAt,
-          position: preciseTimestamp(users.createdAt),
+          id: members.id,
+          email: members.email,
+          role: members.role,
+          emailVerifiedAt: members.emailVerifiedAt,
+          createdAt: members.createdAt,
+          position: preciseTimestamp(members.createdAt),
         })
-        .from(users)
+        .from(members)
         .where(
           and(
-            search ? ilike(users.email, likePattern(search)) : undefined,
+            search ? ilike(members.email, likePattern(search)) : undefined,
             after
-              ? sql`(${users.createdAt}, ${users.id}) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`
+              ? sql`(${members.createdAt}, ${members.id}) > (${after.createdAt}::timestamptz, ${after.id}::text)`
               : undefined,
           ),
         )
-        .orderBy(asc(users.createdAt), asc(users.id))
+        .orderBy(asc(members.createdAt), asc(members.id))
         .limit(limit + 1);
       const page = rows.slice(0, limit);
 
@@ -162,7 +162,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: OkResponse },
       },
       // Before the step-up check: re-authenticating would not make this allowed.
-      // UUIDs are compared lower-cased: PostgreSQL reads an upper-case id as the same account.
+      // Compared lower-cased, so no other spelling of a UUID (or any id) reaches their own row.
       preHandler: async (request) => {
         if (request.params.id.toLowerCase() === sessionOf(request).userId.toLowerCase()) {
           throw appError(

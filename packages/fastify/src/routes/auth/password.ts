@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { eq } from 'drizzle-orm';
-import { users } from '@twofold/db';
+import { accounts, members } from '@twofold/db';
 import {
   ForgotPasswordBody,
   ForgotPasswordResponse,
@@ -121,10 +121,12 @@ const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
         const passwordHash = await hashPassword(password);
         await tx
-          .update(users)
+          .update(accounts)
+          .set({ passwordHash, passwordChangedAt: now })
+          .where(eq(accounts.userId, user.id));
+        await tx
+          .update(members)
           .set({
-            passwordHash,
-            passwordChangedAt: now,
             updatedAt: now,
             emailVerifiedAt: user.emailVerifiedAt ?? now,
             // Proving the mailbox starts the mailbox-code count again (it is the same proof).
@@ -133,7 +135,7 @@ const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
             codeFailedAttempts: 0,
             codeLockedUntil: null,
           })
-          .where(eq(users.id, user.id));
+          .where(eq(members.id, user.id));
         await app.twofoldContext.sessions.revokeAll(user.id, undefined, tx);
         await app.twofoldContext.trustedDevices.revokeAll(user.id, tx);
         await app.twofoldContext.challenges.closeAll(user.id, tx);

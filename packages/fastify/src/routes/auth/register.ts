@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { and, eq, isNull } from 'drizzle-orm';
-import { users, type User } from '@twofold/db';
+import { members, type User } from '@twofold/db';
 import {
   AuthenticatedResponse,
   MfaSetupRequiredResponse,
@@ -131,7 +131,7 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return answer;
       } catch (error) {
         // No code reached the address: leave no account behind, so signing up again works.
-        await db.delete(users).where(eq(users.id, user.id));
+        await db.delete(members).where(eq(members.id, user.id));
         throw error;
       }
     },
@@ -195,9 +195,9 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const done = await db.transaction(async (tx) => {
         if (!(await challenges.consume(challenge.id, tx))) return undefined;
         await tx
-          .update(users)
+          .update(members)
           .set({ emailVerifiedAt: verifiedAt, updatedAt: verifiedAt })
-          .where(and(eq(users.id, user.id), isNull(users.emailVerifiedAt)));
+          .where(and(eq(members.id, user.id), isNull(members.emailVerifiedAt)));
         await throttle.resetCode(user.id, tx);
         return { granted: await userService.grantListedAdmin(user, tx) };
       });

@@ -26,12 +26,20 @@ export function encodeCursor({ createdAt, id }: CursorPosition): string {
 }
 
 /** The position inside a cursor; a cursor that is not one of ours is a 400, never a 500. */
-export function decodeCursor(cursor: string): CursorPosition {
+export function decodeCursor(
+  cursor: string,
+  { anyId = false }: { anyId?: boolean } = {},
+): CursorPosition {
   const invalid = () =>
     appError('VALIDATION_ERROR', undefined, 'The cursor is invalid: use a nextCursor as given.');
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
-  const [createdAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (rest.length > 0 || !createdAt || !id || !UUID.test(id)) throw invalid();
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const split = decoded.indexOf('|');
+  const createdAt = split > 0 ? decoded.slice(0, split) : undefined;
+  const id = split > 0 ? decoded.slice(split + 1) : undefined;
+  // Event ids are UUIDs; user ids are the app's own (any text up to 255 characters).
+  const validId = anyId ? id && id.length <= 255 : id && UUID.test(id);
+  if (!createdAt || !id || !validId) throw invalid();
   const seconds = TIMESTAMP.exec(createdAt)?.[1];
   const parsed = seconds ? new Date(`${seconds}Z`) : undefined;
   // A round trip through Date catches impossible dates (Feb 30), which PostgreSQL would reject.
