@@ -9,7 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { MigrationConfig } from 'drizzle-orm/migrator';
-import postgres from 'postgres';
+import postgres from '#postgres';
 import { bridgeLegacyLayout, MIGRATIONS_SCHEMA, MIGRATIONS_TABLE } from './legacy.js';
 import * as schema from './schema/index.js';
 

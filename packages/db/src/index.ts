@@ -3,7 +3,14 @@ export { bridgeLegacyLayout, legacyMigrationsFolder } from './legacy.js';
 export type { Database, DbClient, DbClientOptions, Schema, Transaction } from './client.js';
 export { createQueries } from './queries.js';
 export { userColumns } from './queries.js';
-export type { PreparedQuery, Queries, SessionWithUser, SignInAccount, User } from './queries.js';
+export type {
+  PreparedQuery,
+  Queries,
+  SessionWithUser,
+  SignInAccount,
+  SignInState,
+  User,
+} from './queries.js';
 export * from './schema/index.js';
 export { lockUser } from './lock-user.js';
 export { openSession } from './open-session.js';

@@ -81,7 +81,7 @@ export async function openSession(
 ): Promise<{ id: string }> {
   const context = { ...opening, now: opening.now.toISOString() };
   const rows = rowsOf<{ id: string }>(
-    await db.execute(sql`with account as (select ${opening.userId}::uuid as user_id),
+    await db.execute(sql`with account as (select ${opening.userId}::text as user_id),
       ${sessionOpeningCtes('account', opening, context)}
       select id from created`),
   );

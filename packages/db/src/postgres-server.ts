@@ -4,7 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import postgres from 'postgres';
+import postgres from '#postgres';
 
 const run = promisify(execFile);
 const DEFAULT_PG_BIN = '/usr/lib/postgresql/15/bin';

@@ -62,27 +62,39 @@ const rolePolicy = {
   requiredSince: mfaPolicy.requiredSince,
 };
 
+/** What a sign-in reads besides the user: active factor types, backup codes left, the policy. */
+const signInExtras = {
+  /** Types of the active factors, comma-separated and sorted ('' when none). */
+  factorTypes: sql<string>`coalesce((
+    select string_agg(${mfaFactors.type}, ',' order by ${mfaFactors.type}) from ${mfaFactors}
+    where ${and(eq(mfaFactors.userId, members.id), isActiveFactor())}
+  ), '')`,
+  backupCodesLeft: sql<number>`(
+    select count(*) from ${backupCodes}
+    where ${and(eq(backupCodes.userId, members.id), isNull(backupCodes.usedAt))}
+  )::int`.mapWith(Number),
+  policy: rolePolicy,
+};
+
 function prepareSignInAccount(db: Database) {
   return db
-    .select({
-      user: userColumns,
-      /** Types of the active factors, comma-separated and sorted ('' when none). */
-      factorTypes: sql<string>`coalesce((
-        select string_agg(${mfaFactors.type}, ',' order by ${mfaFactors.type}) from ${mfaFactors}
-        where ${and(eq(mfaFactors.userId, members.id), isActiveFactor())}
-      ), '')`,
-      backupCodesLeft: sql<number>`(
-        select count(*) from ${backupCodes}
-        where ${and(eq(backupCodes.userId, members.id), isNull(backupCodes.usedAt))}
-      )::int`.mapWith(Number),
-      policy: rolePolicy,
-    })
+    .select({ user: userColumns, ...signInExtras })
     .from(accounts)
     .innerJoin(members, eq(members.id, accounts.userId))
     .leftJoin(mfaPolicy, eq(mfaPolicy.role, members.role))
     .where(byAccountEmail)
     .limit(1)
     .prepare('twofold_sign_in_account');
+}
+
+function prepareSignInMember(db: Database) {
+  return db
+    .select({ user: members, ...signInExtras })
+    .from(members)
+    .leftJoin(mfaPolicy, eq(mfaPolicy.role, members.role))
+    .where(eq(members.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare('twofold_sign_in_member');
 }
 
 function prepareSessionByTokenHash(db: Database) {
@@ -150,9 +162,9 @@ export type SessionWithUser = Awaited<
   ReturnType<ReturnType<typeof prepareSessionByTokenHash>['execute']>
 >[number];
 
-/** What a password sign-in needs to know about an account, read in one round trip. */
-export interface SignInAccount {
-  user: User;
+/** What a sign-in needs to know about a member, read in one round trip. */
+export interface SignInState<U extends Member = Member> {
+  user: U;
   /** Types of the user's active factors, sorted. */
   factorTypes: string[];
   /** Unused backup codes. */
@@ -161,11 +173,16 @@ export interface SignInAccount {
   policy: SessionWithUser['policy'];
 }
 
+/** `SignInState` of a built-in account, its password included. */
+export type SignInAccount = SignInState<User>;
+
 export interface Queries {
   /** Case-insensitive: served by the unique index on lower(email). */
   userByEmail: PreparedQuery<{ email: string }, User | undefined>;
   /** The account by email (as `userByEmail`) with its active factor types, backup codes left and policy. */
   signInAccount: PreparedQuery<{ email: string }, SignInAccount | undefined>;
+  /** A member by id, with the same: the sign-in of an app with accounts of its own. */
+  signInMember: PreparedQuery<{ id: string }, SignInState | undefined>;
   /**
    * One round trip: the session, its user, whether that user has an active factor, and the MFA
    * policy of the user's role.
@@ -183,6 +200,9 @@ export interface Queries {
 export function createQueries(db: Database): Queries {
   const userByEmail = prepareUserByEmail(db);
   const signInAccount = prepareSignInAccount(db);
+  const signInMember = prepareSignInMember(db);
+  const withFactorList = <T extends { factorTypes: string }>(row: T | undefined) =>
+    row && { ...row, factorTypes: row.factorTypes ? row.factorTypes.split(',') : [] };
   const sessionByTokenHash = prepareSessionByTokenHash(db);
   const touchSession = prepareTouchSession(db);
   const openChallenge = prepareOpenChallenge(db);
@@ -191,11 +211,10 @@ export function createQueries(db: Database): Queries {
       execute: async ({ email }) => (await userByEmail.execute({ email }))[0],
     },
     signInAccount: {
-      execute: async ({ email }) => {
-        const [row] = await signInAccount.execute({ email });
-        if (!row) return undefined;
-        return { ...row, factorTypes: row.factorTypes ? row.factorTypes.split(',') : [] };
-      },
+      execute: async ({ email }) => withFactorList((await signInAccount.execute({ email }))[0]),
+    },
+    signInMember: {
+      execute: async ({ id }) => withFactorList((await signInMember.execute({ id }))[0]),
     },
     sessionByTokenHash: {
       execute: async ({ tokenHash }) => (await sessionByTokenHash.execute({ tokenHash }))[0],

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import postgres from 'postgres';
+import postgres from '#postgres';
 import { createDbClient, migrateDatabase, migrationsFolder } from './client.js';
 import type { DbClient } from './client.js';
 

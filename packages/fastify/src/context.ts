@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Database, DbClient, createQueries } from '@twofold/db';
 import type { createSecretBox } from '@twofold/mfa-core';
 import type { Config } from './config/config.js';
+import type { TwofoldUsers } from './public-types.js';
 import type { Mailer } from './plugins/mail.js';
 import type { CookieJar } from './plugins/cookies.js';
 import type { Retention } from './services/retention.js';
@@ -36,6 +37,8 @@ export interface TwofoldContext {
   /** The clock every service reads; tests replace it (or fake timers drive Date). */
   now: () => Date;
   log: FastifyBaseLogger;
+  /** The app's own users (`options.users`); unset when Twofold's built-in accounts serve. */
+  appUsers?: TwofoldUsers;
   db: Database;
   dbClient: DbClient;
   queries: ReturnType<typeof createQueries>;

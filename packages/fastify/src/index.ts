@@ -1,7 +1,8 @@
 // @twofold/fastify: two-factor authentication as a plugin of a Fastify 5 app.
 export { default, default as twofold, DEFAULT_PREFIX } from './plugin.js';
 export type { TwofoldApi, TwofoldOptions } from './plugin.js';
-export type { TwofoldSession } from './public-types.js';
+export type { TwofoldSession, TwofoldUser, TwofoldUsers } from './public-types.js';
+export type { SignInAnswer } from './services/sign-in.js';
 export {
   ConfigError,
   ephemeralSecretEnv,

@@ -35,7 +35,8 @@ import mfaRoutes from './routes/mfa/index.js';
 import securityEventRoutes from './routes/security/events.js';
 import sessionListRoutes from './routes/sessions.js';
 import healthRoutes from './routes/health.js';
-import type { TwofoldSession } from './public-types.js';
+import type { TwofoldSession, TwofoldUsers } from './public-types.js';
+import type { SignInAnswer } from './services/sign-in.js';
 import { remember } from './registry.js';
 
 export const DEFAULT_PREFIX = '/twofold';
@@ -61,6 +62,12 @@ export interface TwofoldOptions {
    * its error format.
    */
   routes?: (scope: FastifyInstance) => Promise<void> | void;
+  /**
+   * The app's own users: how to find one by id (id, email, role) and check their password
+   * (for step-up). Required unless `accounts` is on; the app signs its users in with
+   * `app.twofold.signIn` after its own password check.
+   */
+  users?: TwofoldUsers;
 }
 
 /** What Twofold puts on the host's instance: `app.twofold`. */
@@ -80,6 +87,18 @@ export interface TwofoldApi {
    * `X-TOTP-Code`; else 403 `STEP_UP_REQUIRED`.
    */
   requireStepUp: preHandlerAsyncHookHandler;
+  /**
+   * After the app's own password check: opens the session (`authenticated`), or starts the
+   * second step (`mfa_required` with the methods, and the challenge cookie), or opens an
+   * enroll-only session when policy requires MFA and the grace period is over
+   * (`mfa_setup_required`). Trusted browsers, policy and grace periods apply, as in Twofold's
+   * own sign-in. Send the answer to the client; the second step continues at
+   * `<prefix>/auth/mfa/verify`. An id `options.users.findById` does not know is refused with
+   * 401 `INVALID_CREDENTIALS`.
+   */
+  signIn(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<SignInAnswer>;
+  /** Ends the request's session, if any, and clears its cookie (as `<prefix>/auth/logout`). */
+  signOut(request: FastifyRequest, reply: FastifyReply): Promise<void>;
 }
 
 /** Twofold's own scope: everything but the one decorator stays in here. */
@@ -115,9 +134,9 @@ const twofoldScope: FastifyPluginAsync<ScopeOptions> = async (app, options) => {
         async (auth) => {
           if (accounts) {
             await auth.register(registerRoutes);
-            await auth.register(sessionRoutes);
             await auth.register(passwordRoutes);
           }
+          await auth.register(sessionRoutes, { login: accounts });
           await auth.register(secondStepRoutes);
           await auth.register(reauthenticateRoutes);
         },
@@ -144,6 +163,25 @@ function publicSession(session: TwofoldSession): TwofoldSession {
   return { id, userId, email, role, aal, amr, scope, createdAt, reauthenticatedAt, mfaEnabled };
 }
 
+function checkUsersOption({ accounts, users }: TwofoldOptions): void {
+  if (accounts && users) {
+    throw new Error(
+      'twofold: set either accounts: true (Twofold keeps the accounts) or options.users (the app does), not both',
+    );
+  }
+  if (accounts) return;
+  if (
+    typeof users !== 'object' ||
+    users === null ||
+    typeof users.findById !== 'function' ||
+    typeof users.verifyPassword !== 'function'
+  ) {
+    throw new Error(
+      "twofold: options.users is required: { findById(id), verifyPassword(id, password) } (or accounts: true for Twofold's own accounts)",
+    );
+  }
+}
+
 function normalizePrefix(prefix: string | undefined): string {
   const value = prefix ?? DEFAULT_PREFIX;
   if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(value)) {
@@ -165,6 +203,7 @@ const twofold: FastifyPluginAsync<TwofoldOptions> = async (host, options) => {
   }
   const prefix = normalizePrefix(options.prefix);
   if (host.hasDecorator('twofold')) throw new Error('twofold: already registered on this app');
+  checkUsersOption(options);
 
   // On the host's instance, so its routes can read it after `requireSession`.
   host.decorateRequest('twofoldSession', null);
@@ -177,6 +216,7 @@ const twofold: FastifyPluginAsync<TwofoldOptions> = async (host, options) => {
     prefix,
     now: now ?? (() => new Date()),
     log: host.log,
+    ...(options.users && { appUsers: options.users }),
   };
   const context = start as TwofoldContext;
   // Awaiting the registration loads the scope and everything in it: the context is built.
@@ -196,6 +236,17 @@ const twofold: FastifyPluginAsync<TwofoldOptions> = async (host, options) => {
     async requireStepUp(request, reply) {
       await requireSession(request, reply);
       await guards.stepUp(request, true);
+    },
+    signIn(request, reply, userId) {
+      if (!context.appUsers) {
+        throw new Error(
+          'twofold: signIn needs options.users (the built-in accounts sign in at /auth/login)',
+        );
+      }
+      return context.signIn.forAppUser(request, reply, userId);
+    },
+    async signOut(request, reply) {
+      await context.sessions.signOut(request, reply);
     },
   };
   remember(api, context);

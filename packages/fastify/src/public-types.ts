@@ -20,3 +20,24 @@ export type TwofoldSession = Pick<
   | 'reauthenticatedAt'
   | 'mfaEnabled'
 >;
+
+/** What Twofold needs to know of one of the app's users. */
+export interface TwofoldUser {
+  /** The app's own id for the user, as text (1-255 characters); Twofold keys its data by it. */
+  id: string;
+  /** Where Twofold mails codes and security notices. The app vouches that it reaches the user. */
+  email: string;
+  /** 'admin' opens Twofold's admin routes; the MFA policy is set per role. Default 'user'. */
+  role?: 'user' | 'admin';
+}
+
+/** How Twofold reaches an app's own users (`users` option). */
+export interface TwofoldUsers {
+  /** The user with this id, or null/undefined when there is none. */
+  findById(id: string): Promise<TwofoldUser | null | undefined> | TwofoldUser | null | undefined;
+  /**
+   * Whether `password` is this user's current password: "confirm it's you" (step-up) asks for
+   * it before a sensitive change.
+   */
+  verifyPassword(id: string, password: string): Promise<boolean> | boolean;
+}

@@ -16,6 +16,8 @@ const APP_URL = 'http://shop.localhost:4000';
 let db: DbClient;
 let host: FastifyInstance;
 let clock = Date.now();
+/** An app whose user list is empty: enough where no one signs in. */
+const noUsers = { findById: () => null, verifyPassword: () => false };
 
 async function buildHost(): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
@@ -329,6 +331,7 @@ describe('an app that registers Twofold inside a prefixed scope of its own', () 
             { log: () => {} },
           ),
           db,
+          users: noUsers,
         });
       },
       { prefix: '/v1' },
@@ -360,6 +363,7 @@ describe('an app with accounts of its own', () => {
     await app.register(twofold, {
       config: loadConfig({ NODE_ENV: 'test', APP_URL, ...ephemeralSecretEnv() }, { log: () => {} }),
       db,
+      users: noUsers,
     });
     try {
       await app.ready();
@@ -404,6 +408,7 @@ describe('registration', () => {
       again.register(twofold, {
         config: loadConfig({ NODE_ENV: 'test', ...ephemeralSecretEnv() }, { log: () => {} }),
         db,
+        users: noUsers,
         prefix: 'twofold/',
       }),
     ).rejects.toThrow(/prefix must be a path such as "\/twofold"/);
@@ -412,6 +417,7 @@ describe('registration', () => {
     const options = {
       config: loadConfig({ NODE_ENV: 'test', ...ephemeralSecretEnv() }, { log: () => {} }),
       db,
+      users: noUsers,
     };
     await twice.register(twofold, options);
     await expect(twice.register(twofold, options)).rejects.toThrow(/already registered/);

@@ -101,6 +101,16 @@ export function createSessions(context: TwofoldContext) {
       return row;
     },
 
+    /** Ends the request's session, if any (recorded as `logout`), and clears its cookie. */
+    async signOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      const session = await this.resolve(request);
+      if (session) {
+        await this.revoke(session.id);
+        await context.securityEvents.record({ type: 'logout', userId: session.userId, request });
+      }
+      cookieJar.clear(reply, 'session');
+    },
+
     async revoke(sessionId: string) {
       await db
         .update(sessions)

@@ -1,6 +1,7 @@
 import type { TwofoldContext } from '../context.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Member, SignInAccount } from '@twofold/db';
+import type { Member, SignInAccount, SignInState } from '@twofold/db';
+import { appError } from '../errors.js';
 import type { StartSession } from './sessions.js';
 import type {
   AuthMethodReference,
@@ -12,7 +13,7 @@ import type {
 /** A second-step challenge lives 5 minutes and opens only the second-step routes. */
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 
-type SignInAnswer = AuthenticatedResponse | MfaRequiredResponse | MfaSetupRequiredResponse;
+export type SignInAnswer = AuthenticatedResponse | MfaRequiredResponse | MfaSetupRequiredResponse;
 
 /**
  * What happens once a password (or an emailed registration code) has been accepted: a session,
@@ -102,6 +103,39 @@ export function createSignIn(context: TwofoldContext) {
     return answer(user, prepared);
   }
 
+  /** After a right password (or the app's own check): a session, or the second step. */
+  async function afterPassword(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    account: SignInState,
+  ): Promise<SignInAnswer> {
+    const { user } = account;
+    const methods = secondFactor.methodsOf(account);
+    if (methods.length === 0) {
+      return open(request, reply, user, {
+        aal: 1,
+        amr: ['pwd'],
+        mfaEnabled: false,
+        policy: account.policy,
+      });
+    }
+
+    const device = await trustedDevices.recognise(request, user.id);
+    if (device) {
+      return open(request, reply, user, { aal: 2, amr: ['pwd', 'device'], mfaEnabled: true });
+    }
+
+    const { token, challenge } = await challenges.create(user.id, 'mfa', CHALLENGE_TTL_MS, request);
+    cookieJar.set(reply, 'challenge', token, CHALLENGE_TTL_MS / 1000);
+    await securityEvents.record({
+      type: 'mfa.challenge_started',
+      userId: user.id,
+      request,
+      metadata: { methods },
+    });
+    return { status: 'mfa_required', methods, expiresAt: challenge.expiresAt.toISOString() };
+  }
+
   return {
     open,
     /**
@@ -113,41 +147,22 @@ export function createSignIn(context: TwofoldContext) {
     answer,
 
     /** After a right password on a verified account, read with `users.findForSignIn`. */
-    async afterPassword(
+    afterPassword: (request: FastifyRequest, reply: FastifyReply, account: SignInAccount) =>
+      afterPassword(request, reply, account),
+
+    /**
+     * The sign-in of an app with accounts of its own, after its own password check: the member
+     * row follows what `options.users.findById` answers, then as `afterPassword`.
+     */
+    async forAppUser(
       request: FastifyRequest,
       reply: FastifyReply,
-      account: SignInAccount,
+      userId: string,
     ): Promise<SignInAnswer> {
-      const { user } = account;
-      const methods = secondFactor.methodsOf(account);
-      if (methods.length === 0) {
-        return open(request, reply, user, {
-          aal: 1,
-          amr: ['pwd'],
-          mfaEnabled: false,
-          policy: account.policy,
-        });
-      }
-
-      const device = await trustedDevices.recognise(request, user.id);
-      if (device) {
-        return open(request, reply, user, { aal: 2, amr: ['pwd', 'device'], mfaEnabled: true });
-      }
-
-      const { token, challenge } = await challenges.create(
-        user.id,
-        'mfa',
-        CHALLENGE_TTL_MS,
-        request,
-      );
-      cookieJar.set(reply, 'challenge', token, CHALLENGE_TTL_MS / 1000);
-      await securityEvents.record({
-        type: 'mfa.challenge_started',
-        userId: user.id,
-        request,
-        metadata: { methods },
-      });
-      return { status: 'mfa_required', methods, expiresAt: challenge.expiresAt.toISOString() };
+      const member = await users.syncFromApp(userId);
+      const state = member && (await context.queries.signInMember.execute({ id: member.id }));
+      if (!state) throw appError('INVALID_CREDENTIALS', undefined, 'There is no such user.');
+      return afterPassword(request, reply, state);
     },
   };
 }

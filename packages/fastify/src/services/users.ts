@@ -11,10 +11,31 @@ import {
   type User,
 } from '@twofold/db';
 import type { PublicUser } from '@twofold/mfa-core';
+import type { TwofoldUser } from '../public-types.js';
+import { verifyPassword } from './passwords.js';
 import type { Transaction } from '@twofold/db';
 
 /** Emails are compared and stored trimmed and lower-cased. */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+/**
+ * What `options.users.findById` answered, checked: a wrong shape is the app's bug, reported as
+ * such (a plain Error, so a 500 in the app's log) rather than stored.
+ */
+function checkAppUser(found: TwofoldUser, askedFor: string): TwofoldUser {
+  const problem =
+    typeof found.id !== 'string' || found.id.length < 1 || found.id.length > 255
+      ? 'id must be a string of 1 to 255 characters'
+      : found.id !== askedFor
+        ? `answered id ${JSON.stringify(found.id)} for ${JSON.stringify(askedFor)}`
+        : typeof found.email !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(found.email.trim())
+          ? 'email must be an email address'
+          : found.role !== undefined && found.role !== 'user' && found.role !== 'admin'
+            ? "role must be 'user' or 'admin'"
+            : null;
+  if (problem) throw new Error(`twofold: options.users.findById: ${problem}`);
+  return found;
+}
 
 export function createUsers(context: TwofoldContext) {
   const { db, queries, config } = context;
@@ -27,6 +48,55 @@ export function createUsers(context: TwofoldContext) {
         .innerJoin(members, eq(members.id, accounts.userId))
         .where(eq(accounts.userId, id));
       return user;
+    },
+
+    /**
+     * Whether `password` is the user's: the app's own check when it has accounts of its own,
+     * else the built-in account's hash (a missing account costs the same time as a wrong one).
+     */
+    async verifyPassword(id: string, password: string): Promise<boolean> {
+      if (context.appUsers) return (await context.appUsers.verifyPassword(id, password)) === true;
+      const user = await this.findById(id);
+      return verifyPassword(user?.passwordHash, password);
+    },
+
+    /**
+     * The member row for one of the app's users, written from what `options.users.findById`
+     * answers now (address and role follow the app at every sign-in). Undefined when the app
+     * knows no such user. The row is written only when something changed.
+     */
+    async syncFromApp(id: string): Promise<Member | undefined> {
+      if (!context.appUsers) throw new Error('twofold: syncFromApp needs options.users');
+      const found = await context.appUsers.findById(id);
+      if (!found) return undefined;
+      const user = checkAppUser(found, id);
+      const now = context.now();
+      const email = normalizeEmail(user.email);
+      const [written] = await db
+        .insert(members)
+        .values({
+          id: user.id,
+          email,
+          role: user.role ?? 'user',
+          // The app vouches for its users' addresses.
+          emailVerifiedAt: now,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .onConflictDoUpdate({
+          target: members.id,
+          set: {
+            email,
+            ...(user.role && { role: user.role }),
+            emailVerifiedAt: sql`coalesce(${members.emailVerifiedAt}, ${now.toISOString()}::timestamptz)`,
+            updatedAt: now,
+          },
+          setWhere: sql`${members.email} is distinct from ${email} or ${members.emailVerifiedAt} is null${
+            user.role ? sql` or ${members.role} is distinct from ${user.role}` : sql``
+          }`,
+        })
+        .returning();
+      return written ?? (await this.findMember(user.id));
     },
 
     /** Whom Twofold knows by this id, with or without a built-in account. */

@@ -8,7 +8,6 @@ import {
 } from '@twofold/mfa-core';
 import { appError } from '../../errors.js';
 import { sessionOf, STEP_UP_WINDOW_MS } from '../../plugins/auth.js';
-import { verifyPassword } from '../../services/passwords.js';
 
 /**
  * Step-up ("sudo"): password plus a current second factor opens a 15-minute window. An
@@ -32,9 +31,11 @@ const reauthenticateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const session = sessionOf(request);
-      const user = await users.findById(session.userId);
       const { password, method, code } = request.body;
-      if (!user || !(await verifyPassword(user.passwordHash, password))) {
+      // The built-in account's hash, or the app's own check (options.users.verifyPassword).
+      const verified = await users.verifyPassword(session.userId, password);
+      const user = verified ? await users.findMember(session.userId) : undefined;
+      if (!user) {
         await securityEvents.record({
           type: 'step_up.failed',
           userId: session.userId,
