@@ -36,4 +36,6 @@ await writeFile(
     2,
   )}\n`,
 );
-console.log(`vendored postgres.js ${manifest.version} (patched) into dist/vendor/postgres`);
+process.stdout.write(
+  `vendored postgres.js ${manifest.version} (patched) into dist/vendor/postgres\n`,
+);

@@ -1,7 +1,7 @@
 export { createDbClient, defaultPoolSize, migrateDatabase, migrationsFolder } from './client.js';
 export { bridgeLegacyLayout, legacyMigrationsFolder } from './legacy.js';
 export type { Database, DbClient, DbClientOptions, Schema, Transaction } from './client.js';
-export { createQueries } from './queries.js';
+export { asBoolean, createQueries, rowsOf } from './queries.js';
 export { userColumns } from './queries.js';
 export type {
   PreparedQuery,

@@ -4,6 +4,7 @@ import type { createSecretBox } from '@twofold/mfa-core';
 import type { Config } from './config/config.js';
 import type { TwofoldUsers } from './public-types.js';
 import type { Mailer } from './plugins/mail.js';
+import type { Templates } from './mail/templates.js';
 import type { CookieJar } from './plugins/cookies.js';
 import type { Retention } from './services/retention.js';
 import type { createBackground } from './services/background.js';
@@ -43,6 +44,8 @@ export interface TwofoldContext {
   dbClient: DbClient;
   queries: ReturnType<typeof createQueries>;
   mailer: Mailer;
+  /** The mails, under the app's name. */
+  templates: Templates;
   cookieJar: CookieJar;
   secretBox: ReturnType<typeof createSecretBox>;
   users: ReturnType<typeof createUsers>;

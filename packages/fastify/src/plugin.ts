@@ -243,6 +243,8 @@ const twofold: FastifyPluginAsync<TwofoldOptions> = async (host, options) => {
           'twofold: signIn needs options.users (the built-in accounts sign in at /auth/login)',
         );
       }
+      // The answer sets cookies and names the user: never stored by a cache, as on Twofold's routes.
+      void reply.header('cache-control', 'no-store');
       return context.signIn.forAppUser(request, reply, userId);
     },
     async signOut(request, reply) {

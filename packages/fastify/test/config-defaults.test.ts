@@ -24,3 +24,18 @@ it('serves no SPA unless the app names one', () => {
     loadConfig(env, { ...quiet, defaultWebDistDir: '/nonexistent/web/dist' }).webDistDir,
   ).toBeUndefined();
 });
+
+it("names the app's authenticator entry and mails with APP_NAME, one safe line only", () => {
+  expect(loadConfig(env, quiet)).toMatchObject({
+    appName: 'Twofold',
+    mailFrom: 'Twofold <no-reply@twofold.localhost>',
+  });
+  expect(loadConfig({ ...env, APP_NAME: '  Tea Shop ' }, quiet)).toMatchObject({
+    appName: 'Tea Shop',
+    mailFrom: 'Tea Shop <no-reply@twofold.localhost>',
+  });
+  // ':' separates issuer and account in an otpauth URI; a line break would split a subject.
+  for (const bad of ['Tea:Shop', 'Tea\nShop', 'x'.repeat(65)]) {
+    expect(() => loadConfig({ ...env, APP_NAME: bad }, quiet), bad).toThrow(/APP_NAME must be/);
+  }
+});

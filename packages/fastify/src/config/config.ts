@@ -19,6 +19,8 @@ export interface Config {
   databasePoolSize: number;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** The app's name: the issuer authenticator apps show, and the name in every mail. */
+  appName: string;
   /** First signs cookies, all verify (rotation). */
   sessionSecrets: string[];
   codeHmacKey: Uint8Array;
@@ -236,6 +238,15 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     encryptionKeys: env.ENCRYPTION_KEYS?.trim() || generated!.encryptionKeys,
   };
 
+  const appName = (env.APP_NAME ?? '').trim() || 'Twofold';
+  // It goes into otpauth URIs and mail subjects: one printable line, no ':' (the URI's
+  // separator between issuer and account).
+  if (appName.length > 64 || /[\p{Cc}:]/u.test(appName)) {
+    throw new ConfigError(
+      `APP_NAME must be one line of at most 64 characters without ":" (got ${JSON.stringify(appName)})`,
+    );
+  }
+
   const smtpUrl = env.SMTP_URL || undefined;
   if (production && !smtpUrl) {
     throw new ConfigError(
@@ -252,7 +263,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     databaseUrl: env.DATABASE_URL || undefined,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', defaultPoolSize(), 1, 1000),
     smtpUrl,
-    mailFrom: env.MAIL_FROM || 'Twofold <no-reply@twofold.localhost>',
+    mailFrom: env.MAIL_FROM || `${appName} <no-reply@twofold.localhost>`,
+    appName,
     ...parseSecrets(secrets),
     sessionAbsoluteMs: integer(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30) * 3_600_000,
     sessionIdleMs: integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60) * 60_000,

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import nodemailer from 'nodemailer';
 import { devOutbox } from '@twofold/db';
 import { appError } from '../errors.js';
-import type { MailContent } from '../mail/templates.js';
+import { createTemplates, type MailContent } from '../mail/templates.js';
 
 export interface MailMessage extends MailContent {
   to: string;
@@ -66,6 +66,7 @@ const mailPlugin: FastifyPluginAsync = async (app) => {
     };
   }
   context.mailer = mailer;
+  context.templates = createTemplates(context.config.appName);
 };
 
 export default fp(mailPlugin, {

@@ -5,7 +5,6 @@ import { and, eq } from 'drizzle-orm';
 import { lockUser, mfaFactors, type MfaFactor, type Transaction } from '@twofold/db';
 import type { FactorConfirmResponse, FactorType } from '@twofold/mfa-core';
 import { appError } from '../errors.js';
-import { templates } from '../mail/templates.js';
 import { FACTOR_LABELS, PENDING_FACTOR_TTL_MS } from './factors.js';
 import { AMR } from './second-factor.js';
 import type { ResolvedSession } from './sessions.js';
@@ -141,7 +140,7 @@ export function createEnrollment(context: TwofoldContext) {
         await securityEvents.record({ type: 'mfa.enabled', userId: session.userId, request });
       await notifications.notify(
         session.email,
-        wasEnabled ? templates.factorAdded(label) : templates.mfaEnabled(label),
+        wasEnabled ? context.templates.factorAdded(label) : context.templates.mfaEnabled(label),
       );
 
       return {

@@ -13,7 +13,6 @@ import {
 } from '@twofold/db';
 import { verifyTotp, type AuthMethodReference, type MfaMethod } from '@twofold/mfa-core';
 import { appError, isAppError } from '../errors.js';
-import { templates } from '../mail/templates.js';
 import { codeTimes } from './email-codes.js';
 
 /** How long an emailed second-factor code (sign-in or step-up) stays valid. */
@@ -155,7 +154,7 @@ export function createSecondFactor(context: TwofoldContext) {
       request,
       metadata: { factorId },
     });
-    await context.notifications.notify(user.email, templates.totpReplay());
+    await context.notifications.notify(user.email, context.templates.totpReplay());
   }
 
   return {
@@ -178,7 +177,8 @@ export function createSecondFactor(context: TwofoldContext) {
           'Email codes are not set up for this account.',
         );
       }
-      const template = purpose === 'login' ? templates.signInCode : templates.stepUpCode;
+      const template =
+        purpose === 'login' ? context.templates.signInCode : context.templates.stepUpCode;
       const issued = await context.emailCodes.issue({
         userId: user.id,
         email: user.email,
@@ -251,7 +251,10 @@ export function createSecondFactor(context: TwofoldContext) {
           request,
           metadata: { remaining: spent.remaining },
         });
-        await context.notifications.notify(user.email, templates.backupCodeUsed(spent.remaining));
+        await context.notifications.notify(
+          user.email,
+          context.templates.backupCodeUsed(spent.remaining),
+        );
       }
       return spent;
     },

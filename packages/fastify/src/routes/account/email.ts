@@ -8,7 +8,6 @@ import {
   EmailChangePendingResponse,
 } from '@twofold/mfa-core';
 import { appError, isAppError, isUniqueViolation, type AppError } from '../../errors.js';
-import { templates } from '../../mail/templates.js';
 import { sessionOf } from '../../plugins/auth.js';
 import { codeTimes } from '../../services/email-codes.js';
 import { normalizeEmail } from '../../services/users.js';
@@ -22,6 +21,7 @@ export const EMAIL_CHANGE_CODE_TTL_MS = 15 * 60_000;
  * reveals whether an account exists. The old address is told when the change is made.
  */
 const accountEmailRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { templates } = app.twofoldContext;
   const {
     users: userService,
     emailCodes,

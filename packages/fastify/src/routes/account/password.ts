@@ -3,7 +3,6 @@ import { eq } from 'drizzle-orm';
 import { accounts } from '@twofold/db';
 import { ChangePasswordBody, ChangePasswordResponse } from '@twofold/mfa-core';
 import { appError } from '../../errors.js';
-import { templates } from '../../mail/templates.js';
 import { sessionOf } from '../../plugins/auth.js';
 import { hashPassword, passwordWeakness, verifyPassword } from '../../services/passwords.js';
 
@@ -14,6 +13,7 @@ import { hashPassword, passwordWeakness, verifyPassword } from '../../services/p
  * enroll); the session that made the change stays signed in.
  */
 const accountPasswordRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { templates } = app.twofoldContext;
   const {
     users: userService,
     securityEvents,

@@ -13,7 +13,6 @@ import {
   type FactorType,
 } from '@twofold/mfa-core';
 import { appError } from '../../errors.js';
-import { templates } from '../../mail/templates.js';
 import { sessionOf } from '../../plugins/auth.js';
 import {
   DEFAULT_PAGE_SIZE,
@@ -28,6 +27,7 @@ const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%
 
 /** User management: the list with MFA state, a user's timeline, and the MFA reset. */
 const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { templates } = app.twofoldContext;
   const {
     users: userService,
     factors,

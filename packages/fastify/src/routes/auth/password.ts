@@ -9,7 +9,6 @@ import {
   ResetPasswordResponse,
 } from '@twofold/mfa-core';
 import { appError, isAppError } from '../../errors.js';
-import { templates } from '../../mail/templates.js';
 import { hashPassword, passwordWeakness } from '../../services/passwords.js';
 import { normalizeEmail } from '../../services/users.js';
 
@@ -24,6 +23,7 @@ const SENT_MESSAGE =
  * the next sign-in still asks for the second factor when one is enabled.
  */
 const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { templates } = app.twofoldContext;
   const { users: userService, emailCodes, securityEvents, db, config } = app.twofoldContext;
 
   app.post(

@@ -12,7 +12,6 @@ import {
   VerifyCodeBody,
 } from '@twofold/mfa-core';
 import { appError, isUniqueViolation } from '../../errors.js';
-import { templates } from '../../mail/templates.js';
 import { hashPassword, passwordWeakness } from '../../services/passwords.js';
 import { normalizeEmail } from '../../services/users.js';
 import { codeTimes } from '../../services/email-codes.js';
@@ -31,6 +30,7 @@ export const REGISTRATION_CODES_PER_HOUR = 5;
  * email instead. So the answer never reveals whether an account exists.
  */
 const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { templates } = app.twofoldContext;
   const {
     users: userService,
     challenges,

@@ -8,11 +8,11 @@ import {
   maskEmail,
 } from '@twofold/mfa-core';
 import { Type } from 'typebox';
-import { templates } from '../../mail/templates.js';
 import { AMR } from '../../services/second-factor.js';
 
 /** The second step of sign-in: only the challenge cookie opens these two routes. */
 const secondStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { templates } = app.twofoldContext;
   const { sessions, secondFactor, cookieJar, trustedDevices, securityEvents, notifications } =
     app.twofoldContext;
 

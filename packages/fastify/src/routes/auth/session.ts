@@ -9,7 +9,6 @@ import {
 } from '@twofold/mfa-core';
 import { appError } from '../../errors.js';
 import { sessionOf } from '../../plugins/auth.js';
-import { templates } from '../../mail/templates.js';
 import { verifyPassword } from '../../services/passwords.js';
 import { REGISTRATION_CODE_TTL_MS, REGISTRATION_CODES_PER_HOUR } from './register.js';
 import { codeTimes } from '../../services/email-codes.js';
@@ -19,6 +18,7 @@ import { codeTimes } from '../../services/email-codes.js';
  * after its own check), sign-out and the current session (always).
  */
 const sessionRoutes: FastifyPluginAsyncTypebox<{ login: boolean }> = async (app, { login }) => {
+  const { templates } = app.twofoldContext;
   const { users, sessions, challenges, emailCodes, securityEvents, cookieJar } = app.twofoldContext;
 
   if (login)

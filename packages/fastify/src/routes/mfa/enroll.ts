@@ -13,12 +13,10 @@ import {
   TotpEnrollResponse,
 } from '@twofold/mfa-core';
 import { appError } from '../../errors.js';
-import { templates } from '../../mail/templates.js';
 import { sessionOf } from '../../plugins/auth.js';
 import { codeTimes } from '../../services/email-codes.js';
 import { PENDING_FACTOR_TTL_MS } from '../../services/factors.js';
 
-export const TOTP_ISSUER = 'Twofold';
 /** The emailed enrollment code lives as long as the pending factor it confirms. */
 export const ENROLL_CODE_TTL_MS = PENDING_FACTOR_TTL_MS;
 
@@ -39,6 +37,7 @@ const ADD_FACTOR_RULES =
  * and expires (see the enrollment service).
  */
 const enrollRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { templates } = app.twofoldContext;
   const { secretBox, secondFactor, enrollment, emailCodes } = app.twofoldContext;
 
   app.post(
@@ -66,7 +65,7 @@ const enrollRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       const otpauthUri = buildOtpauthUri({
         secret,
-        issuer: TOTP_ISSUER,
+        issuer: app.twofoldContext.config.appName,
         accountName: session.email,
       });
       const qrCode = await QRCode.toDataURL(otpauthUri, {

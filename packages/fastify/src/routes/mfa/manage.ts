@@ -12,7 +12,6 @@ import {
 } from '@twofold/mfa-core';
 import type { TrustedDevice } from '@twofold/db';
 import { appError } from '../../errors.js';
-import { templates } from '../../mail/templates.js';
 import { sessionOf } from '../../plugins/auth.js';
 import { FACTOR_LABELS } from '../../services/factors.js';
 import type { ResolvedSession } from '../../services/sessions.js';
@@ -26,6 +25,7 @@ export const IDENTITY_FRESH_MS = 5 * 60_000;
 
 /** MFA status, removal, backup codes and trusted browsers. Removal and regeneration need step-up. */
 const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { templates } = app.twofoldContext;
   const {
     db,
     factors,
