@@ -18,12 +18,20 @@ export type Schema = typeof schema;
 /** The Drizzle database, whichever driver is underneath; `db.query.<table>` is available. */
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 
+/** An app's own postgres.js client (`postgres(url)`), for `createDbClient({ postgres })`. */
+export type PostgresClient = postgres.Sql;
+
 /** The `tx` handed to `db.transaction(async (tx) => ...)`. */
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 export interface DbClientOptions {
   /** `postgres://...`: use a PostgreSQL server. Unset or empty: embedded PGlite. */
   url?: string;
+  /**
+   * An app's own postgres.js client: Twofold's queries run on its pool, and `close()` leaves it
+   * open (the app owns it). Takes precedence over `url`.
+   */
+  postgres?: postgres.Sql;
   /** PGlite only: directory for file storage (created if missing). Unset: in memory. */
   dataDir?: string;
   /** PGlite only: start from a tarball made by `PGlite#dumpDataDir()`. */
@@ -75,6 +83,7 @@ const MIGRATION_LOCK_KEY = 7_268_373_301;
 export const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 
 export async function createDbClient(options: DbClientOptions = {}): Promise<DbClient> {
+  if (options.postgres) return wrapPostgresClient(options.postgres, options);
   // An empty DATABASE_URL counts as unset.
   return options.url ? createPostgresClient(options.url, options) : createPgliteClient(options);
 }
@@ -110,6 +119,39 @@ async function createPostgresClient(url: string, options: DbClientOptions): Prom
   const db = drizzlePostgres({ client, schema });
   const close = once(() => client.end({ timeout: 5 }));
   return { db, kind: 'postgres', ping: () => ping(db), close };
+}
+
+/**
+ * An app's own client. Its `unsafe` is left as the app set it up, so Twofold's unnamed
+ * statements are not prepared there (named ones still are). Migrations run on its pool while a
+ * connection reserved from it holds the advisory lock `migratePostgresServer` takes, so
+ * instances that start together still take turns; with a pool of one connection there is none
+ * to spare for that, and migrations run unguarded.
+ */
+async function wrapPostgresClient(
+  client: postgres.Sql,
+  options: DbClientOptions,
+): Promise<DbClient> {
+  const db = drizzlePostgres({ client, schema });
+  if (options.migrate ?? true) {
+    const migrate = () => migrateDatabase(drizzlePostgres({ client }), migratePostgres);
+    if ((client.options.max ?? 1) < 2) {
+      await migrate();
+    } else {
+      const lock = await client.reserve();
+      try {
+        await lock`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        try {
+          await migrate();
+        } finally {
+          await lock`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+        }
+      } finally {
+        lock.release();
+      }
+    }
+  }
+  return { db, kind: 'postgres', ping: () => ping(db), close: async () => {} };
 }
 
 /**

@@ -1,6 +1,13 @@
 export { createDbClient, defaultPoolSize, migrateDatabase, migrationsFolder } from './client.js';
 export { bridgeLegacyLayout, legacyMigrationsFolder } from './legacy.js';
-export type { Database, DbClient, DbClientOptions, Schema, Transaction } from './client.js';
+export type {
+  Database,
+  DbClient,
+  DbClientOptions,
+  PostgresClient,
+  Schema,
+  Transaction,
+} from './client.js';
 export { asBoolean, createQueries, rowsOf } from './queries.js';
 export { userColumns } from './queries.js';
 export type {

@@ -56,6 +56,31 @@ describe.skipIf(!serverUrl)('PostgreSQL server', () => {
     });
   }
 
+  it("runs on an app's own postgres.js client, migrated over one of its connections, and leaves it open", async () => {
+    await withScratchDatabase(async (url) => {
+      const appSql = postgres(url, { max: 2, onnotice: () => {} });
+      try {
+        await appSql`create table orders (id serial primary key, total int)`;
+        const client = await createDbClient({ postgres: appSql });
+        const user = await insertUser(client.db);
+        const queries = createQueries(client.db);
+        expect((await queries.userByEmail.execute({ email: user.email }))?.id).toBe(user.id);
+        // A second start finds nothing to apply.
+        await createDbClient({ postgres: appSql });
+        const [history] = await appSql`select count(*)::int as n from twofold.__drizzle_migrations`;
+        expect(history?.n).toBe(1);
+        // Closing Twofold's side leaves the app's client (and its table) alone.
+        await client.close();
+        expect(await appSql`select count(*)::int as n from orders`).toEqual([{ n: 0 }]);
+        const [lock] =
+          await appSql`select count(*)::int as n from pg_locks where locktype = 'advisory'`;
+        expect(lock?.n).toBe(0);
+      } finally {
+        await appSql.end();
+      }
+    });
+  });
+
   it('opens at most defaultPoolSize() connections, however many queries wait', async () => {
     await withScratchDatabase(async (url) => {
       const client = await createDbClient({ url });

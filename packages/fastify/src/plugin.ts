@@ -6,7 +6,7 @@ import type {
   FastifyRequest,
   preHandlerAsyncHookHandler,
 } from 'fastify';
-import type { DbClient } from '@twofold/db';
+import type { DbClient, PostgresClient } from '@twofold/db';
 import type { Config } from './config/config.js';
 import type { TwofoldContext } from './context.js';
 import authPlugin, { createGuards } from './plugins/auth.js';
@@ -36,6 +36,8 @@ import securityEventRoutes from './routes/security/events.js';
 import sessionListRoutes from './routes/sessions.js';
 import healthRoutes from './routes/health.js';
 import type { TwofoldSession, TwofoldUsers } from './public-types.js';
+import type { MailTransport } from './plugins/mail.js';
+import type { InitialPolicy } from './services/policy.js';
 import type { SignInAnswer } from './services/sign-in.js';
 import { remember } from './registry.js';
 
@@ -45,7 +47,7 @@ export interface TwofoldOptions {
   /** The settings, from the environment with `loadConfig(process.env)` (see DEPLOYMENT.md). */
   config: Config;
   /** A database client owned by the caller; otherwise Twofold opens (and closes) its own. */
-  db?: DbClient;
+  db?: DbClient | PostgresClient;
   /** The clock every service reads (tests); the system clock otherwise. */
   now?: () => Date;
   /** Where Twofold's routes are mounted: `/twofold` unless set (`/api` in the standalone product). */
@@ -68,6 +70,18 @@ export interface TwofoldOptions {
    * `app.twofold.signIn` after its own password check.
    */
   users?: TwofoldUsers;
+  /**
+   * The app's own mail transport (a nodemailer transporter, or anything with `sendMail` that
+   * rejects when a message is not accepted); otherwise SMTP_URL, or the dev outbox. In
+   * production pass `loadConfig(env, { ownMailer: true })`, which then needs no SMTP_URL.
+   */
+  mailer?: MailTransport;
+  /**
+   * The MFA policy per role on a fresh database: `{ user: { required: true, graceDays: 7 } }`.
+   * It is written once, for a role that has no policy yet; admins change it afterwards
+   * (`PUT <prefix>/admin/policy`), and what they set stays.
+   */
+  policy?: InitialPolicy;
 }
 
 /** What Twofold puts on the host's instance: `app.twofold`. */
@@ -117,8 +131,9 @@ const twofoldScope: FastifyPluginAsync<ScopeOptions> = async (app, options) => {
   await app.register(validationPlugin);
   await app.register(dbPlugin, { client: db });
   await app.register(cookiesPlugin);
-  await app.register(mailPlugin);
+  await app.register(mailPlugin, { transport: options.mailer });
   await app.register(servicesPlugin);
+  if (options.policy) await context.policy.seed(options.policy);
   await app.register(csrfPlugin);
   await app.register(rateLimitPlugin);
   await app.register(authPlugin);
@@ -163,6 +178,30 @@ function publicSession(session: TwofoldSession): TwofoldSession {
   return { id, userId, email, role, aal, amr, scope, createdAt, reauthenticatedAt, mfaEnabled };
 }
 
+function checkPolicyOption(policy: TwofoldOptions['policy']): void {
+  if (policy === undefined) return;
+  const problem =
+    typeof policy !== 'object' || policy === null
+      ? 'must be an object such as { user: { required: true, graceDays: 7 } }'
+      : Object.entries(policy)
+          .map(([role, rule]) =>
+            role !== 'user' && role !== 'admin'
+              ? `has an unknown role "${role}" (user or admin)`
+              : typeof rule?.required !== 'boolean'
+                ? `${role}.required must be true or false`
+                : rule.graceDays !== undefined &&
+                    !(
+                      Number.isInteger(rule.graceDays) &&
+                      rule.graceDays >= 0 &&
+                      rule.graceDays <= 365
+                    )
+                  ? `${role}.graceDays must be a whole number of days from 0 to 365`
+                  : null,
+          )
+          .find((message) => message !== null);
+  if (problem) throw new Error(`twofold: options.policy ${problem}`);
+}
+
 function checkUsersOption({ accounts, users }: TwofoldOptions): void {
   if (accounts && users) {
     throw new Error(
@@ -204,6 +243,7 @@ const twofold: FastifyPluginAsync<TwofoldOptions> = async (host, options) => {
   const prefix = normalizePrefix(options.prefix);
   if (host.hasDecorator('twofold')) throw new Error('twofold: already registered on this app');
   checkUsersOption(options);
+  checkPolicyOption(options.policy);
 
   // On the host's instance, so its routes can read it after `requireSession`.
   host.decorateRequest('twofoldSession', null);

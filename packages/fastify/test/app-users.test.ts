@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { eq } from 'drizzle-orm';
-import { accounts, members, securityEvents, type DbClient } from '@twofold/db';
-import { createTestDbClient } from '@twofold/db/testing';
+import postgres from 'postgres';
+import { accounts, members, mfaPolicy, securityEvents, type DbClient } from '@twofold/db';
+import { createScratchDatabase, createTestDbClient } from '@twofold/db/testing';
 import { generateTotp } from '@twofold/mfa-core';
 import twofold, { ephemeralSecretEnv, loadConfig, type TwofoldUser } from '../src/index.js';
 
@@ -260,6 +261,138 @@ describe('the users option', () => {
       }
     } finally {
       await broken.close();
+    }
+  });
+});
+
+describe('the mailer and policy options', () => {
+  const config = () =>
+    loadConfig(
+      { NODE_ENV: 'test', APP_URL, APP_NAME: 'Corner CRM', ...ephemeralSecretEnv() },
+      { log: () => {} },
+    );
+  const users = {
+    findById: (id: string) => (id === '17' ? { id, email: 'ada@example.com' } : null),
+    verifyPassword: () => true,
+  };
+
+  async function withApp(
+    options: Partial<Parameters<typeof twofold>[1]>,
+    use: (instance: FastifyInstance, fresh: DbClient) => Promise<void>,
+  ) {
+    const fresh = await createTestDbClient();
+    const instance = Fastify({ logger: false });
+    try {
+      await instance.register(twofold, { config: config(), db: fresh, users, ...options });
+      instance.post('/login', async (request, reply) =>
+        instance.twofold.signIn(request, reply, '17'),
+      );
+      await instance.ready();
+      await use(instance, fresh);
+    } finally {
+      await instance.close();
+      await fresh.close();
+    }
+  }
+
+  it("sends through the app's own transport, and answers MAIL_UNAVAILABLE when it refuses", async () => {
+    const sent: { from: string; to: string; subject: string; text: string }[] = [];
+    let refuse = true;
+    const mailer = {
+      sendMail: async (message: { from: string; to: string; subject: string; text: string }) => {
+        if (refuse) throw new Error('relay refused');
+        sent.push(message);
+      },
+    };
+    await withApp({ mailer }, async (instance) => {
+      const login = await instance.inject({ method: 'POST', url: '/login' });
+      const cookie = login.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+      const refused = await instance.inject({
+        method: 'POST',
+        url: '/twofold/mfa/email',
+        payload: {},
+        headers: { cookie },
+      });
+      expect(refused.statusCode).toBe(503);
+      expect(refused.json().code).toBe('MAIL_UNAVAILABLE');
+      expect(sent).toEqual([]);
+      refuse = false;
+      const started = await instance.inject({
+        method: 'POST',
+        url: '/twofold/mfa/email',
+        payload: {},
+        headers: { cookie },
+      });
+      expect(started.statusCode).toBe(201);
+      expect(sent).toEqual([
+        expect.objectContaining({
+          from: 'Corner CRM <no-reply@twofold.localhost>',
+          to: 'ada@example.com',
+          // Signed with the app's name (APP_NAME).
+          text: expect.stringContaining('— Corner CRM'),
+        }),
+      ]);
+    });
+  });
+
+  it('writes the initial policy once, and never over what an admin set later', async () => {
+    const policy = { user: { required: true, graceDays: 0 } };
+    await withApp({ policy }, async (instance, fresh) => {
+      const login = await instance.inject({ method: 'POST', url: '/login' });
+      expect(login.json().status).toBe('mfa_setup_required');
+      // An admin turns it off; a restart with the same option leaves that alone.
+      await fresh.db.update(mfaPolicy).set({ required: false, requiredSince: null });
+      const restarted = Fastify({ logger: false });
+      await restarted.register(twofold, { config: config(), db: fresh, users, policy });
+      await restarted.close();
+      const [row] = await fresh.db.select().from(mfaPolicy).where(eq(mfaPolicy.role, 'user'));
+      expect(row?.required).toBe(false);
+    });
+  });
+
+  it('refuses a policy it cannot use, naming the problem', async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ owner: { required: true } }, /unknown role "owner"/],
+      [{ user: { required: 'yes' } }, /user\.required must be true or false/],
+      [{ admin: { required: true, graceDays: 400 } }, /admin\.graceDays must be a whole number/],
+    ];
+    for (const [policy, message] of cases) {
+      await expect(
+        Fastify().register(twofold, {
+          config: config(),
+          db,
+          users,
+          policy: policy as never,
+        }),
+      ).rejects.toThrow(message);
+    }
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)("an app's own postgres.js client", () => {
+  it('carries Twofold, and stays open after the app closes Twofold', async () => {
+    const scratch = await createScratchDatabase(process.env.DATABASE_URL!);
+    const appSql = postgres(scratch.url, { max: 2, onnotice: () => {} });
+    try {
+      const instance = Fastify({ logger: false });
+      await instance.register(twofold, {
+        config: loadConfig(
+          { NODE_ENV: 'test', APP_URL, ...ephemeralSecretEnv() },
+          { log: () => {} },
+        ),
+        db: appSql,
+        users: { findById: (id) => ({ id, email: 'ada@example.com' }), verifyPassword: () => true },
+      });
+      instance.post('/login', async (request, reply) =>
+        instance.twofold.signIn(request, reply, 'a-17'),
+      );
+      const login = await instance.inject({ method: 'POST', url: '/login' });
+      expect(login.json().status).toBe('authenticated');
+      await instance.close();
+      expect(await appSql`select id from twofold.members`).toEqual([{ id: 'a-17' }]);
+    } finally {
+      await appSql.end();
+      await scratch.drop();
     }
   });
 });

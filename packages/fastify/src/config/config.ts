@@ -214,6 +214,8 @@ export interface LoadConfigOptions {
   defaultDataDir?: string;
   /** WEB_DIST_DIR in production when unset and the folder exists (the standalone product's SPA). */
   defaultWebDistDir?: string;
+  /** The app passes its own mail transport (the plugin's `mailer` option): SMTP_URL may be unset. */
+  ownMailer?: boolean;
 }
 
 export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): Config {
@@ -248,7 +250,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   }
 
   const smtpUrl = env.SMTP_URL || undefined;
-  if (production && !smtpUrl) {
+  if (production && !smtpUrl && !options.ownMailer) {
     throw new ConfigError(
       'Refusing to start in production without SMTP_URL: the dev outbox is for development only.',
     );

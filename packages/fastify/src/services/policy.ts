@@ -10,6 +10,10 @@ export interface PolicyState {
   graceEndsAt: Date | null;
 }
 
+export type InitialPolicy = Partial<
+  Record<'user' | 'admin', { required: boolean; graceDays?: number }>
+>;
+
 /** Which roles must use MFA, with a grace period; a role without a row is not required. */
 export function createPolicy(context: TwofoldContext) {
   const { db } = context;
@@ -38,6 +42,21 @@ export function createPolicy(context: TwofoldContext) {
   return {
     rules,
     evaluate,
+    /**
+     * The app's initial policy (`policy` option): written for a role without a row only, so what
+     * an admin set later is never overwritten at the next start.
+     */
+    async seed(initial: InitialPolicy): Promise<void> {
+      const now = context.now();
+      const rows = Object.entries(initial).map(([role, rule]) => ({
+        role,
+        required: rule.required,
+        graceDays: rule.graceDays ?? DEFAULT_GRACE_DAYS,
+        requiredSince: rule.required ? now : null,
+        updatedAt: now,
+      }));
+      if (rows.length > 0) await db.insert(mfaPolicy).values(rows).onConflictDoNothing();
+    },
     async forUser(user: {
       role: string;
       createdAt: Date;
