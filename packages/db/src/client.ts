@@ -134,7 +134,7 @@ async function wrapPostgresClient(
 ): Promise<DbClient> {
   const db = drizzlePostgres({ client, schema });
   if (options.migrate ?? true) {
-    const migrate = () => migrateDatabase(drizzlePostgres({ client }), migratePostgres);
+    const migrate = () => migrateDatabase(db, migratePostgres);
     if ((client.options.max ?? 1) < 2) {
       await migrate();
     } else {

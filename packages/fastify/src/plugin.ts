@@ -180,26 +180,20 @@ function publicSession(session: TwofoldSession): TwofoldSession {
 
 function checkPolicyOption(policy: TwofoldOptions['policy']): void {
   if (policy === undefined) return;
-  const problem =
-    typeof policy !== 'object' || policy === null
-      ? 'must be an object such as { user: { required: true, graceDays: 7 } }'
-      : Object.entries(policy)
-          .map(([role, rule]) =>
-            role !== 'user' && role !== 'admin'
-              ? `has an unknown role "${role}" (user or admin)`
-              : typeof rule?.required !== 'boolean'
-                ? `${role}.required must be true or false`
-                : rule.graceDays !== undefined &&
-                    !(
-                      Number.isInteger(rule.graceDays) &&
-                      rule.graceDays >= 0 &&
-                      rule.graceDays <= 365
-                    )
-                  ? `${role}.graceDays must be a whole number of days from 0 to 365`
-                  : null,
-          )
-          .find((message) => message !== null);
-  if (problem) throw new Error(`twofold: options.policy ${problem}`);
+  const fail = (problem: string) => {
+    throw new Error(`twofold: options.policy ${problem}`);
+  };
+  if (typeof policy !== 'object' || policy === null) {
+    fail('must be an object such as { user: { required: true, graceDays: 7 } }');
+  }
+  for (const [role, rule] of Object.entries(policy)) {
+    if (role !== 'user' && role !== 'admin') fail(`has an unknown role "${role}" (user or admin)`);
+    if (typeof rule?.required !== 'boolean') fail(`${role}.required must be true or false`);
+    const days = rule.graceDays;
+    if (days !== undefined && !(Number.isInteger(days) && days >= 0 && days <= 365)) {
+      fail(`${role}.graceDays must be a whole number of days from 0 to 365`);
+    }
+  }
 }
 
 function checkUsersOption({ accounts, users }: TwofoldOptions): void {

@@ -6,6 +6,7 @@ import { accounts, members, mfaPolicy, securityEvents, type DbClient } from '@tw
 import { createScratchDatabase, createTestDbClient } from '@twofold/db/testing';
 import { generateTotp } from '@twofold/mfa-core';
 import twofold, { ephemeralSecretEnv, loadConfig, type TwofoldUser } from '../src/index.js';
+import { Browser } from './browser.js';
 
 /**
  * An app with users of its own (numeric ids, its own password check) that signs them in with
@@ -70,25 +71,6 @@ async function buildApp(): Promise<FastifyInstance> {
   return instance;
 }
 
-/** Cookies kept between requests, as a browser would. */
-class Browser {
-  private jar = new Map<string, string>();
-  async send(method: 'GET' | 'POST' | 'PUT', url: string, body?: object) {
-    const cookie = [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await app.inject({
-      method,
-      url,
-      ...(body === undefined ? {} : { payload: body }),
-      headers: cookie ? { cookie } : {},
-    });
-    for (const set of response.cookies as { name: string; value: string; maxAge?: number }[]) {
-      if (set.value === '' || set.maxAge === 0) this.jar.delete(set.name);
-      else this.jar.set(set.name, set.value);
-    }
-    return response;
-  }
-}
-
 const memberRow = async (id: string) =>
   (await db.db.select().from(members).where(eq(members.id, id)))[0];
 
@@ -104,7 +86,7 @@ afterAll(async () => {
 
 describe('app.twofold.signIn, for an app with users of its own', () => {
   it('opens a session for a user without MFA, keyed by the app id, and writes no account', async () => {
-    const browser = new Browser();
+    const browser = new Browser(app);
     const answer = await browser.send('POST', '/crm/login', { id: '17', password: 'ada secret 1' });
     expect(answer.statusCode, answer.body).toBe(200);
     expect(answer.json()).toMatchObject({
@@ -131,7 +113,7 @@ describe('app.twofold.signIn, for an app with users of its own', () => {
   it("follows the app's address and role at every sign-in", async () => {
     people.set('17', { ...people.get('17')!, email: 'ada.new@example.com', role: 'admin' });
     try {
-      const browser = new Browser();
+      const browser = new Browser(app);
       await browser.send('POST', '/crm/login-as', { id: '17' });
       expect(await memberRow('17')).toMatchObject({ email: 'ada.new@example.com', role: 'admin' });
       // The app's admins open Twofold's admin routes.
@@ -140,12 +122,12 @@ describe('app.twofold.signIn, for an app with users of its own', () => {
     } finally {
       people.set('17', { ...people.get('17')!, email: 'Ada@Example.com', role: 'user' });
     }
-    await new Browser().send('POST', '/crm/login-as', { id: '17' });
+    await new Browser(app).send('POST', '/crm/login-as', { id: '17' });
     expect(await memberRow('17')).toMatchObject({ email: 'ada@example.com', role: 'user' });
   });
 
   it("refuses an id the app does not know, in the app's error format, and writes nothing", async () => {
-    const answer = await new Browser().send('POST', '/crm/login-as', { id: '999' });
+    const answer = await new Browser(app).send('POST', '/crm/login-as', { id: '999' });
     expect(answer.statusCode).toBe(401);
     expect(answer.json()).toMatchObject({
       code: 'INVALID_CREDENTIALS',
@@ -155,7 +137,7 @@ describe('app.twofold.signIn, for an app with users of its own', () => {
   });
 
   it("asks for the second step once MFA is on, and step-up checks the app's own password", async () => {
-    const browser = new Browser();
+    const browser = new Browser(app);
     await browser.send('POST', '/crm/login', { id: '18', password: 'root secret 1' });
     const started = await browser.send('POST', '/twofold/mfa/totp', {});
     expect(started.statusCode).toBe(201);
@@ -165,7 +147,7 @@ describe('app.twofold.signIn, for an app with users of its own', () => {
     });
     expect(confirmed.statusCode).toBe(200);
 
-    const again = new Browser();
+    const again = new Browser(app);
     const first = await again.send('POST', '/crm/login', { id: '18', password: 'root secret 1' });
     expect(first.json()).toMatchObject({
       status: 'mfa_required',
@@ -201,7 +183,7 @@ describe('app.twofold.signIn, for an app with users of its own', () => {
 
   it('signs out through the app or through Twofold', async () => {
     for (const url of ['/crm/logout', '/twofold/auth/logout']) {
-      const browser = new Browser();
+      const browser = new Browser(app);
       await browser.send('POST', '/crm/login', { id: '17', password: 'ada secret 1' });
       expect((await browser.send('GET', '/crm/me')).statusCode).toBe(200);
       const out = await browser.send('POST', url, {});

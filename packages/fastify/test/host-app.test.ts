@@ -7,6 +7,7 @@ import { devOutbox, type DbClient } from '@twofold/db';
 import { createTestDbClient } from '@twofold/db/testing';
 import { generateTotp } from '@twofold/mfa-core';
 import twofold, { ephemeralSecretEnv, loadConfig } from '../src/index.js';
+import { Browser } from './browser.js';
 
 /**
  * An app of its own, with its own cookie plugin, decorators, error format and routes, that
@@ -77,31 +78,6 @@ async function buildHost(): Promise<FastifyInstance> {
   }));
   await app.ready();
   return app;
-}
-
-/** Cookies kept between requests, as a browser would. */
-class Browser {
-  private jar = new Map<string, string>();
-  constructor(private readonly app: FastifyInstance) {}
-  async send(
-    method: 'GET' | 'POST',
-    url: string,
-    body?: object,
-    headers: Record<string, string> = {},
-  ) {
-    const cookieHeader = [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await this.app.inject({
-      method,
-      url,
-      ...(body === undefined ? {} : { payload: body }),
-      headers: { ...(cookieHeader ? { cookie: cookieHeader } : {}), ...headers },
-    });
-    for (const set of response.cookies as { name: string; value: string; maxAge?: number }[]) {
-      if (set.value === '' || set.maxAge === 0) this.jar.delete(set.name);
-      else this.jar.set(set.name, set.value);
-    }
-    return response;
-  }
 }
 
 async function signedIn(email: string): Promise<Browser> {

@@ -159,8 +159,8 @@ export function createSignIn(context: TwofoldContext) {
       reply: FastifyReply,
       userId: string,
     ): Promise<SignInAnswer> {
-      const member = await users.syncFromApp(userId);
-      const state = member && (await context.queries.signInMember.execute({ id: member.id }));
+      const known = await users.syncFromApp(userId);
+      const state = known && (await context.queries.signInMember.execute({ id: userId }));
       if (!state) throw appError('INVALID_CREDENTIALS', undefined, 'There is no such user.');
       return afterPassword(request, reply, state);
     },

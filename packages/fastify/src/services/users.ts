@@ -23,17 +23,21 @@ export const normalizeEmail = (email: string) => email.trim().toLowerCase();
  * such (a plain Error, so a 500 in the app's log) rather than stored.
  */
 function checkAppUser(found: TwofoldUser, askedFor: string): TwofoldUser {
-  const problem =
-    typeof found.id !== 'string' || found.id.length < 1 || found.id.length > 255
-      ? 'id must be a string of 1 to 255 characters'
-      : found.id !== askedFor
-        ? `answered id ${JSON.stringify(found.id)} for ${JSON.stringify(askedFor)}`
-        : typeof found.email !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(found.email.trim())
-          ? 'email must be an email address'
-          : found.role !== undefined && found.role !== 'user' && found.role !== 'admin'
-            ? "role must be 'user' or 'admin'"
-            : null;
-  if (problem) throw new Error(`twofold: options.users.findById: ${problem}`);
+  const fail = (problem: string) => {
+    throw new Error(`twofold: options.users.findById: ${problem}`);
+  };
+  if (typeof found.id !== 'string' || found.id.length < 1 || found.id.length > 255) {
+    fail('id must be a string of 1 to 255 characters');
+  }
+  if (found.id !== askedFor) {
+    fail(`answered id ${JSON.stringify(found.id)} for ${JSON.stringify(askedFor)}`);
+  }
+  if (typeof found.email !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(found.email.trim())) {
+    fail('email must be an email address');
+  }
+  if (found.role !== undefined && found.role !== 'user' && found.role !== 'admin') {
+    fail("role must be 'user' or 'admin'");
+  }
   return found;
 }
 
@@ -61,18 +65,19 @@ export function createUsers(context: TwofoldContext) {
     },
 
     /**
-     * The member row for one of the app's users, written from what `options.users.findById`
-     * answers now (address and role follow the app at every sign-in). Undefined when the app
-     * knows no such user. The row is written only when something changed.
+     * Writes the member row of one of the app's users from what `options.users.findById`
+     * answers now (address and role follow the app at every sign-in), only when something
+     * changed. False when the app knows no such user. The caller reads the row afterwards with
+     * what a sign-in needs next.
      */
-    async syncFromApp(id: string): Promise<Member | undefined> {
+    async syncFromApp(id: string): Promise<boolean> {
       if (!context.appUsers) throw new Error('twofold: syncFromApp needs options.users');
       const found = await context.appUsers.findById(id);
-      if (!found) return undefined;
+      if (!found) return false;
       const user = checkAppUser(found, id);
       const now = context.now();
       const email = normalizeEmail(user.email);
-      const [written] = await db
+      await db
         .insert(members)
         .values({
           id: user.id,
@@ -94,9 +99,8 @@ export function createUsers(context: TwofoldContext) {
           setWhere: sql`${members.email} is distinct from ${email} or ${members.emailVerifiedAt} is null${
             user.role ? sql` or ${members.role} is distinct from ${user.role}` : sql``
           }`,
-        })
-        .returning();
-      return written ?? (await this.findMember(user.id));
+        });
+      return true;
     },
 
     /** Whom Twofold knows by this id, with or without a built-in account. */

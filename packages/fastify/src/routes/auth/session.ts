@@ -18,8 +18,8 @@ import { codeTimes } from '../../services/email-codes.js';
  * after its own check), sign-out and the current session (always).
  */
 const sessionRoutes: FastifyPluginAsyncTypebox<{ login: boolean }> = async (app, { login }) => {
-  const { templates } = app.twofoldContext;
-  const { users, sessions, challenges, emailCodes, securityEvents, cookieJar } = app.twofoldContext;
+  const { users, sessions, challenges, emailCodes, securityEvents, cookieJar, templates } =
+    app.twofoldContext;
 
   if (login)
     app.post(
