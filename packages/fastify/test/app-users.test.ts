@@ -89,6 +89,8 @@ describe('app.twofold.signIn, for an app with users of its own', () => {
     const browser = new Browser(app);
     const answer = await browser.send('POST', '/crm/login', { id: '17', password: 'ada secret 1' });
     expect(answer.statusCode, answer.body).toBe(200);
+    // It sets cookies and names the user: never kept by a cache.
+    expect(answer.headers['cache-control']).toBe('no-store');
     expect(answer.json()).toMatchObject({
       status: 'authenticated',
       user: { id: '17', email: 'ada@example.com', role: 'user', mfaEnabled: false },

@@ -39,3 +39,9 @@ it("names the app's authenticator entry and mails with APP_NAME, one safe line o
     expect(() => loadConfig({ ...env, APP_NAME: bad }, quiet), bad).toThrow(/APP_NAME must be/);
   }
 });
+
+it('needs SMTP_URL in production unless the app brings its own mail transport', () => {
+  const { SMTP_URL: _smtp, ...withoutSmtp } = env;
+  expect(() => loadConfig(withoutSmtp, quiet)).toThrow(/without SMTP_URL/);
+  expect(loadConfig(withoutSmtp, { ...quiet, ownMailer: true }).smtpUrl).toBeUndefined();
+});
