@@ -13,6 +13,7 @@ import {
   securityEvents,
   sessions,
   trustedDevices,
+  rowsOf,
 } from '../src/index.js';
 import { createTestDbClient } from '../src/testing.js';
 import {
@@ -60,6 +61,37 @@ describe('members', () => {
       db.insert(members).values({ id: 'x'.repeat(256), email: `${randomUUID()}@example.com` }),
       CHECK_VIOLATION,
     );
+  });
+
+  it('compares user ids byte for byte (collation "C") in every column that holds one', async () => {
+    // Ids are opaque: a locale's collation would only make each lookup and key check dearer.
+    const columns = rowsOf<{ name: string; collation: string }>(
+      await db.execute(sql`
+        select 'members.id' as name, coll.collname as collation
+        from pg_attribute a join pg_collation coll on coll.oid = a.attcollation
+        where a.attrelid = 'twofold.members'::regclass and a.attname = 'id'
+        union all
+        select t.relname || '.' || a.attname, coll.collname
+        from pg_constraint con
+        join pg_class t on t.oid = con.conrelid
+        join pg_attribute a on a.attrelid = con.conrelid and a.attnum = any (con.conkey)
+        join pg_collation coll on coll.oid = a.attcollation
+        where con.contype = 'f' and con.confrelid = 'twofold.members'::regclass`),
+    );
+    expect(columns.map((column) => column.name).sort()).toEqual([
+      'accounts.user_id',
+      'backup_codes.user_id',
+      'email_codes.user_id',
+      'login_challenges.user_id',
+      'members.id',
+      'mfa_factors.user_id',
+      'mfa_policy.updated_by',
+      'security_events.actor_id',
+      'security_events.user_id',
+      'sessions.user_id',
+      'trusted_devices.user_id',
+    ]);
+    expect(columns.every((column) => column.collation === 'C')).toBe(true);
   });
 
   it('rejects an unknown role', async () => {

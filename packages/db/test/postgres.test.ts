@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -68,7 +69,7 @@ describe.skipIf(!serverUrl)('PostgreSQL server', () => {
         // A second start finds nothing to apply.
         await createDbClient({ postgres: appSql });
         const [history] = await appSql`select count(*)::int as n from twofold.__drizzle_migrations`;
-        expect(history?.n).toBe(1);
+        expect(history?.n).toBe(readMigrationFiles({ migrationsFolder }).length);
         // Closing Twofold's side leaves the app's client (and its table) alone.
         await client.close();
         expect(await appSql`select count(*)::int as n from orders`).toEqual([{ n: 0 }]);

@@ -1,3 +1,4 @@
+import { userId } from './user-id.js';
 import { sql } from 'drizzle-orm';
 import { text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { members } from './members.js';
@@ -12,7 +13,7 @@ import { twofold } from './twofold.js';
 export const accounts = twofold.table(
   'accounts',
   {
-    userId: text('user_id')
+    userId: userId('user_id')
       .primaryKey()
       .references(() => members.id, { onDelete: 'cascade' }),
     /** The sign-in name, trimmed and lower-cased; the member row holds the same address. */

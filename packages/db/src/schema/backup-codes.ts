@@ -1,3 +1,4 @@
+import { userId } from './user-id.js';
 import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
 import { index, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
@@ -7,7 +8,7 @@ export const backupCodes = twofold.table(
   'backup_codes',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    userId: text('user_id')
+    userId: userId('user_id')
       .notNull()
       .references(() => members.id, { onDelete: 'cascade' }),
     /** HMAC-SHA256 (hex) of the normalised code, keyed by a server secret outside the database. */

@@ -1,3 +1,4 @@
+import { userId } from './user-id.js';
 import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
 import { check, index, integer, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
@@ -9,7 +10,7 @@ export const emailCodes = twofold.table(
   'email_codes',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    userId: text('user_id')
+    userId: userId('user_id')
       .notNull()
       .references(() => members.id, { onDelete: 'cascade' }),
     purpose: text('purpose').notNull(),

@@ -1,3 +1,4 @@
+import { userId } from './user-id.js';
 import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
 import { check, index, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
@@ -14,7 +15,7 @@ export const loginChallenges = twofold.table(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     tokenHash: text('token_hash').notNull(),
-    userId: text('user_id')
+    userId: userId('user_id')
       .notNull()
       .references(() => members.id, { onDelete: 'cascade' }),
     purpose: text('purpose').notNull(),

@@ -1,3 +1,4 @@
+import { userId } from './user-id.js';
 import { relations, sql } from 'drizzle-orm';
 import { check, index, integer, text, timestamp } from 'drizzle-orm/pg-core';
 import { backupCodes } from './backup-codes.js';
@@ -22,7 +23,7 @@ export const members = twofold.table(
   'members',
   {
     /** The app's user id. */
-    id: text('id').primaryKey(),
+    id: userId('id').primaryKey(),
     /** Stored trimmed and lower-cased. */
     email: text('email').notNull(),
     /** When the address was proved to reach the user; email codes go only to a proved one. */

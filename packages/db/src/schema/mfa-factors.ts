@@ -1,3 +1,4 @@
+import { userId } from './user-id.js';
 import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
 import { bigint, check, index, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
@@ -8,7 +9,7 @@ export const mfaFactors = twofold.table(
   'mfa_factors',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    userId: text('user_id')
+    userId: userId('user_id')
       .notNull()
       .references(() => members.id, { onDelete: 'cascade' }),
     type: text('type').notNull(),

@@ -1,3 +1,4 @@
+import { userId } from './user-id.js';
 import { twofold } from './twofold.js';
 import { sql } from 'drizzle-orm';
 import { boolean, check, integer, text, timestamp } from 'drizzle-orm/pg-core';
@@ -16,7 +17,7 @@ export const mfaPolicy = twofold.table(
       .notNull()
       .defaultNow()
       .$onUpdate(() => new Date()),
-    updatedBy: text('updated_by').references(() => members.id, { onDelete: 'set null' }),
+    updatedBy: userId('updated_by').references(() => members.id, { onDelete: 'set null' }),
   },
   (t) => [
     check('mfa_policy_role_check', sql`${t.role} in ('user', 'admin')`),

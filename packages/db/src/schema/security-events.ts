@@ -1,3 +1,4 @@
+import { userId } from './user-id.js';
 import { twofold } from './twofold.js';
 import { relations } from 'drizzle-orm';
 import { index, jsonb, text, timestamp, uuid } from 'drizzle-orm/pg-core';
@@ -9,9 +10,9 @@ export const securityEvents = twofold.table(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     /** Null for events about no known account (e.g. sign-in with an unknown email). */
-    userId: text('user_id').references(() => members.id, { onDelete: 'cascade' }),
+    userId: userId('user_id').references(() => members.id, { onDelete: 'cascade' }),
     /** The admin who acted, for admin actions. */
-    actorId: text('actor_id').references(() => members.id, { onDelete: 'set null' }),
+    actorId: userId('actor_id').references(() => members.id, { onDelete: 'set null' }),
     type: text('type').notNull(),
     ip: text('ip'),
     userAgent: text('user_agent'),

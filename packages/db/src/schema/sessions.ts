@@ -1,3 +1,4 @@
+import { userId } from './user-id.js';
 import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
 import {
@@ -18,7 +19,7 @@ export const sessions = twofold.table(
     id: uuid('id').primaryKey().defaultRandom(),
     /** SHA-256 (hex) of the 256-bit token carried by the cookie; the token itself is never stored. */
     tokenHash: text('token_hash').notNull(),
-    userId: text('user_id')
+    userId: userId('user_id')
       .notNull()
       .references(() => members.id, { onDelete: 'cascade' }),
     /** Authenticator assurance level: 1 = password only, 2 = password + second factor. */

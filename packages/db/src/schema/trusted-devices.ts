@@ -1,3 +1,4 @@
+import { userId } from './user-id.js';
 import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
 import { index, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
@@ -7,7 +8,7 @@ export const trustedDevices = twofold.table(
   'trusted_devices',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    userId: text('user_id')
+    userId: userId('user_id')
       .notNull()
       .references(() => members.id, { onDelete: 'cascade' }),
     /** SHA-256 (hex) of the device cookie's token. */
