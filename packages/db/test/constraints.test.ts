@@ -10,10 +10,10 @@ import {
   members,
   mfaFactors,
   mfaPolicy,
+  rowsOf,
   securityEvents,
   sessions,
   trustedDevices,
-  rowsOf,
 } from '../src/index.js';
 import { createTestDbClient } from '../src/testing.js';
 import {
@@ -91,7 +91,8 @@ describe('members', () => {
       'sessions.user_id',
       'trusted_devices.user_id',
     ]);
-    expect(columns.every((column) => column.collation === 'C')).toBe(true);
+    // Any column left under another collation is named in the failure.
+    expect(columns.filter((column) => column.collation !== 'C')).toEqual([]);
   });
 
   it('rejects an unknown role', async () => {

@@ -101,7 +101,8 @@ async function run(db: Database, statements: string[]): Promise<void> {
 
 /**
  * The `twofold` schema as the catalogs describe it: tables, columns in their order with type,
- * collation, nullability and default, constraints, indexes and sequences, each listed in a fixed order.
+ * collation, nullability and default, constraints, indexes and sequences, each listed in a fixed
+ * order.
  */
 async function describeSchema(db: Database) {
   const [tables, columns, constraints, indexes, sequences] = await Promise.all([
@@ -192,7 +193,10 @@ async function contents(db: Database) {
   };
 }
 
-/** Every migration of drizzle/, as the history records it: the bridge records the baseline, the rest run after it. */
+/**
+ * Every migration of drizzle/, as the history records it: the bridge records the baseline, and
+ * the later ones run after it.
+ */
 const everyMigration = readMigrationFiles({ migrationsFolder }).map((migration) => ({
   hash: migration.hash,
   created_at: String(migration.folderMillis),

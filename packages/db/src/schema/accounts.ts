@@ -1,8 +1,8 @@
-import { userId } from './user-id.js';
 import { sql } from 'drizzle-orm';
 import { text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { members } from './members.js';
 import { twofold } from './twofold.js';
+import { userId } from './user-id.js';
 
 /**
  * The built-in accounts' passwords (the standalone product, `accounts: true`): one row per

@@ -1,8 +1,8 @@
-import { userId } from './user-id.js';
-import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
 import { index, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { members } from './members.js';
+import { twofold } from './twofold.js';
+import { userId } from './user-id.js';
 
 export const backupCodes = twofold.table(
   'backup_codes',

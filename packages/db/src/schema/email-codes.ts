@@ -1,9 +1,9 @@
-import { userId } from './user-id.js';
-import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
 import { check, index, integer, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { loginChallenges } from './login-challenges.js';
 import { members } from './members.js';
+import { twofold } from './twofold.js';
+import { userId } from './user-id.js';
 
 /** Six-digit codes sent by email, bound to (user, purpose, challenge). */
 export const emailCodes = twofold.table(

@@ -1,9 +1,9 @@
-import { userId } from './user-id.js';
-import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
 import { check, index, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { emailCodes } from './email-codes.js';
 import { members } from './members.js';
+import { twofold } from './twofold.js';
+import { userId } from './user-id.js';
 
 /**
  * A half-finished sign-in: the password step passed ('mfa'), or an account waits for its

@@ -1,4 +1,3 @@
-import { userId } from './user-id.js';
 import { relations, sql } from 'drizzle-orm';
 import { check, index, integer, text, timestamp } from 'drizzle-orm/pg-core';
 import { backupCodes } from './backup-codes.js';
@@ -9,6 +8,7 @@ import { securityEvents } from './security-events.js';
 import { sessions } from './sessions.js';
 import { trustedDevices } from './trusted-devices.js';
 import { twofold } from './twofold.js';
+import { userId } from './user-id.js';
 
 /**
  * What Twofold knows of one of the app's users: the row every other table of Twofold hangs

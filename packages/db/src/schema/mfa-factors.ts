@@ -1,9 +1,9 @@
-import { userId } from './user-id.js';
-import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
 import { bigint, check, index, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { sessions } from './sessions.js';
 import { members } from './members.js';
+import { sessions } from './sessions.js';
+import { twofold } from './twofold.js';
+import { userId } from './user-id.js';
 
 export const mfaFactors = twofold.table(
   'mfa_factors',

@@ -1,8 +1,8 @@
-import { userId } from './user-id.js';
-import { twofold } from './twofold.js';
 import { sql } from 'drizzle-orm';
 import { boolean, check, integer, text, timestamp } from 'drizzle-orm/pg-core';
 import { members } from './members.js';
+import { twofold } from './twofold.js';
+import { userId } from './user-id.js';
 
 /** One row per role: whether that role must use MFA, and the grace period for enrolling. */
 export const mfaPolicy = twofold.table(

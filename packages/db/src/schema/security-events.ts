@@ -1,8 +1,8 @@
-import { userId } from './user-id.js';
-import { twofold } from './twofold.js';
 import { relations } from 'drizzle-orm';
 import { index, jsonb, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { members } from './members.js';
+import { twofold } from './twofold.js';
+import { userId } from './user-id.js';
 
 /** The audit trail. Metadata never holds a code, a hash or a secret. */
 export const securityEvents = twofold.table(

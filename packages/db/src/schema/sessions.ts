@@ -1,5 +1,3 @@
-import { userId } from './user-id.js';
-import { twofold } from './twofold.js';
 import { relations, sql } from 'drizzle-orm';
 import {
   check,
@@ -12,6 +10,8 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { members } from './members.js';
+import { twofold } from './twofold.js';
+import { userId } from './user-id.js';
 
 export const sessions = twofold.table(
   'sessions',
